@@ -1,0 +1,189 @@
+"""The ``nhanrong`` command: a thin front over the domain, for git hooks and CI.
+
+Exit codes: 0 success, 1 the data has errors (validate) or a domain error,
+2 usage errors (argparse's convention).
+Each command lives in a ``cmd_*`` function registered in :func:`build_parser`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import __version__
+from .errors import NhanRongError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or os.environ.get("NHANRONG_LANG", "vi")
+
+
+def write_rows(rows: list[dict], fmt: str, out=None, columns: Sequence[str] | None = None) -> None:
+    """Print rows as an aligned table, CSV or JSON (the stable machine form)."""
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+        return
+    columns = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "csv":
+        w = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        return
+    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+    widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+    for row in cells:
+        out.write("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.root)
+
+
+# --- commands -----------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .loader import load_programme
+
+    prog = load_programme(_root(args))
+    lang = _lang(args)
+    if args.format == "json":
+        json.dump(
+            {
+                "ok": not prog.errors,
+                "files": prog.files,
+                "errors": len(prog.errors),
+                "warnings": len(prog.warnings),
+                "problems": [p.as_dict() for p in prog.problems],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+    else:
+        for p in prog.problems:
+            print(p.format(lang))
+        if lang == "en":
+            summary = f"{prog.files} files, {len(prog.adoptions)} adoption records: {len(prog.errors)} error(s), {len(prog.warnings)} warning(s)"
+        else:
+            summary = f"{prog.files} tệp, {len(prog.adoptions)} bản ghi áp dụng: {len(prog.errors)} lỗi, {len(prog.warnings)} cảnh báo"
+        print(summary, file=sys.stderr)
+    return 1 if prog.errors else 0
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from .units import list_units
+
+    rows = list_units(_root(args) if args.root else None, province=args.province, structure=args.structure)
+    write_rows(rows, args.format)
+    return 0
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from .jsonschemas import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(path)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    app = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+    if not app.exists():
+        print("Không tìm thấy streamlit_app.py (cần bản cài từ mã nguồn) / streamlit_app.py not found", file=sys.stderr)
+        return 1
+    env = dict(os.environ, NHANRONG_ROOT=str(Path(args.root).resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    if args.headless:
+        cmd += ["--server.headless", "true"]
+    os.execvpe(cmd[0], cmd, env)
+    return 0  # pragma: no cover
+
+
+# --- parser -------------------------------------------------------------------
+
+
+def _add_root(p: argparse.ArgumentParser, *, optional_default: str | None = ".") -> None:
+    p.add_argument("root", nargs="?", default=optional_default, metavar="ROOT",
+                   help="data folder with models/, units/, pilots/, plans/ (default: current folder)")
+
+
+def _add_format(p: argparse.ArgumentParser, choices=("table", "csv", "json")) -> None:
+    p.add_argument("--format", choices=choices, default=choices[0], help=f"output format (default: {choices[0]})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nhanrong",
+        description="Nhân Rộng: theo dõi mô hình thí điểm và lập kế hoạch nhân rộng chuyển đổi số. "
+        "Track digital-transformation pilot models and plan their scale-out.",
+    )
+    parser.add_argument("--version", action="version", version=f"nhanrong {__version__}")
+    parser.add_argument("--lang", choices=("vi", "en"), help="language of messages (default: vi, or $NHANRONG_LANG)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("validate", help="check every file; exit 1 if there are errors",
+                       description="Check every TOML file under ROOT and print each problem as path:line:column: "
+                       "error|warning: message. Exit 0 when there are no errors, 1 when there are.")
+    _add_root(p)
+    _add_format(p, ("text", "json"))
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("units", help="list official administrative units (old or new structure)",
+                       description="List the units of a province from the official register (old = before 1 July 2025, "
+                       "province/district/commune; new = after, province/commune). With ROOT, the units declared "
+                       "under ROOT/units/ are listed too. Without --province, lists the provinces.")
+    _add_root(p, optional_default=None)
+    p.add_argument("--province", help="province code, e.g. 15")
+    p.add_argument("--structure", choices=("old", "new"), default="new", help="administrative structure (default: new)")
+    _add_format(p)
+    p.set_defaults(func=cmd_units)
+
+    p = sub.add_parser("schemas", help="write the JSON Schemas of the file formats",
+                       description="Write one JSON Schema per kind of file (models, units, pilots, plans), generated "
+                       "from the validation models, for editors with a TOML language server.")
+    p.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")
+    p.set_defaults(func=cmd_schemas)
+
+    p = sub.add_parser("serve", help="start the Streamlit app on a data folder",
+                       description="Start the web app on ROOT (default: the bundled data).")
+    _add_root(p)
+    p.add_argument("--port", type=int, default=8501, help="port (default: 8501)")
+    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_serve)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Other modules add their commands here (status, gaps, plan, record, import).
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except NhanRongError as exc:
+        print(f"lỗi / error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # pragma: no cover - e.g. `nhanrong units | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,544 @@
+"""Load a data root: parse every TOML file, validate it, and collect every problem.
+
+The order follows frictionless: syntax (tomli), then structure (pydantic), then
+references across files. Nothing stops at the first problem. A file with a
+syntax error or a broken header is left out; a record with a problem is left
+out; everything else loads, so the app still shows the rest of the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import networkx as nx
+import pandas as pd
+import tomli
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataRootError
+from .problems import Problem, closest, did_you_mean, sort_problems
+from .programme import ADOPTION_COLUMNS, READING_COLUMNS, LocalUnit, Programme
+from .registry import NEW, OLD, Registry, load_registry, unit_key
+from .schema import ADMIN_KINDS, STAGES, ModelFile, PilotsFile, PlanFile, UnitsFile
+from .tomlpos import key_positions, locate
+
+DATA_DIRS = ("models", "units", "pilots", "plans")
+STAGE_VI = {"assess": "đánh giá thực tiễn", "pilot": "thí điểm", "evaluate": "đánh giá, rút kinh nghiệm", "scale": "nhân rộng"}
+
+
+@dataclass
+class SourceFile:
+    """One TOML file: its text, parsed data, and a lazily built key -> position map."""
+
+    path: Path
+    rel: str
+    text: str = ""
+    data: dict[str, Any] | None = None
+    _positions: dict | None = field(default=None, repr=False)
+
+    def pos(self, loc: Iterable[Any]) -> tuple[int, int]:
+        if self._positions is None:
+            self._positions = key_positions(self.text)
+        return locate(self._positions, tuple(loc))
+
+
+class Report:
+    """Problems collected while loading; appended to, never raised."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, src: SourceFile | str, loc: Iterable[Any] | tuple[int, int], severity: str, code: str, vi: str, en: str) -> None:
+        """``loc`` is a key path when ``src`` is a SourceFile, else a (line, column) pair."""
+        if isinstance(src, SourceFile):
+            rel, (line, col) = src.rel, src.pos(loc)
+        else:
+            rel, (line, col) = src, tuple(loc)  # type: ignore[misc]
+        self.problems.append(Problem(rel, line, col, severity, code, vi, en))  # type: ignore[arg-type]
+
+    def error(self, src, loc, code, vi, en) -> None:
+        self.add(src, loc, "error", code, vi, en)
+
+    def warning(self, src, loc, code, vi, en) -> None:
+        self.add(src, loc, "warning", code, vi, en)
+
+
+# --- syntax and structure -------------------------------------------------------
+
+
+def discover(root: Path) -> dict[str, list[Path]]:
+    """TOML files under each data folder, in a stable order."""
+    if not root.is_dir():
+        raise DataRootError(f'Không có thư mục dữ liệu "{root}". / No data folder "{root}".')
+    found = {d: sorted((root / d).rglob("*.toml")) if (root / d).is_dir() else [] for d in DATA_DIRS}
+    if not any((root / d).is_dir() for d in DATA_DIRS):
+        raise DataRootError(
+            f'"{root}" không có thư mục models/, units/, pilots/ hay plans/: đây không phải kho dữ liệu Nhân Rộng. '
+            f'/ "{root}" has none of models/, units/, pilots/, plans/: not a Nhân Rộng data folder.'
+        )
+    return found
+
+
+def parse_file(path: Path, root: Path, report: Report) -> SourceFile | None:
+    """Read and parse one file; a syntax error becomes a problem with its line and column."""
+    src = SourceFile(path, path.relative_to(root).as_posix())
+    try:
+        src.text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        report.error(src.rel, (0, 0), "encoding", f"tệp không phải UTF-8 (byte {exc.start}); hãy lưu lại với mã hoá UTF-8",
+                     f"file is not UTF-8 (byte {exc.start}); save it as UTF-8")
+        return None
+    except OSError as exc:
+        report.error(src.rel, (0, 0), "unreadable", f"không đọc được tệp: {exc.strerror}", f"cannot read file: {exc.strerror}")
+        return None
+    try:
+        src.data = tomli.loads(src.text)
+    except tomli.TOMLDecodeError as exc:
+        line, col = getattr(exc, "lineno", 0) or 0, getattr(exc, "colno", 0) or 0
+        msg = getattr(exc, "msg", str(exc))
+        report.error(src.rel, (line, col), "toml-syntax", f"lỗi cú pháp TOML: {msg}", f"TOML syntax error: {msg}")
+        return None
+    return src
+
+
+_TYPE_VI = {
+    "missing": "thiếu khoá bắt buộc",
+    "string_type": "phải là chuỗi văn bản (trong dấu ngoặc kép)",
+    "float_type": "phải là một số",
+    "float_parsing": "phải là một số",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
+    "bool_type": "phải là true hoặc false",
+    "list_type": "phải là một danh sách [...]",
+    "dict_type": "phải là một bảng",
+    "model_type": "phải là một bảng",
+    "date_type": "phải là một ngày, viết như 2022-12-31",
+    "date_parsing": "ngày không hợp lệ; viết như 2022-12-31",
+    "date_from_datetime_inexact": "chỉ ghi ngày, không ghi giờ; viết như 2022-12-31",
+    "string_pattern_mismatch": "không đúng dạng mã: chỉ dùng chữ không dấu, số, '.', '-' và '_'",
+    "string_too_short": "không được để trống",
+    "too_short": "không được để trống",
+    "greater_than": "phải lớn hơn",
+    "greater_than_equal": "phải lớn hơn hoặc bằng",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng",
+}
+
+
+def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Allowed keys at ``loc`` (for "did you mean"), by walking the model's fields."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fld = getattr(current, "model_fields", {}).get(part)
+        if fld is None:
+            return []
+        ann = fld.annotation
+        for _ in range(3):  # unwrap list[X] and X | None
+            args = [a for a in getattr(ann, "__args__", ()) if a is not type(None)]
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                break
+            ann = args[0] if args else ann
+        current = ann
+    return list(getattr(current, "model_fields", {}))
+
+
+def report_validation(src: SourceFile, exc: ValidationError, model: type[BaseModel], report: Report, prefix: tuple = ()) -> set[int]:
+    """Turn pydantic's errors into problems; return the indexes of bad records in the main list."""
+    bad: set[int] = set()
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        loc = tuple(x for x in loc if not (isinstance(x, str) and x in ("function-after", "function-before")))
+        if len(loc) > len(prefix) + 1 and isinstance(loc[len(prefix) + 1], int):
+            bad.add(loc[len(prefix) + 1])
+        where = ".".join(str(x) for x in loc if not isinstance(x, int)) or "(tệp)"
+        etype = err["type"]
+        value = err.get("input")
+        if etype == "extra_forbidden":
+            key = str(loc[-1])
+            vi, en = did_you_mean(key, _field_names(model, tuple(loc[len(prefix):-1])))
+            report.error(src, loc, "unknown-key", f'khoá không hợp lệ "{where}"{vi}', f'unknown key "{where}"{en}')
+        elif etype == "missing":
+            report.error(src, loc[:-1], "missing-key", f'thiếu khoá bắt buộc "{where}"', f'missing required key "{where}"')
+        elif etype == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            vi, en = did_you_mean(str(value), [s.strip(" '") for s in expected.replace(" or ", ",").split(",")])
+            report.error(src, loc, "bad-value", f'"{where}": giá trị "{value}" không hợp lệ{vi}; chọn một trong: {expected}',
+                         f'"{where}": invalid value "{value}"{en}; expected one of: {expected}')
+        else:
+            vi = _TYPE_VI.get(etype)
+            ctx = err.get("ctx") or {}
+            limit = next((ctx[k] for k in ("gt", "ge", "le", "lt") if k in ctx), None)
+            suffix = f" {limit}" if limit is not None and etype.startswith(("greater", "less")) else ""
+            if vi is None:
+                vi = f"giá trị không hợp lệ ({err['msg']})"
+            shown = f' (đang là {value!r})' if value is not None and not isinstance(value, (dict, list)) else ""
+            shown_en = f" (got {value!r})" if shown else ""
+            report.error(src, loc, f"bad-{etype}", f'"{where}" {vi}{suffix}{shown}', f'"{where}": {err["msg"]}{shown_en}')
+    return bad
+
+
+def validate_file(src: SourceFile, model: type[BaseModel], list_key: str | None, report: Report) -> BaseModel | None:
+    """Validate a whole file; on failure keep the good records of its main list."""
+    try:
+        return model.model_validate(src.data)
+    except ValidationError as exc:
+        bad = report_validation(src, exc, model, report)
+    if list_key is None:
+        return None
+    data = dict(src.data or {})
+    items = data.get(list_key)
+    if isinstance(items, list):
+        data[list_key] = [x for i, x in enumerate(items) if i not in bad]
+    try:
+        obj = model.model_validate(data)
+    except ValidationError:
+        return None  # the header itself is broken: already reported
+    # Remember which original positions survived, for later messages.
+    object.__setattr__(obj, "__kept__", [i for i in range(len(items or [])) if i not in bad])
+    return obj
+
+
+def kept_indexes(obj: BaseModel, n: int) -> list[int]:
+    return getattr(obj, "__kept__", None) or list(range(n))
+
+
+# --- the whole data root --------------------------------------------------------
+
+
+def load_programme(root: str | Path, *, registry: Registry | None = None) -> Programme:
+    """Load and validate everything under ``root``; problems are in ``Programme.problems``."""
+    root = Path(root).resolve()
+    files = discover(root)
+    reg = registry or load_registry()
+    report = Report()
+    models, model_paths, model_srcs = _load_models(root, files["models"], report)
+    _check_models(models, model_srcs, reg, report)
+    local_units, illus_units = _load_units(root, files["units"], reg, report)
+    adoptions, readings, illus_pilots = _load_pilots(root, files["pilots"], models, reg, local_units, report)
+    plans, plan_paths = _load_plans(root, files["plans"], models, reg, local_units, report)
+    return Programme(
+        root=root,
+        models=models,
+        model_paths=model_paths,
+        local_units=local_units,
+        adoptions=adoptions,
+        readings=readings,
+        plans=plans,
+        plan_paths=plan_paths,
+        problems=sort_problems(report.problems),
+        illustrative_files=sorted(illus_units + illus_pilots),
+        files=sum(len(v) for v in files.values()),
+    )
+
+
+def _load_models(root: Path, paths: list[Path], report: Report):
+    models: dict[str, ModelFile] = {}
+    model_paths: dict[str, str] = {}
+    srcs: dict[str, SourceFile] = {}
+    for path in paths:
+        src = parse_file(path, root, report)
+        if src is None:
+            continue
+        model_id = path.stem
+        if not _valid_model_id(model_id):
+            report.error(src.rel, (0, 0), "bad-model-id", f'tên tệp "{path.name}" không dùng được làm mã mô hình: chỉ chữ thường không dấu, số và "-"',
+                         f'file name "{path.name}" is not a valid model id: use lower-case letters, digits and "-"')
+            continue
+        obj = validate_file(src, ModelFile, None, report)
+        if obj is not None:
+            models[model_id] = obj  # type: ignore[assignment]
+            model_paths[model_id] = src.rel
+            srcs[model_id] = src
+    return models, model_paths, srcs
+
+
+def _valid_model_id(s: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", s))
+
+
+def _check_models(models: dict[str, ModelFile], srcs: dict[str, SourceFile], reg: Registry, report: Report) -> None:
+    """References between models: prerequisites, cycles, metric ids."""
+    graph = nx.DiGraph()
+    for mid, m in models.items():
+        src = srcs[mid]
+        metric_ids = [x.id for x in m.metrics]
+        seen: set[str] = set()
+        for i, x in enumerate(m.metrics):
+            if x.id in seen:
+                report.error(src, ("metrics", i, "id"), "duplicate-metric", f'chỉ số "{x.id}" được khai báo hai lần', f'metric "{x.id}" is declared twice')
+            seen.add(x.id)
+            for part in ("numerator", "denominator"):
+                ref = getattr(x, part)
+                if ref and ref not in metric_ids:
+                    vi, en = did_you_mean(ref, metric_ids)
+                    report.error(src, ("metrics", i, part), "unknown-metric", f'{part} "{ref}" không phải chỉ số của mô hình này{vi}',
+                                 f'{part} "{ref}" is not a metric of this model{en}')
+        for i, req in enumerate(m.requires):
+            if req.model not in models:
+                vi, en = did_you_mean(req.model, models)
+                report.error(src, ("requires", i, "model"), "unknown-model", f'mô hình điều kiện "{req.model}" không có trong models/{vi}',
+                             f'required model "{req.model}" has no file in models/{en}')
+            else:
+                graph.add_edge(mid, req.model)
+        for i, t in enumerate(m.targets):
+            if t.metric != "coverage" and t.metric not in metric_ids:
+                vi, en = did_you_mean(t.metric, ["coverage", *metric_ids])
+                report.error(src, ("targets", i, "metric"), "unknown-metric", f'chỉ tiêu dùng chỉ số "{t.metric}" mà mô hình không định nghĩa{vi}',
+                             f'target uses metric "{t.metric}" that the model does not define{en}')
+            if t.scope and unit_key(t.structure, t.scope) not in reg.units:
+                report.warning(src, ("targets", i, "scope"), "unknown-scope", f'phạm vi "{t.scope}" không phải đơn vị hành chính ({t.structure}); chỉ tiêu sẽ áp dụng cho toàn bộ dữ liệu',
+                               f'scope "{t.scope}" is not an administrative unit ({t.structure}); the target applies to all data')
+        for stage in STAGES:
+            spec = getattr(m.stages, stage)
+            for j, g in enumerate(spec.gate):
+                if g.metric not in metric_ids:
+                    vi, en = did_you_mean(g.metric, metric_ids)
+                    report.error(src, ("stages", stage, "gate", j, "metric"), "unknown-metric", f'cửa chuyển giai đoạn dùng chỉ số "{g.metric}" mà mô hình không định nghĩa{vi}',
+                                 f'stage gate uses metric "{g.metric}" that the model does not define{en}')
+    for cycle in nx.simple_cycles(graph):
+        first = min(cycle)
+        i = cycle.index(first)
+        ordered = cycle[i:] + cycle[:i] + [first]
+        chain = " → ".join(ordered)
+        req_index = next((k for k, r in enumerate(models[first].requires) if r.model == ordered[1]), 0)
+        report.error(srcs[first], ("requires", req_index, "model"), "requires-cycle", f"vòng lặp điều kiện giữa các mô hình: {chain}; bỏ một điều kiện để phá vòng",
+                     f"prerequisite cycle between models: {chain}; remove one requirement to break it")
+
+
+def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report):
+    """Declared units; parents may be official units or other declared units (any order)."""
+    declared: dict[str, tuple[LocalUnit, SourceFile, int]] = {}
+    illustrative: list[str] = []
+    for path in paths:
+        src = parse_file(path, root, report)
+        if src is None:
+            continue
+        obj = validate_file(src, UnitsFile, "unit", report)
+        if obj is None:
+            continue
+        if obj.illustrative:
+            illustrative.append(src.rel)
+        for i, u in zip(kept_indexes(obj, len(obj.unit)), obj.unit):
+            key = unit_key(obj.structure, u.code)
+            if key in reg.units:
+                report.error(src, ("unit", i, "code"), "duplicate-unit", f'mã "{u.code}" đã là đơn vị hành chính chính thức ({reg.units[key].name}); chọn mã khác',
+                             f'code "{u.code}" is already an official unit ({reg.units[key].name}); choose another code')
+                continue
+            if key in declared:
+                other = declared[key][1]
+                line = other.pos(("unit", declared[key][2]))[0]
+                report.error(src, ("unit", i, "code"), "duplicate-unit", f'mã đơn vị "{u.code}" đã khai báo ở {other.rel}:{line}',
+                             f'unit code "{u.code}" is already declared at {other.rel}:{line}')
+                continue
+            declared[key] = (
+                LocalUnit(key, u.code, u.name, u.kind, obj.structure,
+                          unit_key(obj.structure, u.parent) if u.parent else None,
+                          u.dissolved, unit_key(obj.structure, u.merged_into) if u.merged_into else None,
+                          u.lat, u.lon, obj.illustrative, src.rel),
+                src, i,
+            )
+    good: dict[str, LocalUnit] = {}
+    for key, (u, src, i) in declared.items():
+        if u.parent is None and u.kind != "province":
+            report.error(src, ("unit", i, "code"), "missing-parent", f'đơn vị "{u.code}" cần khoá parent (mã đơn vị cấp trên)',
+                         f'unit "{u.code}" needs a parent (the code of the unit above it)')
+            continue
+        if u.parent is not None and u.parent not in reg.units and u.parent not in declared:
+            code = u.parent.partition(":")[2]
+            vi, en = did_you_mean(code, [k.partition(":")[2] for k in declared])
+            report.error(src, ("unit", i, "parent"), "unknown-unit", f'đơn vị cấp trên "{code}" không có trong danh mục ({u.structure}) hay units/{vi}',
+                         f'parent unit "{code}" is not in the register ({u.structure}) nor in units/{en}')
+            continue
+        if u.merged_into is not None and u.merged_into not in reg.units and u.merged_into not in declared:
+            code = u.merged_into.partition(":")[2]
+            report.error(src, ("unit", i, "merged_into"), "unknown-unit", f'merged_into "{code}" không phải đơn vị đã biết ({u.structure})',
+                         f'merged_into "{code}" is not a known unit ({u.structure})')
+            continue
+        if u.kind in ADMIN_KINDS and u.dissolved is None:
+            report.warning(src, ("unit", i, "kind"), "admin-not-dissolved", f'"{u.code}" là {u.kind} nhưng không có trong danh mục chính thức: nếu đã giải thể/sáp nhập, ghi dissolved và merged_into',
+                           f'"{u.code}" is a {u.kind} missing from the official register: if it was merged, set dissolved and merged_into')
+        good[key] = u
+    # Parents that were themselves rejected make their children orphans: drop them too.
+    changed = True
+    while changed:
+        changed = False
+        for key, u in list(good.items()):
+            if u.parent is not None and u.parent not in reg.units and u.parent not in good:
+                del good[key]
+                changed = True
+    return good, illustrative
+
+
+def _resolve_unit(code: str, structure: str, reg: Registry, local: dict[str, LocalUnit]) -> str | None:
+    key = unit_key(structure, code)
+    return key if key in reg.units or key in local else None
+
+
+def _unknown_unit_message(code: str, structure: str, reg: Registry, local: dict[str, LocalUnit]) -> tuple[str, str]:
+    other = NEW if structure == OLD else OLD
+    if _resolve_unit(code, other, reg, local):
+        return (f'mã đơn vị "{code}" không có trong cấu trúc "{structure}" (nó thuộc cấu trúc "{other}"); sửa structure của tệp hoặc mã đơn vị',
+                f'unit code "{code}" is not in the "{structure}" structure (it is in "{other}"); fix the file\'s structure or the code')
+    vi, en = did_you_mean(code, [u.code for u in local.values() if u.structure == structure])
+    return (f'mã đơn vị "{code}" không có trong danh mục ({structure}) hay units/{vi}; khai báo nó trong units/ hoặc sửa mã',
+            f'unknown unit code "{code}" (not in the {structure} register nor in units/){en}; declare it under units/ or fix the code')
+
+
+def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], reg: Registry,
+                 local: dict[str, LocalUnit], report: Report):
+    cols: dict[str, list] = {c: [] for c in ADOPTION_COLUMNS}
+    rcols: dict[str, list] = {c: [] for c in READING_COLUMNS}
+    seen: dict[tuple[str, str], tuple[SourceFile, int]] = {}
+    illustrative: list[str] = []
+    metric_ids = {mid: {x.id: x for x in m.metrics} for mid, m in models.items()}
+    kind_of: Callable[[str], str | None] = lambda k: local[k].kind if k in local else (reg.units[k].kind if k in reg.units else None)
+    for path in paths:
+        src = parse_file(path, root, report)
+        if src is None:
+            continue
+        obj = validate_file(src, PilotsFile, "adoption", report)
+        if obj is None:
+            continue
+        if obj.illustrative:
+            illustrative.append(src.rel)
+        if obj.model is not None and obj.model not in models:
+            vi, en = did_you_mean(obj.model, models)
+            report.error(src, ("model",), "unknown-model", f'mô hình "{obj.model}" không có trong models/{vi}', f'model "{obj.model}" has no file in models/{en}')
+        structure = obj.structure
+        for i, a in zip(kept_indexes(obj, len(obj.adoption)), obj.adoption):
+            base = ("adoption", i)
+            model_id = a.model or obj.model
+            if model_id is None:
+                report.error(src, base + ("unit",), "missing-key", 'bản ghi cần khoá "model" (hoặc khai báo model ở đầu tệp)',
+                             'record needs "model" (or set model at the top of the file)')
+                continue
+            if model_id not in models:
+                if a.model is not None:
+                    vi, en = did_you_mean(model_id, models)
+                    report.error(src, base + ("model",), "unknown-model", f'mô hình "{model_id}" không có trong models/{vi}', f'model "{model_id}" has no file in models/{en}')
+                continue
+            m = models[model_id]
+            ukey = _resolve_unit(a.unit, structure, reg, local)
+            if ukey is None:
+                vi, en = _unknown_unit_message(a.unit, structure, reg, local)
+                report.error(src, base + ("unit",), "unknown-unit", vi, en)
+                continue
+            kind = kind_of(ukey)
+            if kind not in m.adopted_by:
+                report.error(src, base + ("unit",), "wrong-kind",
+                             f'"{a.unit}" là đơn vị loại {kind}; mô hình "{model_id}" chỉ áp dụng cho: {", ".join(m.adopted_by)}',
+                             f'"{a.unit}" is a {kind}; model "{model_id}" is adopted by: {", ".join(m.adopted_by)}')
+                continue
+            if (ukey, model_id) in seen:
+                other, j = seen[(ukey, model_id)]
+                line = other.pos(("adoption", j))[0]
+                report.error(src, base, "duplicate-record", f'bản ghi trùng: "{a.unit}" với mô hình "{model_id}" đã có ở {other.rel}:{line}',
+                             f'duplicate record: "{a.unit}" with model "{model_id}" is already at {other.rel}:{line}')
+                continue
+            learned = None
+            if a.learned_from is not None:
+                learned = _resolve_unit(a.learned_from, structure, reg, local)
+                if learned is None:
+                    vi, en = _unknown_unit_message(a.learned_from, structure, reg, local)
+                    report.error(src, base + ("learned_from",), "unknown-unit", vi, en)
+                    continue
+            dates = [getattr(a.stages, s) for s in STAGES]
+            order_ok = True
+            prev: tuple[str, dt.date] | None = None
+            for s, d in zip(STAGES, dates):
+                if d is None:
+                    continue
+                if prev is not None and d < prev[1]:
+                    report.error(src, base + ("stages", s), "stage-order",
+                                 f'giai đoạn "{s}" bắt đầu {d:%d/%m/%Y}, trước giai đoạn "{prev[0]}" ({prev[1]:%d/%m/%Y})',
+                                 f'stage "{s}" begins {d:%Y-%m-%d}, before stage "{prev[0]}" ({prev[1]:%Y-%m-%d})')
+                    order_ok = False
+                prev = (s, d)
+            if not order_ok:
+                continue
+            reached = [s for s, d in zip(STAGES, dates) if d is not None]
+            if reached:
+                missing = [s for s in STAGES[: STAGES.index(reached[-1])] if s not in reached]
+                if missing:
+                    report.warning(src, base + ("stages",), "stage-skipped", f'bỏ qua giai đoạn {", ".join(missing)} mà không ghi ngày bắt đầu',
+                                   f'stage(s) {", ".join(missing)} skipped without a start date')
+            seen[(ukey, model_id)] = (src, i)
+            for c, v in zip(ADOPTION_COLUMNS, (ukey, model_id, *dates, learned, a.note, src.rel, i)):
+                cols[c].append(v)
+            defined = metric_ids[model_id]
+            seen_r: set[tuple[str, dt.date]] = set()
+            for k, r in enumerate(a.readings):
+                spec = defined.get(r.metric)
+                if spec is None:
+                    vi, en = did_you_mean(r.metric, defined)
+                    report.error(src, base + ("readings", k, "metric"), "unknown-metric",
+                                 f'mô hình "{model_id}" không định nghĩa chỉ số "{r.metric}"{vi}',
+                                 f'model "{model_id}" defines no metric "{r.metric}"{en}')
+                    continue
+                if spec.rollup == "ratio":
+                    report.error(src, base + ("readings", k, "metric"), "computed-metric",
+                                 f'chỉ số "{r.metric}" được tính từ {spec.numerator}/{spec.denominator}; hãy ghi hai chỉ số đó',
+                                 f'metric "{r.metric}" is computed from {spec.numerator}/{spec.denominator}; record those two instead')
+                    continue
+                if (r.metric, r.date) in seen_r:
+                    report.warning(src, base + ("readings", k), "duplicate-reading",
+                                   f'chỉ số "{r.metric}" ngày {r.date:%d/%m/%Y} được ghi hai lần; giữ giá trị sau',
+                                   f'metric "{r.metric}" on {r.date:%Y-%m-%d} is recorded twice; the later value is kept')
+                seen_r.add((r.metric, r.date))
+                rcols["unit"].append(ukey)
+                rcols["model"].append(model_id)
+                rcols["metric"].append(r.metric)
+                rcols["date"].append(r.date)
+                rcols["value"].append(r.value)
+    adoptions = pd.DataFrame(cols, columns=ADOPTION_COLUMNS)
+    for s in STAGES:
+        adoptions[s] = pd.to_datetime(adoptions[s])
+    for c in ("unit", "model", "path"):
+        adoptions[c] = adoptions[c].astype("category") if len(adoptions) else adoptions[c].astype(object)
+    readings = pd.DataFrame(rcols, columns=READING_COLUMNS)
+    readings["date"] = pd.to_datetime(readings["date"])
+    readings["value"] = readings["value"].astype(float)
+    readings = readings.drop_duplicates(["unit", "model", "metric", "date"], keep="last").reset_index(drop=True)
+    return adoptions, readings, illustrative
+
+
+def _load_plans(root: Path, paths: list[Path], models: dict[str, ModelFile], reg: Registry,
+                local: dict[str, LocalUnit], report: Report):
+    plans: dict[str, PlanFile] = {}
+    plan_paths: dict[str, str] = {}
+    for path in paths:
+        src = parse_file(path, root, report)
+        if src is None:
+            continue
+        obj = validate_file(src, PlanFile, None, report)
+        if obj is None:
+            continue
+        ok = True
+        if _resolve_unit(obj.scope, obj.structure, reg, local) is None:
+            vi, en = _unknown_unit_message(obj.scope, obj.structure, reg, local)
+            report.error(src, ("scope",), "unknown-unit", vi, en)
+            ok = False
+        for i, mid in enumerate(obj.models):
+            if mid not in models:
+                vi, en = did_you_mean(mid, models)
+                report.error(src, ("models", i), "unknown-model", f'mô hình "{mid}" không có trong models/{vi}', f'model "{mid}" has no file in models/{en}')
+                ok = False
+        for i, t in enumerate(obj.targets):
+            if t.model not in models:
+                vi, en = did_you_mean(t.model, models)
+                report.error(src, ("targets", i, "model"), "unknown-model", f'mô hình "{t.model}" không có trong models/{vi}', f'model "{t.model}" has no file in models/{en}')
+                ok = False
+        if ok:
+            plans[path.stem] = obj  # type: ignore[assignment]
+            plan_paths[path.stem] = src.rel
+    return plans, plan_paths
+
+
+__all__ = ["load_programme", "discover", "parse_file", "Report", "SourceFile", "STAGE_VI", "closest"]

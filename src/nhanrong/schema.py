@@ -1,0 +1,228 @@
+"""The file formats, as pydantic models: one per kind of file under the data root.
+
+These models are the single source of truth for what a file may contain: the
+loader validates with them and ``nhanrong schemas`` publishes JSON Schemas from
+them for editors (Taplo / Even Better TOML) under ``schemas/``.
+Every model forbids unknown keys, so a typo is reported instead of ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+STAGES: tuple[str, ...] = ("assess", "pilot", "evaluate", "scale")
+Stage = Literal["assess", "pilot", "evaluate", "scale"]
+Structure = Literal["old", "new"]
+Pillar = Literal["government", "economy", "society"]
+UnitKind = Literal[
+    "province", "district", "commune", "village", "school", "agency", "party-cell"
+]
+ADMIN_KINDS: tuple[str, ...] = ("province", "district", "commune")
+LOCAL_KINDS: tuple[str, ...] = ("village", "school", "agency", "party-cell")
+Rollup = Literal["sum", "mean", "min", "max", "ratio"]
+Where = Literal["same", "parent", "commune", "district", "province"]
+
+ModelId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+MetricId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- models/<id>.toml -------------------------------------------------------
+
+
+class MetricThreshold(Strict):
+    """A reading that must be reached before a unit may leave a stage."""
+
+    metric: MetricId
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> "MetricThreshold":
+        if self.min is None and self.max is None:
+            raise ValueError("a gate threshold needs min or max")
+        return self
+
+
+class StageSpec(Strict):
+    """Expected duration of a stage and the exit gate that lets a unit move on."""
+
+    expected_days: int = Field(gt=0, description="How long a unit normally stays in this stage.")
+    min_days: int = Field(0, ge=0, description="Gate: minimum days in this stage before moving on.")
+    gate: list[MetricThreshold] = Field(default_factory=list, description="Gate: readings to reach before moving on.")
+    description: str = ""
+
+
+class Stages(Strict):
+    assess: StageSpec
+    pilot: StageSpec
+    evaluate: StageSpec
+    scale: StageSpec
+
+
+class Requirement(Strict):
+    """Another model that must have reached ``stage`` first, at ``where``."""
+
+    model: ModelId
+    where: Where = Field(description="same: the same unit; parent: its parent unit; commune/district/province: the enclosing unit of that kind.")
+    stage: Stage = "scale"
+
+
+class Target(Strict):
+    """Nhìn được: a concrete target. ``metric = "coverage"`` is the share of eligible units at ``scale``."""
+
+    metric: str = Field(description='"coverage" or the id of one of the model\'s metrics.')
+    value: float
+    date: dt.date
+    scope: Code | None = Field(None, description="Unit code the target applies to; empty means the whole data set.")
+    structure: Structure = "old"
+    note: str = ""
+
+
+class Method(Strict):
+    """Sờ thấy được: how the model is run."""
+
+    steps: list[str] = Field(min_length=1)
+
+
+class Metric(Strict):
+    """Nắm bắt được: a measured quantity and how it rolls up the hierarchy."""
+
+    id: MetricId
+    name: str = Field(min_length=1, description="Vietnamese name.")
+    name_en: str = ""
+    unit: str = Field(description="Unit of measure, e.g. người, tài khoản, %.")
+    rollup: Rollup
+    numerator: MetricId | None = None
+    denominator: MetricId | None = None
+
+    @model_validator(mode="after")
+    def _ratio_parts(self) -> "Metric":
+        if self.rollup == "ratio" and not (self.numerator and self.denominator):
+            raise ValueError('a metric with rollup = "ratio" needs numerator and denominator')
+        if self.rollup != "ratio" and (self.numerator or self.denominator):
+            raise ValueError('numerator and denominator only go with rollup = "ratio"')
+        return self
+
+
+class ModelFile(Strict):
+    """One pilot model (file ``models/<id>.toml``; the file name is the id)."""
+
+    name: str = Field(min_length=1, description="Vietnamese name, as written.")
+    name_en: str = ""
+    summary: str = ""
+    pillars: list[Pillar] = Field(min_length=1)
+    adopted_by: list[UnitKind] = Field(min_length=1, description="Kinds of unit that adopt the model.")
+    requires: list[Requirement] = Field(default_factory=list)
+    stages: Stages
+    targets: list[Target] = Field(default_factory=list)
+    method: Method | None = None
+    resources: dict[str, float] = Field(default_factory=dict, description="Per adopting unit: pool name -> amount (people, trainer_hours, devices, budget_vnd...).")
+    metrics: list[Metric] = Field(default_factory=list)
+
+
+# --- units/*.toml -------------------------------------------------------------
+
+
+class UnitDecl(Strict):
+    """A unit no registry package has: village, school, agency, party cell, or a dissolved commune."""
+
+    code: Code
+    name: str = Field(min_length=1)
+    kind: UnitKind
+    parent: Code | None = None
+    dissolved: dt.date | None = Field(None, description="For a unit that no longer exists: the date it was merged.")
+    merged_into: Code | None = None
+    lat: float | None = None
+    lon: float | None = None
+    note: str = ""
+
+
+class UnitsFile(Strict):
+    structure: Structure = Field(description='The structure the parent codes refer to: "old" (before 1/7/2025) or "new".')
+    illustrative: bool = False
+    source: str = ""
+    unit: list[UnitDecl] = Field(default_factory=list)
+
+
+# --- pilots/**/*.toml ---------------------------------------------------------
+
+
+class Reading(Strict):
+    metric: MetricId
+    date: dt.date
+    value: float
+    note: str = ""
+
+
+class StageDates(Strict):
+    assess: dt.date | None = None
+    pilot: dt.date | None = None
+    evaluate: dt.date | None = None
+    scale: dt.date | None = None
+
+
+class Adoption(Strict):
+    """One unit's adoption of one model: when each stage began, and its readings."""
+
+    unit: Code
+    model: ModelId | None = Field(None, description="Defaults to the file's model.")
+    stages: StageDates = Field(default_factory=StageDates)
+    learned_from: Code | None = Field(None, description="The unit whose pilot this one replicated.")
+    note: str = ""
+    readings: list[Reading] = Field(default_factory=list)
+
+
+class PilotsFile(Strict):
+    model: ModelId | None = None
+    structure: Structure
+    illustrative: bool = False
+    source: str = ""
+    adoption: list[Adoption] = Field(default_factory=list)
+
+
+# --- plans/*.toml -------------------------------------------------------------
+
+
+class PlanTarget(Strict):
+    model: ModelId
+    coverage: float = Field(ge=0, le=1)
+    date: dt.date
+    scope: Code | None = None
+
+
+class Priorities(Strict):
+    rule: Literal["readiness", "neighbours", "every-area", "explicit"] = "readiness"
+    units_first: list[Code] = Field(default_factory=list)
+
+
+class PlanFile(Strict):
+    """A scale-out plan: which units start which model in which period."""
+
+    name: str
+    scope: Code
+    structure: Structure = "new"
+    start: dt.date
+    period: Literal["week", "month", "quarter"] = "quarter"
+    horizon: int = Field(gt=0, description="Number of periods planned.")
+    models: list[ModelId] = Field(default_factory=list, description="Models to plan; empty means all.")
+    targets: list[PlanTarget] = Field(default_factory=list, description="Empty means the models' own coverage targets.")
+    resources: dict[str, float] = Field(default_factory=dict, description="Available per period: pool name -> amount.")
+    priorities: Priorities = Field(default_factory=Priorities)
+    pilot_first: bool = True
+    note: str = ""
+
+
+FILE_KINDS: dict[str, type[BaseModel]] = {
+    "models": ModelFile,
+    "units": UnitsFile,
+    "pilots": PilotsFile,
+    "plans": PlanFile,
+}

@@ -1,0 +1,178 @@
+"""Where is a key in a TOML file? Line and column for validation messages.
+
+tomli reports line and column only for syntax errors; pydantic reports the
+*path* of a bad value (``("adoption", 3, "readings", 0, "value")``). This module
+scans the text once and maps such paths to positions. It is a heuristic made
+for the files people write (tables, arrays of tables, inline tables, arrays of
+inline tables); when a path is not found, the nearest enclosing key is used.
+It runs only for files that have problems, so it costs nothing on clean data.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+Path = tuple[str | int, ...]
+
+_BARE_KEY = re.compile(r'\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')')
+
+
+def _split_key(text: str) -> tuple[str, ...]:
+    parts: list[str] = []
+    for raw in _iter_key_parts(text):
+        raw = raw.strip()
+        if raw[:1] in "\"'":
+            raw = raw[1:-1]
+        parts.append(raw)
+    return tuple(parts)
+
+
+def _iter_key_parts(text: str) -> Iterator[str]:
+    buf, quote = "", ""
+    for ch in text:
+        if quote:
+            buf += ch
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+            buf += ch
+        elif ch == ".":
+            yield buf
+            buf = ""
+        else:
+            buf += ch
+    yield buf
+
+
+class _Scanner:
+    def __init__(self) -> None:
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.array_counts: dict[Path, int] = {}
+
+    def put(self, path: Path, line: int, col: int) -> None:
+        self.positions.setdefault(path, (line, col))
+
+    def resolve(self, parts: tuple[str, ...]) -> Path:
+        """Insert the current index after every array-of-tables prefix."""
+        out: list[str | int] = []
+        for part in parts:
+            out.append(part)
+            key = tuple(out)
+            if key in self.array_counts:
+                out.append(self.array_counts[key])
+        return tuple(out)
+
+    def scan_value(self, text: str, line_no: int, offset: int, base: Path, state: list) -> None:
+        """Walk a value (possibly continued on later lines) recording element positions.
+
+        ``state`` is a stack of [path, next_index, kind] frames carried across lines.
+        """
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if ch in "\"'":
+                top = state[-1] if state else None
+                if top is not None and top[2] == "array":
+                    self.put(top[0] + (top[1],), line_no, offset + i + 1)
+                    top[1] += 1
+                triple = text[i : i + 3] in ('"""', "'''")
+                end = text.find(text[i : i + 3] if triple else ch, i + (3 if triple else 1))
+                while not triple and end > 0 and ch == '"' and text[end - 1] == "\\":
+                    end = text.find(ch, end + 1)
+                if end < 0:
+                    return  # multi-line string: positions inside are not needed
+                i = end + (3 if triple else 1)
+                continue
+            if ch == "#":
+                return
+            frame = state[-1] if state else None
+            if ch in "[{":
+                if frame is not None and frame[2] == "array":
+                    path = frame[0] + (frame[1],)
+                    frame[1] += 1
+                else:
+                    path = frame[3] if frame is not None and len(frame) > 3 else base
+                self.put(path, line_no, offset + i + 1)
+                state.append([path, 0, "array" if ch == "[" else "table"])
+            elif ch in "]}":
+                if state:
+                    state.pop()
+            elif ch == "," and frame is not None and frame[2] == "table" and len(frame) > 3:
+                frame.pop()
+            elif frame is not None and frame[2] == "table":
+                m = re.match(r'((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=', text[i:])
+                if m:
+                    path = frame[0] + _split_key(m.group(1))
+                    self.put(path, line_no, offset + i + 1)
+                    if len(frame) > 3:
+                        frame[3] = path
+                    else:
+                        frame.append(path)
+                    i += m.end()
+                    continue
+            elif frame is not None and frame[2] == "array" and not ch.isspace() and ch != ",":
+                # a scalar element of an array
+                self.put(frame[0] + (frame[1],), line_no, offset + i + 1)
+                frame[1] += 1
+                m = re.match(r'[^,\]\s#]+', text[i:])
+                i += m.end() if m else 1
+                continue
+            i += 1
+
+
+def key_positions(text: str) -> dict[Path, tuple[int, int]]:
+    """Map every key path found in ``text`` to its (line, column), both 1-based."""
+    sc = _Scanner()
+    table: Path = ()
+    state: list = []  # open brackets of a value that spans lines
+    in_string = ""
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if in_string:
+            if in_string in line:
+                in_string = ""
+            continue
+        if state:
+            sc.scan_value(line, line_no, 0, (), state)
+            continue
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if not stripped or stripped.startswith("#"):
+            continue
+        m = re.match(r"\[\[\s*(.+?)\s*\]\]", stripped)
+        if m:
+            parts = _split_key(m.group(1))
+            prefix = sc.resolve(parts[:-1]) + (parts[-1],)
+            sc.array_counts[prefix] = sc.array_counts.get(prefix, -1) + 1
+            table = prefix + (sc.array_counts[prefix],)
+            sc.put(prefix, line_no, indent + 1)
+            sc.put(table, line_no, indent + 1)
+            continue
+        m = re.match(r"\[\s*(.+?)\s*\]", stripped)
+        if m:
+            table = sc.resolve(_split_key(m.group(1)))
+            sc.put(table, line_no, indent + 1)
+            continue
+        m = re.match(r'((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=\s*', stripped)
+        if not m:
+            continue
+        path = table + _split_key(m.group(1))
+        sc.put(path, line_no, indent + 1)
+        value = stripped[m.end():]
+        for quote in ('"""', "'''"):
+            if value.startswith(quote) and value.count(quote) == 1:
+                in_string = quote
+        if not in_string:
+            sc.scan_value(value, line_no, indent + m.end(), path, state)
+    return sc.positions
+
+
+def locate(positions: dict[Path, tuple[int, int]], loc: Path) -> tuple[int, int]:
+    """Position of ``loc`` or of its nearest enclosing key; (0, 0) if none."""
+    loc = tuple(loc)
+    while loc:
+        if loc in positions:
+            return positions[loc]
+        loc = loc[:-1]
+    return (0, 0)

@@ -1,0 +1,112 @@
+"""One fixture factory that builds a tiny data repository in tmp_path, used everywhere."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+BUNDLED = Path(__file__).resolve().parents[1]
+
+# A minimal but complete model: two metrics, gates, one coverage target.
+TINY_MODEL = """\
+name = "Mô hình thử"
+name_en = "Test model"
+pillars = ["society"]
+adopted_by = ["commune"]
+
+[stages.assess]
+expected_days = 30
+[stages.pilot]
+expected_days = 60
+min_days = 30
+gate = [{ metric = "accounts", min = 10 }]
+[stages.evaluate]
+expected_days = 30
+[stages.scale]
+expected_days = 365
+
+[[targets]]
+metric = "coverage"
+value = 0.5
+date = 2022-12-31
+scope = "132"
+structure = "old"
+
+[method]
+steps = ["Bước một"]
+
+[resources]
+trainer_hours = 4
+budget_vnd = 1_000_000
+
+[[metrics]]
+id = "accounts"
+name = "Số tài khoản"
+unit = "tài khoản"
+rollup = "sum"
+
+[[metrics]]
+id = "people"
+name = "Số người"
+unit = "người"
+rollup = "sum"
+"""
+
+TINY_UNITS = """\
+structure = "old"
+illustrative = true
+
+[[unit]]
+code = "T-04249-01"
+name = "Tổ dân phố 1"
+kind = "village"
+parent = "04249"
+"""
+
+TINY_PILOTS = """\
+model = "tiny"
+structure = "old"
+
+[[adoption]]
+unit = "04249"
+stages = { assess = 2022-01-10, pilot = 2022-02-15, evaluate = 2022-05-01, scale = 2022-06-01 }
+readings = [
+  { metric = "accounts", date = 2022-06-30, value = 120 },
+]
+
+[[adoption]]
+unit = "04252"
+stages = { assess = 2022-03-01, pilot = 2022-04-01 }
+learned_from = "04249"
+"""
+
+
+RepoFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> RepoFactory:
+    """Build a data root: ``make_repo({"models/x.toml": text, ...})``; defaults give a valid repo."""
+
+    def factory(files: dict[str, str] | None = None, *, defaults: bool = True) -> Path:
+        root = tmp_path / "data"
+        content: dict[str, str] = {}
+        if defaults:
+            content = {
+                "models/tiny.toml": TINY_MODEL,
+                "units/villages.toml": TINY_UNITS,
+                "pilots/tiny/132.toml": TINY_PILOTS,
+            }
+        content.update(files or {})
+        for rel, text in content.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        for d in ("models", "units", "pilots", "plans"):
+            (root / d).mkdir(parents=True, exist_ok=True)
+        return root
+
+    return factory
