@@ -126,6 +126,7 @@ class ModelFile(Strict):
     method: Method | None = None
     resources: dict[str, float] = Field(default_factory=dict, description="Per adopting unit: pool name -> amount (people, trainer_hours, devices, budget_vnd...).")
     metrics: list[Metric] = Field(default_factory=list)
+    reporting_period_days: int = Field(92, gt=0, description="Readings are expected at least this often; older data counts as stale.")
 
 
 # --- units/*.toml -------------------------------------------------------------
