@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import io
 import json
 import os
@@ -164,13 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_serve)
 
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 
-# Other modules add their commands here (status, gaps, plan, record, import).
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+# Modules that add commands (each has ``register(subparsers)``), one line each.
+COMMAND_MODULES: tuple[str, ...] = (
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
