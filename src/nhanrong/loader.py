@@ -42,7 +42,8 @@ class SourceFile:
     def pos(self, loc: Iterable[Any]) -> tuple[int, int]:
         if self._positions is None:
             self._positions = key_positions(self.text)
-        return locate(self._positions, tuple(loc))
+        line, col = locate(self._positions, tuple(loc))
+        return (line, col) if line else (1, 1)  # a key missing at the top: point at the file's start
 
 
 class Report:
@@ -118,6 +119,7 @@ _TYPE_VI = {
     "model_type": "phải là một bảng",
     "date_type": "phải là một ngày, viết như 2022-12-31",
     "date_parsing": "ngày không hợp lệ; viết như 2022-12-31",
+    "date_from_datetime_parsing": "ngày không hợp lệ; viết như 2022-12-31, không có dấu ngoặc kép",
     "date_from_datetime_inexact": "chỉ ghi ngày, không ghi giờ; viết như 2022-12-31",
     "string_pattern_mismatch": "không đúng dạng mã: chỉ dùng chữ không dấu, số, '.', '-' và '_'",
     "string_too_short": "không được để trống",
@@ -166,9 +168,11 @@ def report_validation(src: SourceFile, exc: ValidationError, model: type[BaseMod
             report.error(src, loc[:-1], "missing-key", f'thiếu khoá bắt buộc "{where}"', f'missing required key "{where}"')
         elif etype == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
-            vi, en = did_you_mean(str(value), [s.strip(" '") for s in expected.replace(" or ", ",").split(",")])
-            report.error(src, loc, "bad-value", f'"{where}": giá trị "{value}" không hợp lệ{vi}; chọn một trong: {expected}',
-                         f'"{where}": invalid value "{value}"{en}; expected one of: {expected}')
+            options = [s.strip(" '\"") for s in expected.replace(" or ", ",").split(",") if s.strip()]
+            listed = ", ".join(f'"{o}"' for o in options)
+            vi, en = did_you_mean(str(value), options)
+            report.error(src, loc, "bad-value", f'"{where}": giá trị "{value}" không hợp lệ{vi}; chọn một trong: {listed}',
+                         f'"{where}": invalid value "{value}"{en}; expected one of: {listed}')
         else:
             vi = _TYPE_VI.get(etype)
             ctx = err.get("ctx") or {}

@@ -174,5 +174,9 @@ def locate(positions: dict[Path, tuple[int, int]], loc: Path) -> tuple[int, int]
     while loc:
         if loc in positions:
             return positions[loc]
+        # a table never written as a header, e.g. [stages] when only [stages.assess] exists
+        below = [pos for path, pos in positions.items() if path[: len(loc)] == loc]
+        if below:
+            return min(below)
         loc = loc[:-1]
     return (0, 0)

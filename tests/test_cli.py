@@ -1,0 +1,94 @@
+"""The nhanrong command: exact output and exit codes, help on every command."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nhanrong.cli import build_parser, main
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def commands() -> list[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return sorted(sub.choices)
+
+
+def test_validate_clean_repo_exits_0(make_repo, capsys):
+    assert main(["validate", str(make_repo())]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "3 tệp, 2 bản ghi áp dụng: 0 lỗi, 0 cảnh báo\n"
+
+
+def test_validate_errors_exit_1_with_located_messages(make_repo, capsys):
+    root = make_repo({"pilots/tiny/133.toml": 'model = "tiny"\nstructure = "old"\n[[adoption]]\nunit = "99999"\n'})
+    assert main(["--lang", "en", "validate", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        'pilots/tiny/133.toml:4:1: error: unknown unit code "99999" (not in the old register nor in units/); declare it under units/ or fix the code'
+    ]
+    assert "1 error(s)" in err
+
+
+def test_validate_json_is_machine_readable(make_repo, capsys):
+    root = make_repo({"pilots/tiny/133.toml": "not toml"})
+    assert main(["validate", str(root), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False and report["errors"] == 1
+    assert report["problems"][0] | {"message": "", "message_en": ""} == {
+        "path": "pilots/tiny/133.toml", "line": 1, "column": 5, "severity": "error",
+        "code": "toml-syntax", "message": "", "message_en": "",
+    }
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--format", "xml"])
+    assert exc.value.code == 2
+
+
+def test_not_a_data_root_exits_1(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 1
+    assert "không phải kho dữ liệu Nhân Rộng" in capsys.readouterr().err
+
+
+def test_units_new_structure_csv(capsys):
+    assert main(["units", "--province", "15", "--structure", "new", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "code,name,kind,parent,lat,lon,source"
+    assert len(lines) == 1 + 1 + 99
+    assert any(line.startswith("04252,Phường Yên Bái,commune,15,") for line in lines)
+
+
+def test_units_with_root_lists_declared_units(make_repo, capsys):
+    assert main(["units", str(make_repo()), "--province", "15", "--structure", "old", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    village = [r for r in rows if r["code"] == "T-04249-01"]
+    assert village == [{"code": "T-04249-01", "name": "Tổ dân phố 1", "kind": "village", "parent": "04249",
+                        "lat": None, "lon": None, "source": "units/villages.toml"}]
+
+
+def test_units_lists_provinces_without_province(capsys):
+    assert main(["units", "--structure", "new", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 34 and {"code": "15", "name": "Tỉnh Lào Cai"}.items() <= rows[[r["code"] for r in rows].index("15")].items()
+
+
+def test_unknown_province_exits_1(capsys):
+    assert main(["units", "--province", "99"]) == 1
+    assert 'Không có tỉnh mã "99"' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", commands())
+def test_every_command_has_help_and_is_in_the_readme(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: nhanrong {command}")
+    assert re.search(rf"nhanrong {command}\b", README.read_text(encoding="utf-8")), f"README does not document `nhanrong {command}`"
