@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Modules that add commands (each has ``register(subparsers)``), one line each.
 COMMAND_MODULES: tuple[str, ...] = (
+    "nhanrong.commands.engine",
+    "nhanrong.commands.record",
+    "nhanrong.commands.plan",
 )
 
 

@@ -9,9 +9,11 @@ out; everything else loads, so the app still shows the rest of the data.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
 import pandas as pd
@@ -214,8 +216,30 @@ def kept_indexes(obj: BaseModel, n: int) -> list[int]:
 # --- the whole data root --------------------------------------------------------
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects at once.
+
+    Parsing and validating a national data set allocates millions of dicts and models that
+    all stay alive; each automatic collection would walk them again for nothing (a third
+    of the load time). Any cycle made meanwhile is collected as usual afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_programme(root: str | Path, *, registry: Registry | None = None) -> Programme:
     """Load and validate everything under ``root``; problems are in ``Programme.problems``."""
+    with paused_gc():
+        return _load_programme(root, registry=registry)
+
+
+def _load_programme(root: str | Path, *, registry: Registry | None = None) -> Programme:
     root = Path(root).resolve()
     files = discover(root)
     reg = registry or load_registry()
@@ -545,4 +569,4 @@ def _load_plans(root: Path, paths: list[Path], models: dict[str, ModelFile], reg
     return plans, plan_paths
 
 
-__all__ = ["load_programme", "discover", "parse_file", "Report", "SourceFile", "STAGE_VI", "closest"]
+__all__ = ["load_programme", "paused_gc", "discover", "parse_file", "Report", "SourceFile", "STAGE_VI", "closest"]

@@ -1,0 +1,278 @@
+"""What every page shares: the data root, cached loaders, and the sidebar's shared state.
+
+Loading is cached twice: ``st.cache_resource`` holds the ProgrammeGraph keyed on
+the root's fingerprint (a cheap stat walk each rerun), so changing a widget never
+re-reads TOML and editing a file shows on the next rerun; ``st.cache_data`` holds
+the frames the pages draw, keyed on (fingerprint, as_of, structure, scope...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from nhanrong.cache import fingerprint, load_programme_cached
+from nhanrong.formats import fmt_date, months_before, quarter_end_on_or_before, to_date
+from nhanrong.gaps import find_gaps
+from nhanrong.graph import ProgrammeGraph, build_graph
+from nhanrong.i18n import t
+from nhanrong.spread import spread
+from nhanrong.status import metric_values, status, unit_stages
+from nhanrong.targets import evaluate_targets
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+LOADS: Counter[str] = Counter()
+"""How many times each root was loaded from disk in this process (the bench and tests check it)."""
+
+def data_root() -> Path:
+    """NHANRONG_ROOT (set by `nhanrong serve ROOT`), else the bundled data beside the app."""
+    return Path(os.environ.get("NHANRONG_ROOT") or REPO_ROOT).resolve()
+
+
+# --- loading ------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_graph(root: str, fp: str) -> ProgrammeGraph:
+    """Load, validate and build the graph once per (root, fingerprint)."""
+    LOADS[root] += 1
+    return build_graph(load_programme_cached(Path(root)))
+
+
+def load_graph(root: Path) -> tuple[ProgrammeGraph, str]:
+    """The ProgrammeGraph for ``root``; reloads only when a TOML file changed on disk."""
+    fp = fingerprint(root)
+    with st.spinner(t("loading", lang())):
+        # Cached frames are keyed on this string: the root is part of it so two data
+        # folders with the same files never share an entry.
+        return _load_graph(str(root), fp), f"{root}::{fp}"
+
+
+# --- shared state -------------------------------------------------------------------
+
+
+def lang() -> str:
+    """The chosen language; Vietnamese unless English is selected."""
+    return "en" if st.session_state.get("lang") == "en" else "vi"
+
+
+@dataclass(frozen=True)
+class Context:
+    """The sidebar's choices, passed to every page."""
+
+    root: Path
+    fp: str
+    lang: str
+    as_of: dt.date
+    structure: str
+    scope: str  # unit code in ``structure``
+    scope_key: str
+    scope_name: str
+    scope_kind: str
+
+    @property
+    def prev(self) -> dt.date:
+        """The previous period the trends compare with: six months before as_of."""
+        return months_before(self.as_of, 6)
+
+    def t(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+    def d(self, x) -> str:
+        return fmt_date(x, self.lang)
+
+
+def context() -> Context:
+    """The context the router stored for this run."""
+    return st.session_state["_ctx"]
+
+
+def default_as_of(pg, today: dt.date | None = None) -> dt.date:
+    """The last quarter end covered by the data: the latest stage or reading date,
+    rounded down to a quarter end, capped at today.
+
+    Provinces report by period, so a status "as of" a quarter end is one every
+    report backs (31/12/2022 for the bundled data, whose few early-2023 records
+    would otherwise move the default into a quarter nobody has reported yet).
+    """
+    today = today or dt.date.today()
+    prog = pg.programme
+    dates = [prog.readings["date"].max()] if len(prog.readings) else []
+    if len(prog.adoptions):
+        dates += [prog.adoptions[s].max() for s in ("assess", "pilot", "evaluate", "scale") if s in prog.adoptions]
+    dates = [to_date(x) for x in dates if not pd.isna(x)]
+    latest = min(max(dates), today) if dates else today
+    return quarter_end_on_or_before(latest)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def default_structure(_pg, fp: str) -> str:
+    """"old" when any record is kept in the old structure (old records also roll up into
+    the new one), else "new": a data set recorded in the new units has nothing in the old."""
+    units = _pg.programme.adoptions["unit"]
+    if not len(units):
+        return "old"
+    cats = units.cat.categories if hasattr(units, "cat") else pd.Index(units.unique())
+    return "old" if pd.Index(cats).astype(str).str.startswith("old:").any() else "new"
+
+
+Scope = tuple[str, str, str, str]  # (code, key, name, kind)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def province_options(_pg, fp: str, structure: str) -> list[Scope]:
+    """The provinces that hold records, in the chosen structure (old records count in the new)."""
+    units = _pg.units
+    prog = _pg.programme
+    if not len(prog.adoptions):
+        return []
+    adopted = pd.Index(prog.adoptions["unit"].astype(str).unique()).intersection(units.index)
+    col = "province" if structure == "old" else "new_province"
+    keys = sorted(k for k in pd.unique(units.loc[adopted, col].dropna()) if isinstance(k, str) and k in units.index)
+    return [(str(units.at[k, "code"]), k, str(units.at[k, "name"]), "province") for k in keys]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def scope_options(_pg, fp: str, structure: str, province_key: str) -> list[Scope]:
+    """The province itself, then its districts (old structure) or its communes (new: no districts)."""
+    units = _pg.units
+    p = units.loc[province_key]
+    rows: list[Scope] = [(str(p["code"]), province_key, str(p["name"]), "province")]
+    sub_kind = "district" if structure == "old" else "commune"
+    below = units[(units["province"] == province_key) & (units["kind"] == sub_kind) & (units["structure"] == structure)]
+    if "dissolved" in below:
+        below = below[below["dissolved"].isna()]
+    below = below.sort_values("code")
+    rows += [(str(c), str(k), str(n), sub_kind) for k, c, n in zip(below.index, below["code"], below["name"])]
+    return rows
+
+
+# --- cached frames ------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _status_frame(_pg, fp: str, as_of: dt.date, structure: str, scope: str | None, level: str | None = None) -> pd.DataFrame:
+    return status(_pg, as_of, structure=structure, scope=scope, level=level)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _unit_stages_frame(_pg, fp: str, as_of: dt.date, structure: str, scope: str | None) -> pd.DataFrame:
+    return unit_stages(_pg, as_of, structure=structure, scope=scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _metric_frame(_pg, fp: str, as_of: dt.date, structure: str, scope: str | None, level: str | None = None) -> pd.DataFrame:
+    return metric_values(_pg, as_of, structure=structure, scope=scope, level=level)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _targets_frame(_pg, fp: str, as_of: dt.date) -> pd.DataFrame:
+    return evaluate_targets(_pg, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _gaps_frame(_pg, fp: str, as_of: dt.date, structure: str, scope: str | None) -> pd.DataFrame:
+    return find_gaps(_pg, as_of, structure=structure, scope=scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _spread_frame(_pg, fp: str, model: str | None) -> pd.DataFrame:
+    return spread(_pg, model)
+
+
+COLUMNS = {
+    "status": ["model", "scope", "scope_key", "scope_name", "structure", "level", "as_of", "eligible", "not_started",
+               "assess", "pilot", "evaluate", "scale", "coverage"],
+    "unit_stages": ["unit", "code", "name", "kind", "parent", "model", "stage", "since"],
+    "metric_values": ["model", "metric", "scope", "scope_name", "value"],
+    "targets": ["model", "metric", "scope", "structure", "target", "target_date", "actual", "gap", "verdict",
+                "projected", "verdict_vi"],
+    "gaps": ["unit", "unit_key", "unit_name", "model", "kind", "since", "severity", "severity_rank", "message",
+             "message_en", "action", "action_en"],
+    "spread": ["model", "pilot", "pilot_code", "pilot_name", "depth", "reach"],
+}
+
+
+def _guard(fn, what: str):
+    """Run an engine computation; if it fails, say so on the page and go on with an empty frame.
+
+    One broken computation (say, the gaps at an unusual date) must not take the
+    whole page away from a planner in a meeting.
+    """
+
+    def run(*args, **kwargs) -> pd.DataFrame:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - shown on the page
+            st.error(t("error.compute", lang(), what=what, error=f"{type(exc).__name__}: {exc}"))
+            return pd.DataFrame(columns=COLUMNS[what])
+
+    run.__doc__ = fn.__doc__
+    return run
+
+
+status_frame = _guard(_status_frame, "status")
+unit_stages_frame = _guard(_unit_stages_frame, "unit_stages")
+metric_frame = _guard(_metric_frame, "metric_values")
+targets_frame = _guard(_targets_frame, "targets")
+gaps_frame = _guard(_gaps_frame, "gaps")
+spread_frame = _guard(_spread_frame, "spread")
+
+
+def targets_in_scope(targets: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """Targets that apply to the selected scope: those set for it, or for the whole data set.
+
+    A target set for the province applies when the scope is that province; when the
+    scope is a district, only district targets and whole-data targets apply.
+    """
+    if targets is None or not len(targets):
+        return targets
+    scope = targets["scope"].astype("string")
+    same = (scope == ctx.scope) & (targets["structure"] == ctx.structure)
+    whole = scope.isna() | (scope == "")
+    return targets[same | whole]
+
+
+def illustrative_banner(ctx: Context, pg) -> None:
+    """A visible notice whenever any loaded file is marked illustrative."""
+    if pg.programme.illustrative_files:
+        st.info(ctx.t("illustrative.banner"), icon="ℹ️")
+
+
+def model_name(pg, model_id: str) -> str:
+    m = pg.programme.models.get(model_id)
+    return m.name if m else model_id
+
+
+def graph() -> ProgrammeGraph:
+    """The ProgrammeGraph the router loaded for this run."""
+    return st.session_state["_pg"]
+
+
+_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$"
+
+
+def md_escape(text: str) -> str:
+    """Data shown inside markdown is text, never markup (no links, emphasis or HTML)."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+
+
+def errors_banner(ctx: Context, pg) -> None:
+    n = len(pg.programme.errors)
+    if n:
+        st.warning(ctx.t("errors.banner", n=n), icon="⚠️")
+
+
+MODEL_ORDER = ("community-team", "commune", "district", "state-agency", "school", "party-handbook", "digital-citizen")
+
+
+def ordered(models: dict) -> dict:
+    """Models in the order planners know them (the Yên Bái seven first), then by id."""
+    rank = {m: i for i, m in enumerate(MODEL_ORDER)}
+    return {m: models[m] for m in sorted(models, key=lambda m: (rank.get(m, len(rank)), m))}

@@ -1,0 +1,73 @@
+"""Khoảng trống / Gaps: what is missing or behind, filtered, most severe first, exportable
+to CSV and Excel for the people who have to act on it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import context, gaps_frame, graph, illustrative_banner, ordered
+from nhanrong.brief import format_gaps
+from nhanrong.charts import gaps_chart
+from nhanrong.exports import CSV_MIME, XLSX_MIME, to_csv_bytes, to_xlsx_bytes
+from nhanrong.formats import fmt_number
+from nhanrong.i18n import GAP_KIND_LABELS, label
+
+SEVERITIES = ["high", "medium", "low"]
+
+ctx = context()
+pg = graph()
+models = ordered(pg.programme.models)
+
+st.header(ctx.t("gaps.header", scope=ctx.scope_name, as_of=ctx.d(ctx.as_of)))
+illustrative_banner(ctx, pg)
+with st.spinner(ctx.t("computing")):
+    gaps = gaps_frame(pg, ctx.fp, ctx.as_of, ctx.structure, ctx.scope or None)
+
+c1, c2, c3, c4 = st.columns([2, 2, 1.4, 2])
+pick_models = c1.multiselect(ctx.t("gaps.filter_model"), list(models), key="gaps_models",
+                             format_func=lambda m: models[m].name, placeholder=ctx.t("choose"))
+pick_kinds = c2.multiselect(ctx.t("gaps.filter_kind"), list(GAP_KIND_LABELS), key="gaps_kinds",
+                            format_func=lambda k: label("gap_kind", k, ctx.lang), placeholder=ctx.t("choose"))
+pick_sev = c3.multiselect(ctx.t("gaps.filter_severity"), SEVERITIES, key="gaps_severity",
+                          format_func=lambda s: label("severity", s, ctx.lang), placeholder=ctx.t("choose"))
+search = c4.text_input(ctx.t("gaps.search"), key="gaps_search", placeholder="Khe Bành, 04252…").strip().casefold()
+
+shown = gaps
+if len(shown):
+    if pick_models:
+        shown = shown[shown["model"].isin(pick_models)]
+    if pick_kinds:
+        shown = shown[shown["kind"].isin(pick_kinds)]
+    if pick_sev:
+        shown = shown[shown["severity"].isin(pick_sev)]
+    if search:
+        hay = (shown["unit_name"].astype(str) + " " + shown["unit"].astype(str)).str.casefold()
+        shown = shown[hay.str.contains(search, regex=False)]
+    shown = shown.sort_values(["severity_rank", "since", "unit"], ascending=[False, True, True], kind="stable")
+
+high = int((shown["severity"] == "high").sum()) if len(shown) else 0
+st.markdown(f"**{ctx.t('gaps.count', n=fmt_number(len(shown), ctx.lang), high=fmt_number(high, ctx.lang))}**")
+if not len(shown):
+    st.info(ctx.t("no_rows"))
+    st.stop()
+
+st.altair_chart(gaps_chart(shown, ctx.lang), width="stretch", key="gaps_chart")
+table = format_gaps(shown, models, ctx.lang)
+st.dataframe(table, hide_index=True, width="stretch", key="gaps_table")
+
+stem = f"khoang-trong-{ctx.scope or 'all'}-{ctx.as_of.isoformat()}"
+
+
+def xlsx_bytes() -> bytes:
+    """Built on click: the table as shown, with real dates for sorting in Excel."""
+    sheet = table.copy()
+    sheet[ctx.t("col.since")] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in shown["since"]]
+    return to_xlsx_bytes(sheet, ctx.t("page.gaps"), "DD/MM/YYYY" if ctx.lang == "vi" else "YYYY-MM-DD")
+
+
+d1, d2 = st.columns(2)
+d1.download_button(ctx.t("gaps.csv"), data=lambda: to_csv_bytes(table), file_name=f"{stem}.csv", mime=CSV_MIME,
+                   key="gaps_csv", on_click="ignore", icon=":material/download:")
+d2.download_button(ctx.t("gaps.xlsx"), data=xlsx_bytes, file_name=f"{stem}.xlsx", mime=XLSX_MIME,
+                   key="gaps_xlsx", on_click="ignore", icon=":material/download:")

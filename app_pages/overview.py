@@ -1,0 +1,114 @@
+"""Tổng quan / Overview: every model's stage funnel, coverage against target with the
+verdict, the trend since the previous period, headline figures by DTI pillar, and
+the steering-committee brief."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import (context, errors_banner, gaps_frame, graph, illustrative_banner, md_escape, metric_frame, ordered,
+                              status_frame, targets_frame, targets_in_scope)
+from nhanrong.brief import BriefData, build_brief, fmt_delta, metric_label, status_table, summarise
+from nhanrong.charts import coverage_chart, funnel_chart
+from nhanrong.formats import fmt_date, fmt_number, fmt_percent, fmt_value
+from nhanrong.i18n import PILLAR_LABELS, label
+
+ctx = context()
+pg = graph()
+models = pg.programme.models
+scope = ctx.scope or None
+
+st.header(ctx.t("overview.header", scope=ctx.scope_name, as_of=ctx.d(ctx.as_of)))
+illustrative_banner(ctx, pg)
+errors_banner(ctx, pg)
+if not len(pg.programme.adoptions):
+    st.info(ctx.t("no_data"))
+
+with st.spinner(ctx.t("computing")):
+    now = status_frame(pg, ctx.fp, ctx.as_of, ctx.structure, scope)
+    prev = status_frame(pg, ctx.fp, ctx.prev, ctx.structure, scope)
+    targets = targets_in_scope(targets_frame(pg, ctx.fp, ctx.as_of), ctx)
+    summary = summarise(now, prev, targets, ordered(models), ctx.scope, ctx.as_of)
+
+# --- one card per model: coverage, change since the previous period, target and verdict --
+st.subheader(ctx.t("overview.models"))
+st.caption(ctx.t("overview.trend_caption", prev=ctx.d(ctx.prev)))
+cols = st.columns(4)
+for i, row in summary.iterrows():
+    with cols[i % 4].container(border=True):
+        flat = pd.isna(row["delta"]) or abs(row["delta"]) < 0.05
+        st.markdown(f"**{md_escape(row['name'])}**")  # the full name wraps; a metric label would be cut
+        st.metric(row["name"], fmt_percent(row["coverage"], ctx.lang), delta=fmt_delta(row["delta"], ctx.lang),
+                  delta_color="off" if flat else "normal", delta_arrow="off" if flat else "auto",
+                  label_visibility="collapsed",
+                  help=f'{ctx.t("metric.eligible")}: {fmt_number(row["eligible"], ctx.lang)}')
+        if pd.isna(row["target"]):
+            st.caption(ctx.t("no_target"))
+        else:
+            st.caption(ctx.t("target_line", target=fmt_percent(row["target"], ctx.lang),
+                             date=fmt_date(row["target_date"], ctx.lang), verdict=label("verdict", row["verdict"], ctx.lang)))
+
+if not len(summary):
+    st.stop()
+st.altair_chart(funnel_chart(now[now["scope"].astype(str) == ctx.scope] if scope else now,
+                             dict(zip(summary["model"], summary["name"])), ctx.lang), width="stretch",
+                key="overview_funnel")
+st.altair_chart(coverage_chart(summary.rename(columns={"name": "model_name"}), ctx.lang), width="stretch",
+                key="overview_coverage")
+
+with st.expander(ctx.t("overview.table"), expanded=False):
+    st.dataframe(status_table(summary, ctx.lang), hide_index=True, width="stretch", key="overview_table")
+
+# --- headline figures by DTI pillar -----------------------------------------------------------
+# Each model sits under its main pillar (the first in its file), so no figure shows twice;
+# totals that only serve as a ratio's denominator (all households, all party members) are left out.
+st.subheader(ctx.t("overview.pillars"))
+st.caption(ctx.t("overview.pillars_caption"))
+values = metric_frame(pg, ctx.fp, ctx.as_of, ctx.structure, scope)
+before = metric_frame(pg, ctx.fp, ctx.prev, ctx.structure, scope)
+if len(values) and scope:
+    values = values[values["scope"].astype(str) == ctx.scope]
+    before = before[before["scope"].astype(str) == ctx.scope]
+now_by = {(r.model, r.metric): r.value for r in values.itertuples()} if len(values) else {}
+prev_by = {(r.model, r.metric): r.value for r in before.itertuples()} if len(before) else {}
+pillar_cols = st.columns(len(PILLAR_LABELS))
+for col, pillar in zip(pillar_cols, PILLAR_LABELS):
+    with col:
+        st.markdown(f"#### {label('pillar', pillar, ctx.lang)}")
+        also = [m.name for m in ordered(models).values() if pillar in m.pillars[1:]]
+        if also:
+            st.caption(ctx.t("overview.pillar_also", models="; ".join(also)))
+        for mid, m in ordered(models).items():
+            if m.pillars[0] != pillar:
+                continue
+            denominators = {x.denominator for x in m.metrics if x.rollup == "ratio"}
+            shown = [x for x in m.metrics if x.id not in denominators and not pd.isna(now_by.get((mid, x.id), float("nan")))]
+            if not shown:
+                continue
+            st.markdown(f"**{md_escape(m.name)}**")
+            for x in shown:
+                name, unit = metric_label(models, mid, x.id, ctx.lang)
+                value, old = now_by[(mid, x.id)], prev_by.get((mid, x.id))
+                delta = None
+                if old is not None and not pd.isna(old) and old != value:
+                    diff = value - old
+                    delta = (fmt_delta(diff * 100, ctx.lang) if unit.strip() == "%"
+                             else ("+" if diff > 0 else "-") + fmt_value(abs(diff), unit, ctx.lang))
+                st.metric(name, fmt_value(value, unit, ctx.lang), delta=delta, help=m.name)
+
+# --- the brief -----------------------------------------------------------------------------------
+st.divider()
+
+
+def brief_html() -> bytes:
+    """Built when the planner clicks (not on every rerun): gaps, decisions, HTML."""
+    gaps = gaps_frame(pg, ctx.fp, ctx.as_of, ctx.structure, scope)
+    return build_brief(BriefData(ctx.scope_name, ctx.as_of, summary, targets, gaps, models,
+                                 bool(pg.programme.illustrative_files)), ctx.lang).encode("utf-8")
+
+
+st.download_button(ctx.t("overview.brief"), data=brief_html,
+                   file_name=f"ban-tin-{ctx.scope or 'all'}-{ctx.as_of.isoformat()}.html", mime="text/html",
+                   key="brief_download", help=ctx.t("overview.brief_help"), on_click="ignore", type="primary",
+                   icon=":material/print:")

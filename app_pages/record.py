@@ -1,0 +1,312 @@
+"""Ghi nhận / Record progress: stage changes, readings (one or a table), an uploaded sheet, a new
+local unit; every change previewed as a diff, validated like `nhanrong validate`, saved safely and
+committed to git with the author typed here; and the recent history of a unit.
+
+User text (notes, names, uploaded cells) is data: it is shown only in tables, code blocks and
+inputs, never as markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import context, graph, md_escape, ordered
+from nhanrong.editing import NewLocalUnit, PlanNumbers, ReadingChange, StageChange, prepare, save
+from nhanrong.editing.errors import EditError, StaleFileError
+from nhanrong.editing.gitrepo import branch_name, is_repo, parse_author, unit_history
+from nhanrong.editing.imports import preview_import
+from nhanrong.editing.labels import t as rt
+from nhanrong.formats import date_format_hint, fmt_date, fmt_number
+from nhanrong.graph import positioned_units
+from nhanrong.i18n import label
+from nhanrong.schema import ADMIN_KINDS, LOCAL_KINDS, STAGES
+
+PENDING, DONE, IMPORT = "record_pending", "record_done", "record_import"
+
+ctx = context()
+pg = graph()
+prog = pg.programme
+L = ctx.lang
+
+
+def tr(key: str, **values) -> str:
+    return rt(key, L, **values)
+
+
+# --- pure helpers ----------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def unit_options(_pg, fp: str, structure: str, scope_key: str, kinds: tuple[str, ...]) -> dict[str, str]:
+    """key -> "name (code)" of the units of ``kinds`` inside the scope, in code order."""
+    u = positioned_units(_pg, structure)
+    inside = (u["province"] == scope_key) | (u["district"] == scope_key) | (u["commune"] == scope_key) | (u.index == scope_key)
+    if not scope_key:
+        inside = pd.Series(True, index=u.index)
+    sel = u[inside & u["kind"].isin(kinds) & u["dissolved"].isna()].sort_values("code")
+    return {k: f"{n} ({c})" for k, n, c in zip(sel.index, sel["name"], sel["code"])}
+
+
+def model_label(mid: str) -> str:
+    return f"{prog.models[mid].name} ({mid})"
+
+
+def current_record(key: str, model: str) -> pd.DataFrame:
+    a = prog.adoptions
+    rows = a[(a["unit"].astype(str) == key) & (a["model"].astype(str) == model)]
+    if not len(rows):
+        return pd.DataFrame()
+    r = rows.iloc[0]
+    return pd.DataFrame({tr("record.col.stage"): [label("stage", s, L) for s in STAGES],
+                         tr("record.col.since"): [fmt_date(r[s], L) if not pd.isna(r[s]) else "" for s in STAGES]})
+
+
+def latest_values(model: str, metric: str, on: dt.date) -> pd.DataFrame:
+    r = prog.readings
+    r = r[(r["model"].astype(str) == model) & (r["metric"] == metric) & (r["date"] <= pd.Timestamp(on))]
+    return r.sort_values("date").groupby("unit", observed=True).tail(1).set_index("unit")
+
+
+def stage_for(key: str, model: str) -> None:
+    df = current_record(key, model)
+    st.caption(tr("record.current") if len(df) else tr("record.current.none"))
+    if len(df):
+        st.dataframe(df, hide_index=True, key=f"record_current_{key}_{model}")
+
+
+def set_pending(changes: list, source: str = "") -> None:
+    with st.spinner(tr("record.preview")):
+        st.session_state[PENDING] = prepare(ctx.root, changes, programme=prog, source=source)
+    st.session_state.pop(DONE, None)
+
+
+def pick_unit(prefix: str, kinds: tuple[str, ...]) -> str | None:
+    options = unit_options(pg, ctx.fp, ctx.structure, ctx.scope_key, kinds)
+    if not options:
+        st.info(tr("record.no_units"))
+        return None
+    return st.selectbox(tr("record.field.unit"), list(options), format_func=options.get, key=f"{prefix}_unit")
+
+
+def pick_model(prefix: str) -> str:
+    return st.selectbox(tr("record.field.model"), list(ordered(prog.models)), format_func=model_label, key=f"{prefix}_model")
+
+
+def recordable_metrics(model: str) -> dict[str, str]:
+    return {m.id: f"{m.name} ({m.id}, {m.unit})" for m in prog.models[model].metrics if m.rollup != "ratio"}
+
+
+# --- layout --------------------------------------------------------------------------------------
+
+st.header(tr("record.header"))
+st.caption(tr("record.intro"))
+in_git = is_repo(ctx.root)
+c1, c2 = st.columns([2, 1])
+author = c1.text_input(tr("record.author"), key="record_author", placeholder="Nguyễn Văn A <a@yenbai.gov.vn>",
+                       help=tr("record.author_help")).strip()
+use_branch = c2.checkbox(tr("record.branch"), key="record_branch", disabled=not in_git, help=tr("record.branch_help"))
+st.caption(tr("record.git_on") if in_git else tr("record.git_off"))
+
+tabs = st.tabs([tr(f"record.tab.{x}") for x in ("stage", "reading", "bulk", "upload", "unit", "plan", "history")])
+
+with tabs[0]:
+    model = pick_model("record_stage")
+    key = pick_unit("record_stage", tuple(prog.models[model].adopted_by))
+    if key:
+        stage_for(key, model)
+        stage = st.selectbox(tr("record.field.stage"), list(STAGES), format_func=lambda s: label("stage", s, L), key="record_stage_stage")
+        when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_stage_date")
+        note = st.text_input(tr("record.field.note"), key="record_stage_note")
+        if st.button(tr("record.button.preview"), key="record_stage_preview"):
+            set_pending([StageChange(key, model, stage, when, note=note.strip() or None)])
+
+with tabs[1]:
+    model = pick_model("record_reading")
+    metrics = recordable_metrics(model)
+    key = pick_unit("record_reading", tuple(prog.models[model].adopted_by))
+    if not metrics:
+        st.info(tr("record.no_metrics"))
+    elif key:
+        metric = st.selectbox(tr("record.field.metric"), list(metrics), format_func=metrics.get, key="record_reading_metric")
+        when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_reading_date")
+        value = st.number_input(tr("record.field.value"), value=None, step=1.0, key="record_reading_value")
+        note = st.text_input(tr("record.field.note"), key="record_reading_note")
+        if st.button(tr("record.button.preview"), key="record_reading_preview"):
+            if value is None:
+                st.warning(tr("record.value.missing"))
+            else:
+                set_pending([ReadingChange(key, model, metric, when, float(value), note=note.strip() or None)])
+
+with tabs[2]:
+    model = pick_model("record_bulk")
+    metrics = recordable_metrics(model)
+    options = unit_options(pg, ctx.fp, ctx.structure, ctx.scope_key, tuple(prog.models[model].adopted_by))
+    if not metrics:
+        st.info(tr("record.no_metrics"))
+    elif not options:
+        st.info(tr("record.no_units"))
+    else:
+        metric = st.selectbox(tr("record.field.metric"), list(metrics), format_func=metrics.get, key="record_bulk_metric")
+        when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_bulk_date")
+        st.caption(tr("record.bulk.help"))
+        latest = latest_values(model, metric, when)
+        keys = list(options)
+        table = pd.DataFrame({
+            "key": keys,
+            "name": [options[k] for k in keys],
+            "current": [latest["value"].get(k) for k in keys],
+            "current_date": [fmt_date(latest["date"].get(k), L) if k in latest.index else "" for k in keys],
+            "new": pd.Series([None] * len(keys), dtype="float64"),
+        })
+        edited = st.data_editor(
+            table, key=f"record_bulk_editor_{model}_{metric}", hide_index=True, disabled=["key", "name", "current", "current_date"],
+            column_order=["name", "current", "current_date", "new"],
+            column_config={
+                "name": st.column_config.TextColumn(tr("record.field.unit")),
+                "current": st.column_config.NumberColumn(tr("record.col.current")),
+                "current_date": st.column_config.TextColumn(tr("record.col.current_date")),
+                "new": st.column_config.NumberColumn(tr("record.col.new")),
+            },
+        )
+        filled = edited[edited["new"].notna()]
+        if st.button(tr("record.button.preview"), key="record_bulk_preview"):
+            if not len(filled):
+                st.warning(tr("record.bulk.none"))
+            else:
+                set_pending([ReadingChange(k, model, metric, when, float(v)) for k, v in zip(filled["key"], filled["new"])])
+
+with tabs[3]:
+    st.caption(tr("record.upload.help"))
+    upload = st.file_uploader(tr("record.field.file"), type=["csv", "xlsx"], key="record_upload")
+    if upload is not None and st.button(tr("record.button.preview"), key="record_upload_preview"):
+        try:
+            with st.spinner(tr("record.preview")):
+                preview = preview_import(ctx.root, upload.getvalue(), name=upload.name, programme=prog)
+        except EditError as exc:
+            st.error(tr("record.failed"))
+            st.text(exc.text(L))
+        else:
+            st.session_state[IMPORT] = preview
+            st.session_state[PENDING] = preview.changeset
+            st.session_state.pop(DONE, None)
+    preview = st.session_state.get(IMPORT)
+    if preview is not None and st.session_state.get(PENDING) is preview.changeset:
+        cs = preview.changeset
+        st.caption(tr("record.upload.counts", rows=fmt_number(preview.rows, L), changes=fmt_number(len(cs.changes), L),
+                      unchanged=fmt_number(len(cs.unchanged), L), skipped=fmt_number(len(preview.skipped), L),
+                      rejected=fmt_number(len(cs.refusals), L)))
+        if len(cs.changes):
+            st.caption(tr("record.upload.changes"))
+            st.dataframe(preview.frame(), hide_index=True, key="record_upload_changes")
+        if preview.skipped:
+            st.caption(tr("record.upload.skipped"))
+            st.dataframe(pd.DataFrame({tr("record.col.line"): [s[0] for s in preview.skipped],
+                                       tr("record.col.reason"): [s[2] if L == "en" else s[1] for s in preview.skipped]}),
+                         hide_index=True, key="record_upload_skipped")
+
+with tabs[4]:
+    kind = st.selectbox(tr("record.field.kind"), list(LOCAL_KINDS), format_func=lambda k: label("kind", k, L), key="record_unit_kind")
+    parent = pick_unit("record_unit_parent", tuple(ADMIN_KINDS))
+    code = st.text_input(tr("record.field.code"), key="record_unit_code").strip()
+    name = st.text_input(tr("record.field.name"), key="record_unit_name").strip()
+    if parent and st.button(tr("record.button.preview"), key="record_unit_preview"):
+        set_pending([NewLocalUnit(code, name, kind, parent)])
+
+with tabs[5]:
+    if not prog.plans:
+        st.caption(tr("record.plan.none"))
+    else:
+        plan_id = st.selectbox(tr("record.field.plan"), sorted(prog.plans), format_func=lambda p: f"{prog.plans[p].name} ({p})",
+                               key="record_plan_id")
+        plan = prog.plans[plan_id]
+        values: list[tuple[str, float]] = []
+        horizon = st.number_input(tr("record.field.horizon"), min_value=1, value=int(plan.horizon), step=1, key=f"record_plan_horizon_{plan_id}")
+        if horizon != plan.horizon:
+            values.append(("horizon", int(horizon)))
+        for pool, amount in plan.resources.items():
+            x = st.number_input(tr("record.field.resource", pool=pool), min_value=0.0, value=float(amount), key=f"record_plan_res_{plan_id}_{pool}")
+            if x != amount:
+                values.append((f"resources.{pool}", x))
+        for i, target in enumerate(plan.targets):
+            pct = st.number_input(tr("record.field.coverage", model=target.model, date=fmt_date(target.date, L)), min_value=0.0,
+                                  max_value=100.0, value=round(target.coverage * 100, 4), step=5.0, key=f"record_plan_cov_{plan_id}_{i}")
+            if abs(pct / 100 - target.coverage) > 1e-9:
+                values.append((f"targets.{i}.coverage", pct / 100))
+        if st.button(tr("record.button.preview"), key="record_plan_preview"):
+            set_pending([PlanNumbers(plan_id, tuple(values))])
+
+with tabs[6]:
+    key = pick_unit("record_history", tuple(sorted({k for m in prog.models.values() for k in m.adopted_by} | set(ADMIN_KINDS))))
+    if not in_git:
+        st.caption(tr("record.history.nogit"))
+    elif key:
+        history = unit_history(ctx.root, key)
+        if not history:
+            st.caption(tr("record.history.none"))
+        else:
+            st.dataframe(pd.DataFrame({
+                tr("record.col.when"): [c.date.strftime("%d/%m/%Y %H:%M" if L == "vi" else "%Y-%m-%d %H:%M") for c in history],
+                tr("record.col.author"): [c.author for c in history],
+                tr("record.col.email"): [c.email for c in history],
+                tr("record.col.what"): [c.subject for c in history],
+            }), hide_index=True, key="record_history_table")
+
+# --- preview and save ----------------------------------------------------------------------------
+
+done = st.session_state.get(DONE)
+if done is not None:
+    files = md_escape(", ".join(done.paths))
+    if done.commit and done.branch:
+        st.success(tr("record.saved_branch", files=files, commit=done.commit[:10], branch=done.branch))
+    elif done.commit:
+        st.success(tr("record.saved", files=files, commit=done.commit[:10]))
+    else:
+        st.success(tr("record.saved_nogit", files=files))
+
+cs = st.session_state.get(PENDING)
+if cs is not None:
+    st.subheader(tr("record.preview"))
+    if not cs.ok:
+        st.error(tr("record.preview.refused"))
+        st.dataframe(pd.DataFrame({tr("record.col.line"): [r.line for r in cs.refusals],
+                                   tr("record.col.reason"): [r.message_en if L == "en" else r.message for r in cs.refusals]}),
+                     hide_index=True, key="record_refusals")
+    elif not cs.edits:
+        st.info(tr("record.preview.nothing"))
+    else:
+        st.caption(tr("record.preview.summary", changes=fmt_number(len(cs.changes), L), files=fmt_number(len(cs.edits), L)))
+        st.code(cs.diff(), language="diff")
+        if cs.warnings:
+            st.warning(tr("record.preview.warnings"))
+            st.dataframe(pd.DataFrame({tr("record.col.reason"): [w.message_en if L == "en" else w.message for w in cs.warnings]}),
+                         hide_index=True, key="record_warnings")
+        author_ok = True
+        if in_git:
+            try:
+                parse_author(author)
+            except EditError:
+                author_ok = False
+                st.warning(tr("record.author_needed"))
+        b1, b2 = st.columns(2)
+        if b1.button(tr("record.button.save"), key="record_save", type="primary", disabled=not author_ok):
+            try:
+                branch = branch_name(parse_author(author)[0]) if use_branch and in_git and author else None
+                result = save(cs, author=author or None, branch=branch)
+            except StaleFileError:
+                st.error(tr("record.stale"))
+                st.session_state.pop(PENDING, None)
+            except EditError as exc:
+                st.error(tr("record.failed"))
+                st.text(exc.text(L))
+            else:
+                st.session_state[DONE] = result
+                st.session_state.pop(PENDING, None)
+                st.session_state.pop(IMPORT, None)
+                st.rerun()
+        if b2.button(tr("record.button.cancel"), key="record_cancel"):
+            st.session_state.pop(PENDING, None)
+            st.session_state.pop(IMPORT, None)
+            st.rerun()

@@ -1,0 +1,122 @@
+"""Planner benchmark: `python -m bench.planner [--quick]`, one figure a line as ``name: value``.
+
+- planner_s: a whole-country plan (new structure, every model, 24 monthly periods) from the
+  loaded graph: build the planning problem, schedule, name whom each unit learns from
+- planner_vs_cold_load: planner_s over the cold load + validate + graph of the same data
+- forecast_s: coverage curves and target verdicts over the plan (no extra-capacity search)
+- gap_to_optimum_mean / _max: the planner's objective over CP-SAT's on random small instances
+Uses the national data set of `python -m bench` (bench/data, generated once, seeded); with
+``--synthetic``, a generated instance of the same size instead (no files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import resource
+import sys
+import time
+
+import numpy as np
+
+PERIODS = 24
+
+
+def national_plan():
+    from nhanrong.schema import PlanFile
+
+    # Per month, for the whole country: about 60 trainers a province.
+    return PlanFile(
+        name="Toàn quốc 2025-2027", scope="01", structure="new", start=dt.date(2025, 7, 1), period="month",
+        horizon=PERIODS, resources={"trainer_hours": 80_000, "devices": 6_000, "budget_vnd": 60_000_000_000},
+        priorities={"rule": "every-area"},
+    )
+
+
+def timed(fn):
+    gc.collect()
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def gap_to_optimum(n: int, time_limit: float) -> tuple[float, float, float, int]:
+    """(mean gap, max gap, mean exact seconds, proven optimal count) over ``n`` random small instances."""
+    from nhanrong.planning.exact import solve_exact
+    from nhanrong.planning.heuristic import plan_waves
+    from nhanrong.planning.synthetic import random_instance
+
+    gaps, secs, optimal = [], [], 0
+    for seed in range(n):
+        inst = random_instance(10_000 + seed, districts=1 + seed % 3, pilot_first=seed % 2 == 0)
+        greedy = plan_waves(inst).objective
+        s, exact = timed(lambda: solve_exact(inst, time_limit=time_limit))
+        secs.append(s)
+        optimal += exact.optimal
+        gaps.append((greedy - exact.objective) / exact.objective if exact.objective else 0.0)
+    return float(np.mean(gaps)), float(np.max(gaps)), float(np.mean(secs)), optimal
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.planner", description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="a tenth of the country, fewer small instances")
+    p.add_argument("--synthetic", action="store_true", help="a generated instance instead of bench/data")
+    p.add_argument("--small", type=int, default=None, help="random small instances for the gap (default: 40, quick: 10)")
+    args = p.parse_args(argv)
+
+    from nhanrong.planning.forecast import coverage_curves, evaluate_targets
+    from nhanrong.planning.heuristic import plan_waves
+
+    figures: list[tuple[str, object]] = []
+    if args.synthetic:
+        from nhanrong.planning.synthetic import national_instance
+
+        scale = 0.1 if args.quick else 1.0
+        inst = national_instance(communes=int(3321 * scale), villages=int(80_000 * scale), periods=PERIODS)
+        cold_s = float("nan")
+        build_s = 0.0
+    else:
+        from bench.__main__ import DATA, cold, ensure_data
+        from nhanrong.planning.adapter import build_instance
+        from nhanrong.registry import load_registry
+
+        load_registry()
+        root = DATA / "quick" if args.quick else DATA
+        ensure_data(root, 0.1 if args.quick else 1.0, 7)
+        cold_s, (_, pg) = timed(lambda: cold(root))
+        build_s, (inst, _) = timed(lambda: build_instance(pg, national_plan(), national=True))
+    plan_s, sched = timed(lambda: plan_waves(inst))
+    planner_s = build_s + plan_s
+    forecast_s, _ = timed(lambda: (coverage_curves(sched), evaluate_targets(sched, search=False)))
+    j = sched.jobs
+    figures += [
+        ("planner_s", planner_s),
+        ("planner_vs_cold_load", planner_s / cold_s if cold_s == cold_s else "n/a (synthetic)"),
+        ("planner_build_s", build_s),
+        ("planner_schedule_s", plan_s),
+        ("forecast_s", forecast_s),
+        ("cold_load_s", cold_s),
+        ("plan_units", len(inst.units)),
+        ("plan_jobs", len(j)),
+        ("plan_started_in_horizon", int((j["period"] >= 0).sum())),
+        ("plan_models", len(inst.planned_models)),
+        ("plan_periods", inst.horizon),
+    ]
+    n = args.small if args.small is not None else (10 if args.quick else 40)
+    try:
+        if n <= 0:
+            raise ImportError
+        mean_gap, max_gap, exact_s, optimal = gap_to_optimum(n, time_limit=10.0)
+        figures += [("gap_to_optimum_mean", mean_gap), ("gap_to_optimum_max", max_gap),
+                    ("gap_instances", n), ("gap_proven_optimal", optimal), ("exact_s_mean", exact_s)]
+    except ImportError:
+        figures += [("gap_to_optimum_mean", "n/a (no small instances, or ortools missing)")]
+    figures.append(("peak_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    for name, value in figures:
+        print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

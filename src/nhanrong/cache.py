@@ -1,0 +1,116 @@
+"""A disk cache of the loaded programme, so an unchanged data folder reloads in a blink.
+
+The key is cheap to compute: the path, size and modification time of every TOML file,
+plus the package version (a new version may read files differently). The cache lives in
+``ROOT/.nhanrong/cache/``, which carries its own ``.gitignore`` so git never sees it.
+A read-only folder or a broken cache file simply means a normal load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .loader import DATA_DIRS, load_programme, paused_gc
+from .programme import LocalUnit, Programme
+
+CACHE_DIR = Path(".nhanrong") / "cache"
+FORMAT = 2  # bump when the pickled layout changes
+_LOCAL_FIELDS = [f.name for f in dataclasses.fields(LocalUnit)]
+
+
+def _pack(prog: Programme) -> dict:
+    """The programme with its local units as columns: a quarter of a million small objects
+    unpickle three times faster rebuilt from columns than one by one."""
+    units = list(prog.local_units.values())
+    return {"format": FORMAT, "programme": dataclasses.replace(prog, local_units={}),
+            "local_units": {n: [getattr(u, n) for u in units] for n in _LOCAL_FIELDS}}
+
+
+def _unpack(payload: object) -> Programme | None:
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        return None
+    cols = payload["local_units"]
+    local = {row[0]: LocalUnit(*row) for row in zip(*(cols[n] for n in _LOCAL_FIELDS))}
+    prog = payload["programme"]
+    return dataclasses.replace(prog, local_units=local) if isinstance(prog, Programme) else None
+
+
+def _registry_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("vietnamadminunits")
+    except Exception:  # pragma: no cover - not installed as a distribution
+        return "?"
+
+
+def fingerprint(root: str | Path) -> str:
+    """A hash of (path, size, mtime_ns) of every TOML file under the data folders, and versions."""
+    root = Path(root).resolve()
+    h = hashlib.sha256(f"{FORMAT}|{__version__}|{_registry_version()}|{root}".encode())
+    for d in DATA_DIRS:
+        base = root / d
+        if not base.is_dir():
+            continue
+        entries = []
+        for dirpath, _dirs, files in os.walk(base):
+            for name in files:
+                if name.endswith(".toml"):
+                    p = os.path.join(dirpath, name)
+                    st = os.stat(p)
+                    entries.append(f"{os.path.relpath(p, root)}|{st.st_size}|{st.st_mtime_ns}")
+        entries.sort()
+        h.update(f"\n{d}\n".encode())
+        h.update("\n".join(entries).encode())
+    return h.hexdigest()[:32]
+
+
+def _ensure_dir(root: Path) -> Path:
+    top = root / ".nhanrong"
+    cache = root / CACHE_DIR
+    cache.mkdir(parents=True, exist_ok=True)
+    ignore = top / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    return cache
+
+
+def load_programme_cached(root: str | Path) -> Programme:
+    """The programme under ``root``, from the cache when no TOML file changed since it was written."""
+    root = Path(root).resolve()
+    key = fingerprint(root)
+    path = root / CACHE_DIR / f"programme-{key}.pickle"
+    if path.is_file():
+        try:
+            with open(path, "rb") as f, paused_gc():
+                prog = _unpack(pickle.load(f))
+            if prog is not None:
+                return prog
+        except Exception:  # a truncated or foreign file: load normally and rewrite it
+            pass
+    prog = load_programme(root)
+    try:
+        cache = _ensure_dir(root)
+        fd, tmp = tempfile.mkstemp(prefix=".programme-", suffix=".tmp", dir=cache)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(_pack(prog), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)  # atomic: readers see the old file or the new one, never half
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        for old in cache.glob("programme-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # read-only folder: no cache, same result
+    return prog
+
+
+__all__ = ["fingerprint", "load_programme_cached", "CACHE_DIR"]

@@ -1,0 +1,211 @@
+"""Altair charts of status, coverage, spread and gaps, built from the engine's frames.
+
+Every chart must survive a black-and-white printer: colours are ordered shades of
+one hue (light = early, dark = advanced), shapes repeat the encoding where marks
+overlap, and the figure is written on the mark as text. Titles say what is shown.
+No streamlit here: pages call these and pass the result to ``st.altair_chart``.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .formats import fmt_number, fmt_percent
+from .i18n import label, stage_order, t
+
+# Light -> dark, monotonic in luminance so greyscale keeps the order.
+STAGE_SHADES = ["#f2f2f2", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+SEVERITY_SHADES = {"low": "#d9d9d9", "medium": "#737373", "high": "#141414"}
+BANDS = ["0%", "1–24%", "25–49%", "50–74%", "75–99%", "100%"]
+BAND_SHADES = ["#ffffff", "#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08306b"]
+BAND_SHAPES = ["circle", "triangle-down", "diamond", "square", "triangle-up", "cross"]
+FONT = "sans-serif"
+
+
+def _count_axis(lang: str) -> alt.Axis:
+    """A count axis grouped the language's way (1.000 in Vietnamese, 1,000 in English)."""
+    return alt.Axis(format=",d", labelExpr="replace(datum.label, /,/g, '.')" if lang == "vi" else "datum.label")
+
+
+def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
+    return alt.TitleParams(text=text, subtitle=subtitle or "", anchor="start", font=FONT, fontSize=15)
+
+
+def _ink(shade_index: pd.Series, dark_from: int) -> pd.Series:
+    """Text colour for a label on a shaded mark: white on dark shades, black on light."""
+    return shade_index.map(lambda i: "white" if i >= dark_from else "black")
+
+
+def _stack(frame: pd.DataFrame, group: str, value: str) -> pd.DataFrame:
+    """Start, end and middle of each stacked segment, in the frame's order within each group."""
+    out = frame.copy()
+    out[value] = pd.to_numeric(out[value]).astype(float)
+    out["x1"] = out.groupby(group, sort=False)[value].cumsum()
+    out["x0"] = out["x1"] - out[value]
+    out["mid"] = (out["x0"] + out["x1"]) / 2
+    return out
+
+
+def coverage_band(share: float) -> str:
+    """The band a coverage share falls into (for maps and legends)."""
+    if pd.isna(share) or share <= 0:
+        return BANDS[0]
+    if share >= 1:
+        return BANDS[5]
+    return BANDS[1 + min(int(share * 4), 3)]
+
+
+def funnel_chart(status: pd.DataFrame, names: dict[str, str], lang: str = "vi") -> alt.Chart:
+    """One bar per model split into its stages (units at each stage), counts written on the bar."""
+    stages = stage_order()
+    labels = [label("stage", s, lang) for s in stages]
+    order = {m: i for i, m in enumerate(names)}
+    rows = status.assign(model_name=status["model"].map(lambda m: names.get(m, m)),
+                         _rank=status["model"].map(lambda m: order.get(m, len(order))))
+    rows = rows.sort_values(["_rank", "model_name"], kind="stable")
+    long = rows.melt(id_vars=["model_name"], value_vars=stages, var_name="stage", value_name="units")
+    long["stage_label"] = long["stage"].map(lambda s: label("stage", s, lang))
+    long["order"] = long["stage"].map(stages.index)
+    widest = float(rows[stages].sum(axis=1).max() or 1)
+    # A label only where it fits: segments under 7% of the widest bar stay unlabelled (tooltip has it).
+    long["text"] = [fmt_number(v, lang) if v and v >= 0.07 * widest else "" for v in long["units"]]
+    long["count"] = long["units"].map(lambda v: fmt_number(v, lang))
+    long["ink"] = _ink(long["order"], 3)
+    long = _stack(long, "model_name", "units")
+    y = alt.Y("model_name:N", title=None, sort=list(rows["model_name"]), axis=alt.Axis(labelLimit=260))
+    base = alt.Chart(long).encode(y=y)
+    bars = base.mark_bar(stroke="#555", strokeWidth=0.5).encode(
+        x=alt.X("x0:Q", title=t("chart.units", lang), axis=_count_axis(lang)), x2="x1:Q",
+        color=alt.Color("stage_label:N", sort=labels, scale=alt.Scale(domain=labels, range=STAGE_SHADES),
+                        legend=alt.Legend(title=t("col.stage", lang), orient="bottom", direction="horizontal",
+                                          columns=5, labelLimit=220)),
+        tooltip=[alt.Tooltip("model_name:N", title=t("col.model", lang)),
+                 alt.Tooltip("stage_label:N", title=t("col.stage", lang)),
+                 alt.Tooltip("count:N", title=t("chart.units", lang))],
+    )
+    text = base.mark_text(align="center", baseline="middle", fontSize=10).transform_filter(
+        alt.datum.text != "").encode(x="mid:Q", text="text:N", color=alt.Color("ink:N", scale=None))
+    return (bars + text).resolve_scale(color="independent").properties(
+        title=_title(t("chart.funnel", lang)), height=alt.Step(28))
+
+
+def coverage_chart(rows: pd.DataFrame, lang: str = "vi") -> alt.Chart:
+    """Coverage per model (bar, labelled) with its target as a black tick.
+
+    ``rows``: model_name, coverage (0..1), target (0..1 or NaN).
+    """
+    data = rows.copy()
+    data["cov_text"] = data["coverage"].map(lambda v: fmt_percent(v, lang))
+    data["target_text"] = data["target"].map(lambda v: fmt_percent(v, lang))
+    y = alt.Y("model_name:N", title=None, sort=list(data["model_name"]), axis=alt.Axis(labelLimit=260))
+    x_scale = alt.Scale(domain=[0, 1])
+    bars = alt.Chart(data).mark_bar(color="#6baed6", stroke="#333", strokeWidth=0.5).encode(
+        y=y, x=alt.X("coverage:Q", scale=x_scale, axis=alt.Axis(format=".0%"), title=t("chart.share", lang)),
+        tooltip=[alt.Tooltip("model_name:N", title=t("col.model", lang)),
+                 alt.Tooltip("cov_text:N", title=t("col.coverage", lang)),
+                 alt.Tooltip("target_text:N", title=t("col.target", lang))])
+    ticks = alt.Chart(data).mark_tick(color="black", thickness=3, size=22).encode(
+        y=y, x=alt.X("target:Q", scale=x_scale)).transform_filter("isValid(datum.target)")
+    text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11, color="black").encode(
+        y=y, x=alt.X("coverage:Q", scale=x_scale), text="cov_text:N")
+    return (bars + ticks + text).properties(
+        title=_title(t("chart.coverage", lang), t("chart.target_tick", lang)), height=alt.Step(28))
+
+
+def coverage_by_chart(rows: pd.DataFrame, level_label: str, lang: str = "vi") -> alt.Chart:
+    """Share at scale per sub-unit (``rows``: name, coverage, eligible), labelled and sorted."""
+    data = rows.dropna(subset=["coverage"]).sort_values(["coverage", "name"], ascending=[False, True])
+    data = data.assign(cov_text=data["coverage"].map(lambda v: fmt_percent(v, lang)),
+                       eligible_text=data["eligible"].map(lambda v: fmt_number(v, lang)))
+    y = alt.Y("name:N", title=None, sort=list(data["name"]), axis=alt.Axis(labelLimit=220))
+    x = alt.X("coverage:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%"), title=t("chart.share", lang))
+    bars = alt.Chart(data).mark_bar(color="#4292c6", stroke="#333", strokeWidth=0.5).encode(
+        y=y, x=x, tooltip=[alt.Tooltip("name:N", title=t("col.unit", lang)),
+                           alt.Tooltip("cov_text:N", title=t("col.coverage", lang)),
+                           alt.Tooltip("eligible_text:N", title=t("col.eligible", lang))])
+    text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="cov_text:N")
+    return (bars + text).properties(title=_title(t("chart.coverage_by", lang, level=level_label)), height=alt.Step(20))
+
+
+def heatmap_chart(cells: pd.DataFrame, title: str, lang: str = "vi") -> alt.Chart:
+    """Units (rows) x models (columns); ``cells``: unit_name, model_name, level (0..4), text.
+
+    ``level`` is the stage index (0 = not started .. 4 = scale), or for an
+    administrative unit its share at scale mapped onto the same 0..4 scale.
+    """
+    data = cells.copy()
+    data["ink"] = _ink(data["level"].round().astype(int), 3)
+    units = list(dict.fromkeys(data["unit_name"]))
+    models = list(dict.fromkeys(data["model_name"]))  # in the caller's order
+    base = alt.Chart(data).encode(
+        x=alt.X("model_name:N", title=None, sort=models,
+                axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False, orient="top")),
+        y=alt.Y("unit_name:N", title=None, sort=units, axis=alt.Axis(labelLimit=220)),
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("level:Q", scale=alt.Scale(domain=[0, 4], range=[STAGE_SHADES[0], STAGE_SHADES[-1]]),
+                        legend=None),
+        tooltip=[alt.Tooltip("unit_name:N", title=t("col.unit", lang)),
+                 alt.Tooltip("model_name:N", title=t("col.model", lang)),
+                 alt.Tooltip("text:N", title=t("col.stage", lang))])
+    text = base.mark_text(fontSize=10).encode(text="text:N", color=alt.Color("ink:N", scale=None))
+    # The shade scale (quantitative) and the ink colours (literal) must not share one scale.
+    return (rect + text).resolve_scale(color="independent").properties(title=_title(title), height=alt.Step(24))
+
+
+def map_chart(points: pd.DataFrame, title: str, lang: str = "vi") -> alt.Chart:
+    """Communes as points at their registry coordinates, shade and shape by coverage band.
+
+    ``points``: name, lat, lon, coverage (0..1).
+    """
+    data = points.dropna(subset=["lat", "lon"]).copy()
+    data["band"] = data["coverage"].map(coverage_band)
+    data["cov_text"] = data["coverage"].map(lambda v: fmt_percent(v, lang))
+    return alt.Chart(data).mark_point(filled=True, size=110, stroke="black", strokeWidth=0.7, opacity=1).encode(
+        longitude="lon:Q", latitude="lat:Q",
+        color=alt.Color("band:N", sort=BANDS, scale=alt.Scale(domain=BANDS, range=BAND_SHADES),
+                        legend=alt.Legend(title=t("col.coverage", lang), orient="right")),
+        shape=alt.Shape("band:N", sort=BANDS, scale=alt.Scale(domain=BANDS, range=BAND_SHAPES)),
+        tooltip=[alt.Tooltip("name:N", title=t("col.unit", lang)), alt.Tooltip("cov_text:N", title=t("col.coverage", lang))],
+    ).project(type="mercator").properties(title=_title(title), height=480)
+
+
+def spread_chart(rows: pd.DataFrame, lang: str = "vi") -> alt.Chart:
+    """Units that learned from each pilot (``rows``: pilot_name, reach, depth), labelled."""
+    data = rows.sort_values(["reach", "pilot_name"], ascending=[False, True]).head(30).copy()
+    data["text"] = data["reach"].map(lambda v: fmt_number(v, lang))
+    y = alt.Y("pilot_name:N", title=None, sort=list(data["pilot_name"]), axis=alt.Axis(labelLimit=220))
+    x = alt.X("reach:Q", title=t("col.reach", lang), axis=_count_axis(lang))
+    bars = alt.Chart(data).mark_bar(color="#2171b5", stroke="#333", strokeWidth=0.5).encode(
+        y=y, x=x, tooltip=[alt.Tooltip("pilot_name:N", title=t("col.pilot", lang)), alt.Tooltip("text:N", title=t("col.reach", lang)),
+                           alt.Tooltip("depth:Q", title=t("col.depth", lang))])
+    text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="text:N")
+    return (bars + text).properties(title=_title(t("chart.spread", lang)), height=alt.Step(22))
+
+
+def gaps_chart(gaps: pd.DataFrame, lang: str = "vi") -> alt.Chart:
+    """Number of gaps per kind, split by severity (dark = high), counts written on the bars."""
+    sev_order = ["high", "medium", "low"]
+    sev_labels = [label("severity", s, lang) for s in sev_order]
+    counts = gaps.groupby(["kind", "severity"], observed=True).size().rename("n").reset_index()
+    counts["kind_label"] = counts["kind"].map(lambda k: label("gap_kind", k, lang))
+    counts["sev_label"] = counts["severity"].map(lambda s: label("severity", s, lang))
+    counts["order"] = counts["severity"].map(sev_order.index)
+    widest = float(counts.groupby("kind")["n"].sum().max() or 1)
+    counts["count"] = counts["n"].map(lambda v: fmt_number(v, lang))
+    counts["text"] = [fmt_number(v, lang) if v >= 0.05 * widest else "" for v in counts["n"]]
+    counts["ink"] = counts["severity"].map(lambda s: "black" if s == "low" else "white")
+    counts = _stack(counts.sort_values("order"), "kind_label", "n")
+    base = alt.Chart(counts).encode(y=alt.Y("kind_label:N", title=None, axis=alt.Axis(labelLimit=200)))
+    bars = base.mark_bar(stroke="#333", strokeWidth=0.5).encode(
+        x=alt.X("x0:Q", title=t("chart.units", lang), axis=_count_axis(lang)), x2="x1:Q",
+        color=alt.Color("sev_label:N", sort=sev_labels,
+                        scale=alt.Scale(domain=sev_labels, range=[SEVERITY_SHADES[s] for s in sev_order]),
+                        legend=alt.Legend(title=t("col.severity", lang), orient="bottom")),
+        tooltip=[alt.Tooltip("kind_label:N", title=t("col.gap_kind", lang)), alt.Tooltip("sev_label:N", title=t("col.severity", lang)),
+                 alt.Tooltip("count:N", title=t("chart.units", lang))])
+    text = base.mark_text(fontSize=10).transform_filter(alt.datum.text != "").encode(
+        x="mid:Q", text="text:N", color=alt.Color("ink:N", scale=None))
+    return (bars + text).resolve_scale(color="independent").properties(
+        title=_title(t("gaps.by_kind", lang)), height=alt.Step(26))

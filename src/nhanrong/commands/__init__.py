@@ -1,0 +1,1 @@
+"""Command modules of the ``nhanrong`` CLI: each has ``register(subparsers)`` (see ``cli.COMMAND_MODULES``)."""

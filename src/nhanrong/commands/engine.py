@@ -1,0 +1,147 @@
+"""``nhanrong status`` and ``nhanrong gaps``: the engine's figures for scripts and meetings.
+
+JSON output is the stable machine form (documented in the README): numbers stay
+numbers (coverage in 0..1), dates are ISO. The table form is for people: Vietnamese
+(or English with --lang en) percentages and dd/mm/yyyy dates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import sys
+from pathlib import Path
+
+from ..cli import _add_format, _add_root, _lang, write_rows
+
+STATUS_JSON = ["model", "scope", "scope_name", "structure", "level", "as_of", "eligible",
+               "not_started", "assess", "pilot", "evaluate", "scale", "coverage"]
+# The same tuple as nhanrong.gaps.GAP_KINDS (a test checks), kept here so that building the
+# parser does not import pandas for every command.
+GAP_KINDS = ("not-started", "stalled", "gate-skipped", "prerequisite", "stale", "definition")
+GAPS_JSON = ["unit", "unit_name", "model", "kind", "since", "severity", "message", "message_en", "action", "action_en"]
+
+
+def _date(text: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f'ngày "{text}" không hợp lệ; viết 2022-12-31 hoặc 31/12/2022 / invalid date "{text}": use 2022-12-31 or 31/12/2022')
+
+
+def _graph(root: str):
+    from ..cache import load_programme_cached
+    from ..graph import build_graph
+
+    prog = load_programme_cached(Path(root))
+    if prog.errors:
+        print(f"cảnh báo / warning: dữ liệu có {len(prog.errors)} lỗi; các bản ghi lỗi bị bỏ qua (chạy `nhanrong validate`) "
+              f"/ the data has {len(prog.errors)} error(s); bad records are left out (run `nhanrong validate`)", file=sys.stderr)
+    return build_graph(prog)
+
+
+def _plain(v):
+    """JSON-safe value: NaN -> None, numpy scalars -> Python, dates -> ISO strings."""
+    if v is None:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "isoformat"):
+        try:
+            import pandas as pd
+
+            if pd.isna(v):
+                return None
+        except (TypeError, ValueError):
+            pass
+        return v.date().isoformat() if isinstance(v, dt.datetime) else v.isoformat()
+    return v
+
+
+def _rows(frame, columns: list[str]) -> list[dict]:
+    cols = [c for c in columns if c in frame.columns]
+    return [{c: _plain(v) for c, v in zip(cols, rec)} for rec in frame[cols].itertuples(index=False, name=None)]
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from ..formats import fmt_date, fmt_percent
+    from ..status import status
+
+    pg = _graph(args.root)
+    frame = status(pg, args.as_of, structure=args.structure, scope=args.scope, level=args.level,
+                   models=[args.model] if args.model else None)
+    rows = _rows(frame, STATUS_JSON)
+    if args.format == "table":
+        lang = _lang(args)
+        for r in rows:
+            r["coverage"] = fmt_percent(r["coverage"], lang)
+            r["as_of"] = fmt_date(r["as_of"], lang)
+    write_rows(rows, args.format, columns=STATUS_JSON)
+    return 0
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from ..formats import fmt_date
+    from ..gaps import find_gaps
+
+    pg = _graph(args.root)
+    frame = find_gaps(pg, args.as_of, structure=args.structure, model=args.model, scope=args.scope, kinds=args.kind)
+    if args.limit:
+        frame = frame.head(args.limit)
+    rows = _rows(frame, GAPS_JSON)
+    if args.format == "table":
+        lang = _lang(args)
+        for r in rows:
+            r["since"] = fmt_date(r["since"], lang)
+            if lang == "en":
+                r["message"], r["action"] = r["message_en"], r["action_en"]
+        write_rows(rows, "table", columns=["unit", "model", "kind", "since", "severity", "message", "action"])
+    else:
+        write_rows(rows, args.format, columns=GAPS_JSON)
+    return 0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    _add_root(p)
+    p.add_argument("--as-of", type=_date, default=dt.date.today(), metavar="DATE",
+                   help="date of the status, 2022-12-31 or 31/12/2022 (default: today)")
+    p.add_argument("--scope", metavar="CODE", help="unit code (province, district or commune) in --structure; default: every province with data")
+    p.add_argument("--structure", choices=("old", "new"), default="old",
+                   help="administrative structure: old (before 1/7/2025: province/district/commune) or new (province/commune); default: old")
+    p.add_argument("--model", metavar="ID", help="only this model (file name under models/, e.g. community-team)")
+
+
+def register(subparsers) -> None:
+    """Add ``status`` and ``gaps`` to the ``nhanrong`` command."""
+    p = subparsers.add_parser(
+        "status", help="rollout status per model and scope: eligible units, units per stage, coverage",
+        description="For every model and scope (the scope unit, and with --level each unit of that level under it): "
+        "eligible units, how many are at each stage (not_started, assess, pilot, evaluate, scale) as of --as-of, "
+        "and coverage = share of eligible units at scale (0..1 in JSON; NaN/null when no unit is eligible). "
+        "JSON rows keep these keys: model, scope, scope_name, structure, level, as_of, eligible, not_started, "
+        "assess, pilot, evaluate, scale, coverage.")
+    _common(p)
+    p.add_argument("--level", choices=("province", "district", "commune"),
+                   help="also one row per unit of this level under the scope (district: old structure only)")
+    _add_format(p)
+    p.set_defaults(func=cmd_status)
+
+    p = subparsers.add_parser(
+        "gaps", help="what is behind: not started, stalled, gate skipped, prerequisite, stale data, model definition",
+        description="List gaps as of --as-of, most severe first: each row has unit, model, kind, since, severity "
+        "(high|medium|low), a Vietnamese message and the action to take (message_en/action_en in English). "
+        f"Kinds: {', '.join(GAP_KINDS)}.")
+    _common(p)
+    p.add_argument("--kind", action="append", choices=GAP_KINDS, metavar="KIND",
+                   help=f"only this kind (repeatable): {', '.join(GAP_KINDS)}")
+    p.add_argument("--limit", type=int, default=0, metavar="N", help="show at most N rows (default: all)")
+    _add_format(p)
+    p.set_defaults(func=cmd_gaps)
+
+
+__all__ = ["register", "cmd_status", "cmd_gaps", "STATUS_JSON", "GAPS_JSON"]

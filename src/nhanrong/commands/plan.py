@@ -1,0 +1,212 @@
+"""``nhanrong plan``: run a scale-out plan, say which targets it meets and why not, and
+write the schedule next to the plan file (plans/<name>.schedule.csv).
+
+The table form is for people (Vietnamese, or English with --lang en); ``--format csv``
+prints the schedule; ``--format json`` is the stable machine form (targets, coverage,
+resource use and schedule; dates ISO, shares 0..1). ``--out FILE.xlsx`` writes a workbook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+
+from ..cli import _lang, write_rows
+
+TARGET_JSON = ["model", "scope", "target", "date", "eligible", "covered", "coverage", "met", "earliest", "binding",
+               "message", "message_en"]
+
+
+def _load_plan(path: Path, prog):
+    """The plan as validated by the loader when it lives under ROOT/plans, else validated here."""
+    from ..loader import Report, parse_file, validate_file
+    from ..planning.adapter import PlanError
+    from ..schema import PlanFile
+
+    if not path.is_file():
+        raise PlanError(f'Không có tệp kế hoạch "{path}". / No plan file "{path}".')
+    for name, rel in prog.plan_paths.items():
+        if (prog.root / rel).resolve() == path.resolve():
+            return prog.plans[name]
+    report = Report()
+    src = parse_file(path, path.parent, report)
+    plan = validate_file(src, PlanFile, None, report) if src is not None else None
+    problems = [p for p in report.problems if p.severity == "error"]
+    if plan is None or problems:
+        detail = "; ".join(f"{p.line}:{p.column} {p.message}" for p in problems) or "không đọc được"
+        detail_en = "; ".join(f"{p.line}:{p.column} {p.text('en')}" for p in problems) or "unreadable"
+        raise PlanError(f'Tệp kế hoạch "{path}" có lỗi: {detail}. Sửa rồi chạy lại (`nhanrong validate`). '
+                        f'/ Plan file "{path}" has errors: {detail_en}.')
+    return plan
+
+
+def _root_for(plan_path: Path, root: str | None) -> Path:
+    if root:
+        return Path(root)
+    parent = plan_path.resolve().parent
+    return parent.parent if parent.name == "plans" else Path(".")
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from ..cache import load_programme_cached
+    from ..formats import fmt_date, fmt_number, fmt_percent
+    from ..graph import build_graph
+    from ..planning.adapter import build_instance
+    from ..planning.export import (cost_by_pool, resource_use, schedule_frame, write_excel, write_schedule)
+    from ..planning.forecast import coverage_curves, evaluate_targets, run_plan, targets_frame
+    from ..planning.labels import POOLS, pick
+    from ..planning.variants import compare_variants, parse_variant
+
+    lang = _lang(args)
+    plan_path = Path(args.plan)
+    root = _root_for(plan_path, args.root)
+    prog = load_programme_cached(root)
+    plan = _load_plan(plan_path, prog)
+    pg = build_graph(prog)
+    inst, notes = build_instance(pg, plan)
+    variants = [parse_variant(v) for v in args.what_if or []]
+    sched = run_plan(inst)
+    results = evaluate_targets(sched, search=not args.no_search, lang=lang)
+    written = None
+    if not args.no_schedule:
+        written = write_schedule(sched, plan_path)
+
+    comparison = compare_variants(inst, variants, lang=lang).summary if variants else None
+    if args.out and args.out.endswith(".xlsx"):
+        write_excel(sched, results, Path(args.out), lang=lang)
+        out = io.StringIO()  # the table still goes to stdout
+        fmt, target = "table", sys.stdout
+    else:
+        fmt = args.format
+        target = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    try:
+        if fmt == "csv":
+            write_rows(schedule_frame(sched, lang=lang).to_dict("records"), "csv", target)
+        elif fmt == "json":
+            tf = targets_frame(results, inst, lang)
+            doc = {
+                "plan": plan.name, "scope": plan.scope, "structure": plan.structure, "start": plan.start.isoformat(),
+                "period": plan.period, "horizon": plan.horizon, "objective": round(sched.objective, 6),
+                "targets": [{k: _plain(r.get(k)) for k in TARGET_JSON} | {"extra": res.extra, "extra_from": res.extra_from}
+                            for r, res in zip(tf.to_dict("records"), results)],
+                "cost": cost_by_pool(sched),
+                "resources": [{k: _plain(v) for k, v in r.items()} for r in resource_use(sched, lang=lang).to_dict("records")],
+                "coverage": [{k: _plain(v) for k, v in r.items()} for r in coverage_curves(sched, lang=lang).to_dict("records")],
+                "schedule": schedule_frame(sched, lang=lang).to_dict("records"),
+                "notes": notes,
+            }
+            if comparison is not None:
+                doc["variants"] = [{k: _plain(v) for k, v in r.items()} for r in comparison.to_dict("records")]
+            json.dump(doc, target, ensure_ascii=False, indent=2)
+            target.write("\n")
+        else:
+            _table(target, lang, plan, inst, sched, results, notes, written, fmt_date, fmt_number, fmt_percent,
+                   cost_by_pool, resource_use, POOLS, pick)
+            if comparison is not None:
+                _variants_table(target, lang, comparison, fmt_number)
+    finally:
+        if target is not sys.stdout:
+            target.close()
+    return 0
+
+
+def _plain(v):
+    from .engine import _plain as plain
+
+    return plain(v)
+
+
+def _table(out, lang, plan, inst, sched, results, notes, written, fmt_date, fmt_number, fmt_percent,
+           cost_by_pool, resource_use, POOLS, pick) -> None:
+    vi = lang != "en"
+    j = sched.jobs
+    within = int(((j["period"] >= 0) & (j["period"] < inst.horizon)).sum())
+    period_word = {"week": ("tuần", "weeks"), "month": ("tháng", "months"), "quarter": ("quý", "quarters")}[plan.period]
+    if vi:
+        out.write(f"Kế hoạch: {plan.name} ({plan.structure}:{plan.scope}), từ {fmt_date(plan.start)}, {plan.horizon} {period_word[0]}\n")
+        out.write(f"Xếp lịch {fmt_number(within)} / {fmt_number(len(j))} lượt đơn vị – mô hình chưa áp dụng\n\n")
+    else:
+        out.write(f"Plan: {plan.name} ({plan.structure}:{plan.scope}), from {fmt_date(plan.start, 'en')}, {plan.horizon} {period_word[1]}\n")
+        out.write(f"Scheduled {fmt_number(within, 'en')} of {fmt_number(len(j), 'en')} unit-model pairs not yet adopted\n\n")
+    rows = []
+    for r in results:
+        t = r.target
+        rows.append({
+            ("mô hình" if vi else "model"): t.model,
+            ("phạm vi" if vi else "scope"): t.label,
+            ("chỉ tiêu" if vi else "target"): fmt_percent(t.coverage, lang, 0) + " " + fmt_date(t.date, lang),
+            ("dự kiến" if vi else "forecast"): fmt_percent(r.coverage, lang),
+            ("kết quả" if vi else "verdict"): ("Đạt" if r.met else "Không đạt") if vi else ("met" if r.met else "not met"),
+            ("sớm nhất" if vi else "earliest"): fmt_date(r.earliest, lang),
+            ("lý do" if vi else "why"): r.message_vi if vi else r.message_en,
+        })
+    if rows:
+        write_rows(rows, "table", out)
+    else:
+        out.write("Kế hoạch không có chỉ tiêu.\n" if vi else "The plan has no targets.\n")
+    use = resource_use(sched, lang=lang)
+    cost = cost_by_pool(sched)
+    out.write("\n" + ("Nguồn lực (tổng trong kỳ kế hoạch):" if vi else "Resources (total over the plan):") + "\n")
+    res_rows = []
+    for pool, total in cost.items():
+        cap = use[use["pool"] == pool]["capacity"].sum() if pool in inst.capacity else None
+        res_rows.append({
+            ("nguồn lực" if vi else "pool"): f"{pool} ({pick(POOLS, pool, lang)})",
+            ("dùng" if vi else "used"): fmt_number(total, lang),
+            ("sẵn có" if vi else "available"): fmt_number(cap, lang) if cap is not None else ("không giới hạn" if vi else "unlimited"),
+        })
+    if res_rows:
+        write_rows(res_rows, "table", out)
+    for n in notes:
+        out.write(("Ghi chú: " if vi else "Note: ") + (n.split(" / ")[0] if vi else n.split(" / ")[-1]) + "\n")
+    if written is not None:
+        out.write(("\nLịch đã ghi: " if vi else "\nSchedule written: ") + str(written) + "\n")
+
+
+def _variants_table(out, lang, comparison, fmt_number) -> None:
+    vi = lang != "en"
+    out.write("\n" + ("Phương án (cùng kế hoạch, thay một vài con số):" if vi else "What-if (the same plan, some numbers changed):") + "\n")
+    rows = []
+    for r in comparison.to_dict("records"):
+        row = {
+            ("phương án" if vi else "variant"): r["variant"],
+            ("chỉ tiêu đạt" if vi else "targets met"): f"{r['targets_met']}/{r['targets']}",
+            ("lượt triển khai" if vi else "starts"): f"{fmt_number(r['units_planned'], lang)}/{fmt_number(r['units_total'], lang)}",
+            ("đợt bắt đầu TB" if vi else "mean start wave"): fmt_number(r["mean_wave"], lang, 2),
+        }
+        for k, v in r.items():
+            if k.startswith("cost_"):
+                row[k[5:]] = fmt_number(v, lang)
+        rows.append(row)
+    write_rows(rows, "table", out)
+
+
+def register(subparsers) -> None:
+    """Add ``plan`` to the ``nhanrong`` command."""
+    p = subparsers.add_parser(
+        "plan", help="run a scale-out plan: schedule, targets met or not and why",
+        description="Plan which units start which model in which period under the plan's resources, prerequisites "
+        "and the pilot-first rule; report for every target whether it is met, the earliest date it can be, the "
+        "binding constraint and how much more of which resource would meet it. Writes the schedule next to the "
+        "plan (plans/<name>.schedule.csv, one row per unit and model, stable order). --format csv prints the "
+        "schedule; --format json prints targets, coverage, resource use and schedule; --out FILE writes the "
+        "output to FILE instead (FILE.xlsx: a workbook with schedule, coverage, targets, resources).")
+    p.add_argument("plan", metavar="PLAN.toml", help="the plan file, e.g. plans/lao-cai-2026.toml")
+    p.add_argument("root", nargs="?", default=None, metavar="ROOT",
+                   help="data folder (default: the folder above plans/ holding the plan, else the current folder)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+    p.add_argument("--out", metavar="FILE", help="write the output to FILE (.xlsx: Excel workbook)")
+    p.add_argument("--no-schedule", action="store_true", help="do not write plans/<name>.schedule.csv")
+    p.add_argument("--what-if", action="append", metavar="SPEC",
+                   help="also run a variant and compare (repeatable); SPEC parts separated by commas: "
+                   "trainer_hours+200 (more per period), *1.5 (every pool times 1.5), delay=90 (targets 90 days "
+                   "later), periods+2 (longer horizon), rule=every-area, pilot_first=false")
+    p.add_argument("--no-search", action="store_true",
+                   help="do not search how much more of each resource would meet a missed target (faster)")
+    p.set_defaults(func=cmd_plan)
+
+
+__all__ = ["register", "cmd_plan"]

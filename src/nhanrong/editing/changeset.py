@@ -1,0 +1,579 @@
+"""Turn changes into file edits, check them with the loader, and save them (with git when present).
+
+``prepare`` never writes: it reads each file it needs (remembering its hash), applies the
+changes to the text in memory, checks each edit against the data it should produce, then
+loads the whole data root with the edited files in an overlay and refuses the lot if any
+error appears that was not there before. ``save`` writes the edited files atomically
+(refusing files that changed since they were read) and commits them.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import tomli
+
+from ..loader import load_programme
+from ..problems import did_you_mean
+from ..programme import Programme
+from ..registry import NEW, OLD, Registry, load_registry, split_key, unit_key
+from ..schema import LOCAL_KINDS, STAGES
+from . import gitrepo
+from .changes import STAGE_VI, Change, NewLocalUnit, PlanNumbers, ReadingChange, StageChange
+from .errors import AmbiguousUnitError, BadChangeError, ChangeRefusedError, EditError, UnsupportedLayoutError
+from .overlay import load_with, new_errors
+from .safewrite import Snapshot, check_unchanged, read_snapshot, write_atomic
+from .tomlwrite import TomlText, render, render_inline, render_string
+
+RECORD_ORDER = ("unit", "model", "stages", "learned_from", "note", "readings")
+UNIT_ORDER = ("code", "name", "kind", "parent", "dissolved", "merged_into", "lat", "lon", "note")
+KIND_FOLDERS = {"village": "villages", "school": "schools", "agency": "agencies", "party-cell": "party-cells"}
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    """One file before and after: what ``save`` writes and what the diff preview shows."""
+
+    rel: str
+    before: str | None  # None: a new file
+    after: str
+    digest: str | None
+
+    def diff(self) -> str:
+        a = (self.before or "").splitlines(keepends=True)
+        b = self.after.splitlines(keepends=True)
+        lines = difflib.unified_diff(a, b, "/dev/null" if self.before is None else f"a/{self.rel}", f"b/{self.rel}", n=2)
+        return "".join(x if x.endswith("\n") else x + "\n" for x in lines)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a change (or an imported row, at ``line``) cannot be written."""
+
+    message: str
+    message_en: str
+    line: int | None = None
+
+    def text(self, lang: str = "vi") -> str:
+        msg = self.message_en if lang == "en" else self.message
+        if self.line is None:
+            return msg
+        return f"{'line' if lang == 'en' else 'dòng'} {self.line}: {msg}"
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Changes ready to save (``ok``), or refused with every reason; nothing written yet."""
+
+    root: Path
+    changes: tuple[Change, ...]
+    edits: tuple[FileEdit, ...]
+    refusals: tuple[Refusal, ...]
+    unchanged: tuple[Change, ...] = ()
+    summaries: tuple[tuple[str, str], ...] = ()
+    unit_keys: tuple[str, ...] = ()
+    source: str = ""
+    warnings: tuple[Refusal, ...] = ()  # new warnings: shown, not blocking (e.g. a stage skipped)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals
+
+    def diff(self) -> str:
+        return "".join(e.diff() for e in self.edits)
+
+    def commit_message(self) -> str:
+        """Vietnamese title saying what changed, the list of changes, and ``Unit:`` trailers for history."""
+        if len(self.summaries) == 1:
+            title = self.summaries[0][0]
+        else:
+            title = f"Ghi {len(self.summaries)} thay đổi" + (f" từ tệp {self.source}" if self.source else "")
+        body = [f"- {vi}" for vi, _ in self.summaries] if len(self.summaries) > 1 else []
+        english = [f"  {en}" for _, en in self.summaries[:20]]
+        lines = [title[:200], ""]
+        if body:
+            lines += body + [""]
+        lines += ["English:", *english]
+        if len(self.summaries) > 20:
+            lines.append(f"  ... ({len(self.summaries) - 20} more)")
+        lines.append("")
+        lines += [f"Unit: {k}" for k in self.unit_keys]
+        lines.append("Recorded-with: nhanrong")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    paths: tuple[str, ...]
+    commit: str | None = None  # sha when committed
+    branch: str | None = None
+
+
+# --- preparing -----------------------------------------------------------------------
+
+
+def prepare(root: str | Path, changes: list[Change], *, programme: Programme | None = None,
+            registry: Registry | None = None, source: str = "") -> ChangeSet:
+    """Apply ``changes`` in memory and validate the result; see :class:`ChangeSet`."""
+    root = Path(root).resolve()
+    reg = registry or load_registry()
+    prog = programme or load_programme(root, registry=reg)
+    ed = _Editor(root, prog, reg)
+    refusals: list[Refusal] = []
+    applied: list[Change] = []
+    unchanged: list[Change] = []
+    summaries: list[tuple[str, str]] = []
+    keys: list[str] = []
+    for ch in changes:
+        try:
+            ch = ed.normalize(ch)
+            result = ed.apply(ch)
+        except EditError as exc:
+            refusals.append(Refusal(exc.vi, exc.en, ch.line))
+            continue
+        if result is None:
+            unchanged.append(ch)
+            continue
+        key, name = result
+        applied.append(ch)
+        shown = replace(ch, unit=split_key(key)[1]) if isinstance(ch, (StageChange, ReadingChange)) else ch
+        summaries.append(shown.describe(name))
+        if key and key not in keys:
+            keys.append(key)
+    edits = tuple(ed.edits())
+    warnings: list[Refusal] = []
+    if edits:
+        after = load_with(root, {e.rel: e.after for e in edits}, registry=reg)
+        for p in new_errors(prog.problems, after.problems):
+            refusals.append(Refusal(f"{p.path}:{p.line}: {p.message}", f"{p.path}:{p.line}: {p.message_en or p.message}"))
+        for p in new_errors(prog.problems, after.problems, "warning"):
+            warnings.append(Refusal(f"{p.path}:{p.line}: {p.message}", f"{p.path}:{p.line}: {p.message_en or p.message}"))
+    return ChangeSet(root, tuple(applied), edits, tuple(refusals), tuple(unchanged), tuple(summaries), tuple(keys), source,
+                     tuple(warnings))
+
+
+class _Editor:
+    """Applies changes one by one to in-memory texts, remembering what each file held on disk."""
+
+    def __init__(self, root: Path, prog: Programme, reg: Registry) -> None:
+        self.root, self.prog, self.reg = root, prog, reg
+        self.snapshots: dict[str, Snapshot] = {}
+        self.texts: dict[str, TomlText] = {}
+        self._parsed: dict[str, dict] = {}
+        a = prog.adoptions
+        self.where: dict[tuple[str, str], str] = dict(zip(zip(a["unit"].astype(str), a["model"].astype(str)), a["path"].astype(str)))
+
+    # files
+    def _text(self, rel: str, header: str | None = None) -> TomlText:
+        if rel not in self.texts:
+            snap = read_snapshot(self.root / rel)
+            self.snapshots[rel] = snap
+            if snap.text is None and header is None:
+                raise BadChangeError(f'không có tệp "{rel}"', f'no file "{rel}"')
+            self.texts[rel] = TomlText(snap.text if snap.text is not None else header or "")
+        return self.texts[rel]
+
+    def parsed(self, text: str) -> dict:
+        """tomli's view of ``text``; the last few texts are remembered (each change parses its file once)."""
+        if text not in self._parsed:
+            if len(self._parsed) > 8:
+                self._parsed.pop(next(iter(self._parsed)))
+            self._parsed[text] = tomli.loads(text)
+        return self._parsed[text]
+
+    def edits(self) -> list[FileEdit]:
+        out = []
+        for rel, tt in self.texts.items():
+            snap = self.snapshots[rel]
+            if tt.text != (snap.text or ""):
+                out.append(FileEdit(rel, snap.text, tt.text, snap.digest))
+        return out
+
+    # units
+    def _exists(self, key: str) -> bool:
+        return key in self.reg.units or key in self.prog.local_units
+
+    def resolve(self, code: str, structure: str | None, model: str | None = None) -> str:
+        """The unit key of a typed code; a code in both structures needs the structure, unless the data tells.
+
+        The data tells when the model already has a record for one of the two units, or when
+        every record of the model (every declared unit, for a new unit's parent) is in one structure.
+        """
+        code = code.strip()
+        if code[:4] in ("old:", "new:"):
+            structure, code = split_key(code)
+        found = [unit_key(s, code) for s in ((structure,) if structure else (OLD, NEW)) if self._exists(unit_key(s, code))]
+        if len(found) == 2:
+            if model is not None:
+                chosen = [k for k in found if (k, model) in self.where]
+                used = {k.partition(":")[0] for k, mid in self.where if mid == model}
+            else:
+                chosen, used = [], {u.structure for u in self.prog.local_units.values()}
+            if len(chosen) != 1 and len(used) == 1:
+                chosen = [k for k in found if k.partition(":")[0] in used]
+            found = chosen if len(chosen) == 1 else found
+        if len(found) == 1:
+            return found[0]
+        if len(found) == 2:
+            raise AmbiguousUnitError(
+                f'mã "{code}" có ở cả cấu trúc cũ ({self.prog.unit_name(found[0])}) và mới ({self.prog.unit_name(found[1])}); ghi rõ old:{code} hoặc new:{code}',
+                f'code "{code}" exists in both the old ({self.prog.unit_name(found[0])}) and the new structure ({self.prog.unit_name(found[1])}); write old:{code} or new:{code}')
+        local = [u.code for u in self.prog.local_units.values() if structure is None or u.structure == structure]
+        vi, en = did_you_mean(code, local)
+        where = f" ({structure})" if structure else ""
+        raise BadChangeError(f'không có đơn vị mã "{code}"{where} trong danh mục hay units/{vi}',
+                             f'no unit with code "{code}"{where} in the register nor in units/{en}')
+
+    def model_id(self, model: str) -> str:
+        """The id of a model given by id or by its name as written (exports show names)."""
+        model = str(model).strip()
+        if model in self.prog.models:
+            return model
+        by_name = {m.name.casefold(): mid for mid, m in self.prog.models.items()}
+        by_name.update({m.name_en.casefold(): mid for mid, m in self.prog.models.items() if m.name_en})
+        if model.casefold() in by_name:
+            return by_name[model.casefold()]
+        vi, en = did_you_mean(model, self.prog.models)
+        raise BadChangeError(f'không có mô hình "{model}" trong models/{vi}', f'no model "{model}" in models/{en}')
+
+    def normalize(self, ch: Change) -> Change:
+        """The change with its model (and metric) as ids: exports show names."""
+        if isinstance(ch, ReadingChange):
+            model = self.model_id(ch.model)
+            by_name = {x.name.casefold(): x.id for x in self.prog.models[model].metrics}
+            by_name.update({x.name_en.casefold(): x.id for x in self.prog.models[model].metrics if x.name_en})
+            metric = by_name.get(str(ch.metric).strip().casefold(), str(ch.metric).strip())
+            return replace(ch, model=model, metric=metric)
+        if isinstance(ch, StageChange):
+            return replace(ch, model=self.model_id(ch.model))
+        return ch
+
+    def _model(self, model: str):
+        return self.prog.models[self.model_id(model)]
+
+    def _ancestors(self, key: str) -> list[str]:
+        out, cur = [], self.prog.unit_parent(key)
+        while cur is not None and len(out) < 6:
+            out.append(cur)
+            cur = self.prog.unit_parent(cur)
+        return out
+
+    # dispatch
+    def apply(self, ch: Change) -> tuple[str, str] | None:
+        """Apply one change; return (unit key, unit name) or None when it changes nothing."""
+        if isinstance(ch, (StageChange, ReadingChange)):
+            return self._adoption(ch)
+        if isinstance(ch, NewLocalUnit):
+            return self._unit(ch)
+        if isinstance(ch, PlanNumbers):
+            return self._plan(ch)
+        raise TypeError(type(ch).__name__)
+
+    # adoptions
+    def _adoption(self, ch: StageChange | ReadingChange) -> tuple[str, str] | None:
+        m = self._model(ch.model)
+        key = self.resolve(ch.unit, ch.structure, ch.model)
+        structure, code = split_key(key)
+        kind = self.prog.unit_kind(key)
+        if kind not in m.adopted_by:
+            raise BadChangeError(f'"{code}" là đơn vị loại {kind}; mô hình "{ch.model}" chỉ áp dụng cho: {", ".join(m.adopted_by)}',
+                                 f'"{code}" is a {kind}; model "{ch.model}" is adopted by: {", ".join(m.adopted_by)}')
+        if isinstance(ch, StageChange) and ch.stage not in STAGES:
+            vi, en = did_you_mean(ch.stage, STAGES)
+            raise BadChangeError(f'giai đoạn "{ch.stage}" không hợp lệ{vi}; chọn một trong: {", ".join(STAGES)}',
+                                 f'invalid stage "{ch.stage}"{en}; choose one of: {", ".join(STAGES)}')
+        if isinstance(ch, ReadingChange):
+            metrics = {x.id: x for x in m.metrics}
+            if ch.metric not in metrics:
+                vi, en = did_you_mean(ch.metric, metrics)
+                raise BadChangeError(f'mô hình "{ch.model}" không có chỉ số "{ch.metric}"{vi}', f'model "{ch.model}" has no metric "{ch.metric}"{en}')
+            if metrics[ch.metric].rollup == "ratio":
+                spec = metrics[ch.metric]
+                raise BadChangeError(f'chỉ số "{ch.metric}" được tính từ {spec.numerator}/{spec.denominator}; hãy ghi hai chỉ số đó',
+                                     f'metric "{ch.metric}" is computed from {spec.numerator}/{spec.denominator}; record those two instead')
+        rel = self.where.get((key, ch.model)) or self._pilot_file(key, ch.model)
+        tt = self._text(rel, header=self._pilot_header(ch.model, structure))
+        data = self.parsed(tt.text)
+        if data.get("structure", structure) != structure:
+            raise UnsupportedLayoutError(f'tệp "{rel}" dùng cấu trúc khác', f'file "{rel}" uses another structure')
+        records = data.get("adoption", [])
+        if len(tt.blocks(("adoption",))) != len(records):
+            raise UnsupportedLayoutError(f'tệp "{rel}" không viết mỗi bản ghi bằng [[adoption]]; hãy sửa bằng tay',
+                                         f'file "{rel}" does not write each record as [[adoption]]; edit it by hand')
+        file_model = data.get("model")
+        idx = next((i for i, r in enumerate(records) if r.get("unit") == code and (r.get("model") or file_model) == ch.model), None)
+        before_text = tt.text
+        item = self._reading_item(ch, records[idx] if idx is not None else {}) if isinstance(ch, ReadingChange) else None
+        if idx is None:
+            expected = {"unit": code}
+            if file_model != ch.model:
+                expected["model"] = ch.model
+            self._apply_to_record(expected, ch, item)
+            codes = [r.get("unit", "") for r in records]
+            before = next((j for j, c in enumerate(codes) if c > code), None) if codes == sorted(codes) else None
+            spaced = "{ " in tt.text or "{" not in tt.text
+            tt.insert_block(("adoption",), self._record_lines(expected, tt.eol, spaced), before=before)
+            self.where[(key, ch.model)] = rel
+        else:
+            expected = copy.deepcopy(records[idx])
+            self._apply_to_record(expected, ch, item)
+            if expected == records[idx]:
+                return None
+            if isinstance(ch, StageChange):
+                _check_stage_order(expected.get("stages", {}), code)
+            blk = tt.block(("adoption",), idx)
+            assert blk is not None
+            if isinstance(ch, StageChange):
+                self._set_stage(tt, blk, ch)
+                blk = tt.block(("adoption",), idx)
+                if ch.note:
+                    tt.set_key(blk, ("note",), render_string(ch.note), order=RECORD_ORDER)
+            else:
+                tt.upsert_item(blk, ("readings",), item, same=lambda x: x.get("metric") == ch.metric and x.get("date") == ch.date,
+                               sort_key=lambda x: (str(x.get("date")), str(x.get("metric"))), order=RECORD_ORDER)
+        _verify_list_edit(self.parsed(before_text), self.parsed(tt.text), "adoption", expected, lambda r: r.get("unit") == code and (r.get("model") or file_model) == ch.model, rel)
+        return key, self.prog.unit_name(key)
+
+    @staticmethod
+    def _reading_item(ch: ReadingChange, record: dict) -> dict:
+        """The reading as it will be written; a correction keeps the old reading's note unless a new one is given."""
+        item: dict[str, Any] = {"metric": ch.metric, "date": ch.date, "value": float(ch.value)}
+        old = next((r for r in record.get("readings", []) if r.get("metric") == ch.metric and r.get("date") == ch.date), None)
+        if ch.note:
+            item["note"] = ch.note
+        elif old is not None and "note" in old:
+            item["note"] = old["note"]
+        return item
+
+    def _apply_to_record(self, rec: dict, ch: StageChange | ReadingChange, item: dict | None) -> None:
+        if isinstance(ch, StageChange):
+            stages = rec.setdefault("stages", {})
+            stages[ch.stage] = ch.date
+            rec["stages"] = {s: stages[s] for s in STAGES if s in stages}
+            if ch.note:
+                rec["note"] = ch.note
+        else:
+            assert item is not None
+            readings = rec.setdefault("readings", [])
+            for i, r in enumerate(readings):
+                if r.get("metric") == ch.metric and r.get("date") == ch.date:
+                    readings[i] = dict(item)
+                    return
+            readings.append(dict(item))
+
+    def _set_stage(self, tt: TomlText, blk, ch: StageChange) -> None:
+        entry = blk.get(("stages",))
+        if entry is not None:
+            current = tt.value(entry)
+            merged = {**current, ch.stage: ch.date}
+            ordered = {s: merged[s] for s in STAGES if s in merged}
+            tt.replace_value(entry, render_inline(ordered, spaced=tt.inline_spaced(entry)))
+        else:
+            dotted = [e for e in blk.keys if e.key[0] == "stages"]
+            if dotted:
+                tt.set_key(blk, ("stages", ch.stage), render(ch.date), order=RECORD_ORDER)
+            else:
+                tt.set_key(blk, ("stages",), render_inline({ch.stage: ch.date}, spaced=tt.inline_spaced(None, "{ " in tt.text or "{" not in tt.text)), order=RECORD_ORDER)
+
+    def _record_lines(self, rec: dict, eol: str, spaced: bool) -> list[str]:
+        lines = []
+        for k in RECORD_ORDER:
+            if k not in rec:
+                continue
+            if k == "readings":
+                lines.append(f"readings = [{eol}")
+                lines += [f"  {render_inline(r, spaced=spaced)},{eol}" for r in rec[k]]
+                lines.append(f"]{eol}")
+            else:
+                lines.append(f"{k} = {render(rec[k], spaced=spaced)}{eol}")
+        return lines
+
+    def _pilot_header(self, model: str, structure: str) -> str:
+        return (f"# Bản ghi do nhanrong tạo khi ghi nhận tiến độ. / Records written by nhanrong.\n"
+                f"model = {render_string(model)}\nstructure = {render_string(structure)}\n")
+
+    def _pilot_file(self, key: str, model: str) -> str:
+        """The file a new record for ``key`` goes in: the one holding its nearest neighbours."""
+        structure = split_key(key)[0]
+        a = self.prog.adoptions
+        rows = a[(a["model"].astype(str) == model) & a["unit"].astype(str).str.startswith(structure + ":")]
+        files = {rel for (k, mid), rel in self.where.items() if mid == model and k.startswith(structure + ":")}
+        if len(rows):
+            units = pd.Series(rows["unit"].astype(str).to_numpy())
+            paths = pd.Series(rows["path"].astype(str).to_numpy())
+            chains = {u: set(self._ancestors(u)) for u in units.unique()}
+            mine = self._ancestors(key)
+            kinds = [self.prog.unit_kind(k) for k in mine]
+            if "district" in kinds:  # one file per district: never mix districts in a file
+                mine = mine[: kinds.index("district") + 1]
+            for anc in mine:
+                hit = units.map(lambda u: anc in chains[u])
+                if hit.any():
+                    counts = paths[hit.to_numpy()].value_counts()
+                    best = counts[counts == counts.max()].index
+                    return sorted(best)[0]
+        chain = [key, *self._ancestors(key)]
+        district = next((k for k in chain if self.prog.unit_kind(k) == "district"), None)
+        province = next((k for k in chain if self.prog.unit_kind(k) == "province"), None)
+        if district is not None:
+            name = split_key(district)[1]
+        elif province is None or key == province or self.prog.unit_parent(key) == province:
+            name = "province"
+        else:
+            name = split_key(province)[1]
+        rel = f"pilots/{model}/{name}.toml"
+        if (self.root / rel).exists() and rel not in files:
+            snap = tomli.loads((self.root / rel).read_text(encoding="utf-8"))
+            if snap.get("structure") != structure:
+                rel = f"pilots/{model}/{name}-{structure}.toml"
+        return rel
+
+    # local units
+    def _unit(self, ch: NewLocalUnit) -> tuple[str, str]:
+        if ch.kind not in LOCAL_KINDS:
+            vi, en = did_you_mean(ch.kind, LOCAL_KINDS)
+            raise BadChangeError(f'loại đơn vị "{ch.kind}" không thêm được{vi}; chọn: {", ".join(LOCAL_KINDS)}',
+                                 f'cannot add a unit of kind "{ch.kind}"{en}; choose: {", ".join(LOCAL_KINDS)}')
+        if not ch.name.strip():
+            raise BadChangeError("tên đơn vị không được để trống", "the unit name must not be empty")
+        parent = self.resolve(ch.parent, ch.structure)
+        structure, parent_code = split_key(parent)
+        key = unit_key(structure, ch.code)
+        if self._exists(key):
+            raise BadChangeError(f'mã "{ch.code}" đã có ({self.prog.unit_name(key)}); chọn mã khác',
+                                 f'code "{ch.code}" already exists ({self.prog.unit_name(key)}); choose another code')
+        rel = self._units_file(parent, ch.kind, structure)
+        tt = self._text(rel, header=f"# Đơn vị do nhanrong thêm. / Units added with nhanrong.\nstructure = {render_string(structure)}\n")
+        data = self.parsed(tt.text)
+        if data.get("structure") != structure:
+            raise UnsupportedLayoutError(f'tệp "{rel}" dùng cấu trúc khác', f'file "{rel}" uses another structure')
+        units = data.get("unit", [])
+        if len(tt.blocks(("unit",))) != len(units):
+            raise UnsupportedLayoutError(f'tệp "{rel}" không viết mỗi đơn vị bằng [[unit]]; hãy sửa bằng tay',
+                                         f'file "{rel}" does not write each unit as [[unit]]; edit it by hand')
+        rec: dict[str, Any] = {"code": ch.code, "name": ch.name.strip(), "kind": ch.kind, "parent": parent_code}
+        if ch.lat is not None and ch.lon is not None:
+            rec["lat"], rec["lon"] = float(ch.lat), float(ch.lon)
+        if ch.note:
+            rec["note"] = ch.note
+        codes = [u.get("code", "") for u in units]
+        before = next((j for j, c in enumerate(codes) if c > ch.code), None) if codes == sorted(codes) else None
+        before_text = tt.text
+        tt.insert_block(("unit",), [f"{k} = {render(rec[k])}{tt.eol}" for k in UNIT_ORDER if k in rec], before=before)
+        _verify_list_edit(self.parsed(before_text), self.parsed(tt.text), "unit", rec, lambda u: u.get("code") == ch.code, rel)
+        return key, f"{self.prog.unit_name(parent)} ({parent_code})"
+
+    def _units_file(self, parent: str, kind: str, structure: str) -> str:
+        same = [u for u in self.prog.local_units.values() if u.kind == kind and u.structure == structure]
+        for anc in [parent, *self._ancestors(parent)]:
+            paths = sorted({u.path for u in same if u.parent == anc or anc in self._ancestors(u.key)[:2]})
+            if paths:
+                return paths[0]
+        chain = [parent, *self._ancestors(parent)]
+        district = next((k for k in chain if self.prog.unit_kind(k) in ("district",)), None)
+        anchor = district or parent
+        rel = f"units/{KIND_FOLDERS[kind]}/{split_key(anchor)[1]}.toml"
+        if (self.root / rel).exists() and tomli.loads((self.root / rel).read_text(encoding="utf-8")).get("structure") != structure:
+            rel = f"units/{KIND_FOLDERS[kind]}/{split_key(anchor)[1]}-{structure}.toml"  # the same code names another unit
+        return rel
+
+    # plans
+    def _plan(self, ch: PlanNumbers) -> tuple[str, str] | None:
+        rel = self.prog.plan_paths.get(ch.plan)
+        if rel is None:
+            vi, en = did_you_mean(ch.plan, self.prog.plan_paths)
+            raise BadChangeError(f'không có kế hoạch "{ch.plan}" trong plans/{vi}', f'no plan "{ch.plan}" in plans/{en}')
+        tt = self._text(rel)
+        data = tomli.loads(tt.text)
+        expected = copy.deepcopy(data)
+        for path, value in ch.values:
+            parts = path.split(".")
+            number: Any = int(value) if float(value).is_integer() and parts[0] in ("horizon",) else float(value)
+            if parts == ["horizon"]:
+                expected["horizon"] = number
+                tt.set_key(tt.block(()), ("horizon",), render(number))
+            elif len(parts) == 2 and parts[0] == "resources":
+                expected.setdefault("resources", {})[parts[1]] = number
+                blk = tt.block(("resources",))
+                if blk is None:
+                    tt.insert_lines(len(tt.lines), [tt.eol, f"[resources]{tt.eol}", f"{parts[1]} = {render(number)}{tt.eol}"])
+                else:
+                    tt.set_key(blk, (parts[1],), render(number))
+            elif len(parts) == 3 and parts[0] == "targets" and parts[1].isdigit() and parts[2] == "coverage":
+                i = int(parts[1])
+                blk = tt.block(("targets",), i)
+                if blk is None or i >= len(expected.get("targets", [])):
+                    raise BadChangeError(f'kế hoạch "{ch.plan}" không có chỉ tiêu số {i}', f'plan "{ch.plan}" has no target {i}')
+                expected["targets"][i]["coverage"] = number
+                tt.set_key(blk, ("coverage",), render(number))
+            else:
+                raise BadChangeError(f'không sửa được "{path}" (chỉ: horizon, resources.<nguồn lực>, targets.<số>.coverage)',
+                                     f'cannot edit "{path}" (only: horizon, resources.<pool>, targets.<n>.coverage)')
+        if expected == data:
+            return None
+        if tomli.loads(tt.text) != expected:
+            raise UnsupportedLayoutError(f'không sửa an toàn được tệp "{rel}"; hãy sửa bằng tay', f'cannot safely edit "{rel}"; edit it by hand')
+        return "", ch.plan
+
+
+def _check_stage_order(stages: dict, code: str) -> None:
+    dated = [(s, stages[s]) for s in STAGES if isinstance(stages.get(s), dt.date)]
+    for (s1, d1), (s2, d2) in zip(dated, dated[1:]):
+        if d2 < d1:
+            raise BadChangeError(f'"{code}": giai đoạn {STAGE_VI[s2]} ({s2}, {d2:%d/%m/%Y}) không thể bắt đầu trước giai đoạn {STAGE_VI[s1]} ({s1}, {d1:%d/%m/%Y})',
+                                 f'"{code}": stage "{s2}" ({d2:%Y-%m-%d}) cannot begin before stage "{s1}" ({d1:%Y-%m-%d})')
+
+
+def _verify_list_edit(b: dict, a: dict, list_key: str, expected: dict, is_target, rel: str) -> None:
+    """The edit changed exactly one record of ``list_key`` (or added it), into ``expected``."""
+    bl, al = b.get(list_key, []), a.get(list_key, [])
+    rest_b = {k: v for k, v in b.items() if k != list_key}
+    rest_a = {k: v for k, v in a.items() if k != list_key}
+    others_b = [r for r in bl if not is_target(r)]
+    others_a = [r for r in al if not is_target(r)]
+    targets = [r for r in al if is_target(r)]
+    ok = rest_a == rest_b and others_a == others_b and len(targets) == 1 and _norm(targets[0]) == _norm(expected)
+    if not ok:
+        raise UnsupportedLayoutError(f'không sửa an toàn được tệp "{rel}" (bố cục lạ); hãy sửa bằng tay',
+                                     f'cannot safely edit "{rel}" (unusual layout); edit it by hand')
+
+
+def _norm(rec: dict) -> dict:
+    out = dict(rec)
+    if "readings" in out:
+        out["readings"] = sorted(out["readings"], key=lambda r: (str(r.get("date")), str(r.get("metric"))))
+    return out
+
+
+# --- saving ----------------------------------------------------------------------------
+
+
+def save(cs: ChangeSet, *, author: str | None = None, use_git: bool = True, branch: str | None = None) -> SaveResult:
+    """Write every edited file atomically, then commit them when the data root is a git repository."""
+    if not cs.ok:
+        raise ChangeRefusedError([(r.text("vi"), r.text("en")) for r in cs.refusals])
+    if not cs.edits:
+        return SaveResult(())
+    if author:
+        gitrepo.parse_author(author)  # a mistyped author is refused before anything is written
+    in_git = use_git and gitrepo.is_repo(cs.root)
+    if in_git and branch:
+        gitrepo.switch_branch(cs.root, branch)
+    for e in cs.edits:  # check every file first: refuse before writing anything
+        check_unchanged(cs.root / e.rel, e.digest, e.rel)
+    for e in cs.edits:
+        write_atomic(cs.root / e.rel, e.after, expected=e.digest, rel=e.rel)
+    paths = tuple(e.rel for e in cs.edits)
+    sha = None
+    if in_git:
+        sha = gitrepo.commit(cs.root, list(paths), cs.commit_message(), author=author)
+    return SaveResult(paths, sha, branch if in_git else None)
+
+
+__all__ = ["prepare", "save", "ChangeSet", "FileEdit", "Refusal", "SaveResult"]

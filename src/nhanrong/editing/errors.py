@@ -1,0 +1,46 @@
+"""Why a change could not be written, in words a planner understands (Vietnamese / English)."""
+
+from __future__ import annotations
+
+from ..errors import NhanRongError
+
+
+class EditError(NhanRongError):
+    """Base class of the errors raised while recording a change."""
+
+    def __init__(self, vi: str, en: str = "") -> None:
+        self.vi, self.en = vi, en or vi
+        super().__init__(f"{vi} / {en}" if en and en != vi else vi)
+
+    def text(self, lang: str = "vi") -> str:
+        return self.en if lang == "en" else self.vi
+
+
+class BadChangeError(EditError):
+    """A change that names an unknown unit, model, stage or metric, or a bad date or number."""
+
+
+class AmbiguousUnitError(BadChangeError):
+    """A unit code that exists in both the old and the new structure; the structure must be given."""
+
+
+class UnsupportedLayoutError(EditError):
+    """A file written in a layout the editor does not change safely; edit it by hand."""
+
+
+class StaleFileError(EditError):
+    """The file changed on disk since it was read: reload and make the change again."""
+
+
+class ChangeRefusedError(EditError):
+    """The change would add validation errors (or names things that do not exist); nothing was written."""
+
+    def __init__(self, reasons: list[tuple[str, str]]) -> None:
+        self.reasons = reasons
+        vi = "Thay đổi bị từ chối, không ghi gì: " + "; ".join(r[0] for r in reasons)
+        en = "Change refused, nothing written: " + "; ".join(r[1] for r in reasons)
+        super().__init__(vi, en)
+
+
+class GitError(EditError):
+    """git refused an operation (the files may already be saved: see the message)."""

@@ -1,0 +1,148 @@
+"""git, run as a program: commit saved changes with the author the user typed, show who changed a unit.
+
+The provincial planner reviews every change in git as before; this module only calls
+``git`` itself (no imitation). Commits made here list the changed units in ``Unit:``
+trailers, so a unit's history is a ``git log --grep``; hand edits that add or remove
+its records are found with ``git log -S``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BadChangeError, GitError
+
+_AUTHOR = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
+_SEP = "\x1f"
+
+
+def parse_author(text: str) -> tuple[str, str]:
+    """``"Nguyễn Văn A <a@example.vn>"`` -> (name, email); a clear error otherwise."""
+    m = _AUTHOR.match(text or "")
+    if not m:
+        raise BadChangeError(f'tác giả "{text}" phải viết dạng: Họ Tên <email@dia.chi>',
+                             f'author "{text}" must look like: Full Name <email@address>')
+    return m.group("name"), m.group("email")
+
+
+def _git(root: Path, *args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    if shutil.which("git") is None:
+        raise GitError("không tìm thấy chương trình git", "git is not installed")
+    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "LC_ALL": "C", **(env or {})})
+    if check and proc.returncode != 0:
+        msg = (proc.stderr or proc.stdout).strip().splitlines()
+        detail = msg[-1] if msg else f"exit {proc.returncode}"
+        raise GitError(f"git {args[0]} thất bại: {detail}", f"git {args[0]} failed: {detail}")
+    return proc
+
+
+def is_repo(root: Path) -> bool:
+    """True when ``root`` is inside a git work tree (and git is installed)."""
+    if shutil.which("git") is None:
+        return False
+    proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"], capture_output=True, text=True)
+    return proc.returncode == 0 and proc.stdout.strip() == "true"
+
+
+def current_branch(root: Path) -> str | None:
+    proc = _git(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    return proc.stdout.strip() or None
+
+
+def branch_name(author_name: str) -> str:
+    """A branch per user for review: "Nguyễn Văn Đức" -> "nhap/nguyen-van-duc" (ASCII, no diacritics)."""
+    import unicodedata
+
+    text = author_name.replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "nguoi-dung"
+    return f"nhap/{slug}"
+
+
+def switch_branch(root: Path, branch: str) -> None:
+    """Work on ``branch`` (created from the current commit if new); uncommitted edits come along."""
+    if current_branch(root) == branch:
+        return
+    exists = _git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", check=False).returncode == 0
+    _git(root, "switch", *(() if exists else ("-c",)), branch)
+
+
+def commit(root: Path, paths: list[str], message: str, *, author: str | None = None) -> str:
+    """Commit exactly ``paths`` (relative to ``root``) and return the new commit's sha.
+
+    The author is the person who typed the change; when the repository has no committer
+    identity configured, the author is used as committer too.
+    """
+    root = Path(root).resolve()
+    env: dict[str, str] = {}
+    args = ["commit", "--quiet", "--no-verify", "-F", "-"]
+    if author:
+        name, email = parse_author(author)
+        args.append(f"--author={name} <{email}>")
+        if not _git(root, "config", "user.name", check=False).stdout.strip():
+            env.update(GIT_COMMITTER_NAME=name)
+        if not _git(root, "config", "user.email", check=False).stdout.strip():
+            env.update(GIT_COMMITTER_EMAIL=email)
+    files = [str(root / p) for p in paths]
+    for attempt in range(5):  # another save may hold git's index.lock for a moment
+        proc = subprocess.run(["git", "-C", str(root), "add", "--", *files], capture_output=True, text=True)
+        if proc.returncode == 0:
+            proc = subprocess.run(["git", "-C", str(root), *args, "--", *files], input=message, capture_output=True, text=True,
+                                  encoding="utf-8", env={**os.environ, "LC_ALL": "C", **env})
+        if proc.returncode == 0 or "index.lock" not in (proc.stderr or ""):
+            break
+        time.sleep(0.2 * (attempt + 1))
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise GitError(f"đã lưu tệp nhưng git commit thất bại: {detail[-1] if detail else proc.returncode}",
+                       f"files saved but git commit failed: {detail[-1] if detail else proc.returncode}")
+    return _git(root, "rev-parse", "HEAD").stdout.strip()
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One entry of a unit's history: ai sửa gì, khi nào."""
+
+    sha: str
+    author: str
+    email: str
+    date: dt.datetime
+    subject: str
+
+
+def _log(root: Path, *args: str) -> list[Commit]:
+    fmt = _SEP.join(["%H", "%an", "%ae", "%aI", "%s"])
+    proc = _git(root, "log", f"--format={fmt}", *args, check=False)
+    if proc.returncode != 0:
+        return []  # e.g. a repository without commits yet
+    out = []
+    for line in proc.stdout.splitlines():
+        parts = line.split(_SEP)
+        if len(parts) == 5:
+            out.append(Commit(parts[0], parts[1], parts[2], dt.datetime.fromisoformat(parts[3]), parts[4]))
+    return out
+
+
+def unit_history(root: Path, key: str, *, limit: int = 20) -> list[Commit]:
+    """Recent commits that recorded something for the unit ``key`` ("old:04252"), newest first."""
+    root = Path(root).resolve()
+    if not is_repo(root):
+        return []
+    code = key.partition(":")[2]
+    found = {c.sha: c for c in _log(root, "--fixed-strings", f"--grep=Unit: {key}", f"-n{limit}")}
+    for c in _log(root, f'-S"{code}"', f"-n{limit}", "--", "pilots", "units"):
+        found.setdefault(c.sha, c)
+    return sorted(found.values(), key=lambda c: c.date, reverse=True)[:limit]
+
+
+def file_diff(root: Path, paths: list[str]) -> str:
+    """What git sees as changed in ``paths`` against the last commit (for review after saving)."""
+    return _git(root, "diff", "HEAD", "--", *[str(Path(root) / p) for p in paths], check=False).stdout

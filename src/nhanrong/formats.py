@@ -1,0 +1,112 @@
+"""Numbers and dates the way each language writes them.
+
+Vietnamese uses a comma for decimals and a dot for thousands (43,8%; 50.595) and
+day/month/year dates (31/12/2022); English uses 43.8%, 50,595 and ISO dates
+(2022-12-31). Every figure the app or the brief shows goes through here, so a
+planner never sees a mix of the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+LANGS: tuple[str, ...] = ("vi", "en")
+MISSING = "–"
+
+
+def _is_missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _swap_separators(text: str) -> str:
+    """'50,595.5' (English) -> '50.595,5' (Vietnamese)."""
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def fmt_number(x: Any, lang: str = "vi", decimals: int | None = None) -> str:
+    """A number with thousands grouping; whole numbers print without decimals by default."""
+    if _is_missing(x):
+        return MISSING
+    x = float(x)
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if decimals is None:
+        decimals = 0 if float(x).is_integer() else 1
+    text = f"{x:,.{decimals}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # no "-0"
+    return _swap_separators(text) if lang == "vi" else text
+
+
+def fmt_percent(share: Any, lang: str = "vi", decimals: int = 1) -> str:
+    """A share in 0..1 as a percentage: 0.438 -> '43,8%' (vi) or '43.8%' (en)."""
+    if _is_missing(share):
+        return MISSING
+    return fmt_number(float(share) * 100, lang, decimals) + "%"
+
+
+def fmt_date(d: Any, lang: str = "vi") -> str:
+    """'31/12/2022' in Vietnamese, '2022-12-31' in English; '–' for a missing date."""
+    if _is_missing(d):
+        return MISSING
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d[:10])
+    if isinstance(d, pd.Timestamp):
+        d = d.date()
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    return d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
+
+
+def fmt_value(x: Any, unit: str, lang: str = "vi") -> str:
+    """A metric value with its unit of measure; '%' units hold shares in 0..1."""
+    if unit.strip() == "%":
+        return fmt_percent(x, lang)
+    if _is_missing(x):
+        return MISSING
+    decimals = 0 if abs(float(x)) >= 100 else None  # 14.490 người, not 14.490,2 người
+    return f"{fmt_number(x, lang, decimals)} {unit}".strip()
+
+
+def date_format_hint(lang: str = "vi") -> str:
+    """The format string st.date_input expects for each language."""
+    return "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
+
+
+def to_date(x: Any) -> dt.date | None:
+    """Coerce a Timestamp, datetime, ISO string or date to a date (None when missing)."""
+    if _is_missing(x):
+        return None
+    if isinstance(x, str):
+        return dt.date.fromisoformat(x[:10])
+    if isinstance(x, pd.Timestamp):
+        return x.date()
+    if isinstance(x, dt.datetime):
+        return x.date()
+    return x
+
+
+def months_before(d: dt.date, months: int) -> dt.date:
+    """The same day ``months`` earlier, clamped to the month's end (31/12 -> 30/6)."""
+    y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
+    m += 1
+    last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(y, m, min(d.day, last))
+
+
+def quarter_end_on_or_before(d: dt.date) -> dt.date:
+    """The last quarter end (31/3, 30/6, 30/9, 31/12) on or before ``d``."""
+    q_month = (d.month - 1) // 3 * 3 + 3  # the end month of d's quarter
+    end = (dt.date(d.year + (q_month == 12), q_month % 12 + 1, 1) - dt.timedelta(days=1))
+    if end <= d:
+        return end
+    return dt.date(d.year, q_month - 2, 1) - dt.timedelta(days=1)

@@ -1,0 +1,143 @@
+"""The reference: the same planning problem solved exactly with OR-Tools CP-SAT.
+
+For small instances only (tens to a few hundred units): one boolean per unit and
+period. It encodes the rules of :mod:`problem` (capacity per pool and period,
+prerequisites with stage offsets, pilot-first with at most one pilot per scope)
+and minimises :func:`problem.objective`, so the greedy planner's objective can be
+compared with the optimum. OR-Tools is a test extra: it is imported here, lazily.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .instance import Instance, period_bounds
+from .problem import STAGE_INDEX, ancestor, build_jobs, initial_pass, objective, project_existing, scope_groups, stage_offsets
+
+SCALE = 1000  # pool amounts are compared in thousandths
+WEIGHT = 1_000_000  # objective weights 1/n are scaled to integers
+
+
+@dataclass(frozen=True)
+class ExactResult:
+    """``periods`` per job of :func:`problem.build_jobs` (-1 = not started); ``optimal`` if proven."""
+
+    jobs: pd.DataFrame
+    periods: np.ndarray
+    objective: float
+    bound: float
+    optimal: bool
+
+
+def solve_exact(inst: Instance, *, time_limit: float = 10.0, workers: int = 4) -> ExactResult:
+    """Minimise the shared objective over the horizon with CP-SAT; raises ImportError without ortools."""
+    from ortools.sat.python import cp_model
+
+    H = inst.horizon
+    bounds = period_bounds(inst.start, inst.period, H).astype(int)
+    jobs = build_jobs(inst)
+    reach0 = project_existing(inst)
+    passes = initial_pass(inst, reach0)
+    m = cp_model.CpModel()
+    n = len(jobs)
+    x = [[m.NewBoolVar(f"x{j}_{t}") for t in range(H)] for j in range(n)]
+    sched = [m.NewBoolVar(f"s{j}") for j in range(n)]
+    pilot = [None] * n
+    maxday = int(bounds[-1])
+    D = [m.NewIntVar(0, maxday, f"d{j}") for j in range(n)]
+    for j in range(n):
+        m.Add(sum(x[j]) == sched[j])
+        m.Add(D[j] == sum(int(bounds[t]) * x[j][t] for t in range(H)))
+
+    models = jobs["model"].to_numpy()
+    units = jobs["unit"].to_numpy(dtype=np.int64)
+    job_of = {(mid, int(u)): j for j, (mid, u) in enumerate(zip(models, units))}
+
+    def forbid_before(j: int, day: float) -> None:
+        for t in range(H):
+            if bounds[t] < day:
+                m.Add(x[j][t] == 0)
+
+    # Pilot-first.
+    for mid in inst.planned_models:
+        idx = np.flatnonzero(models == mid)
+        if not inst.pilot_first or len(idx) == 0:
+            continue
+        pass_day, pending = passes[mid]
+        groups = scope_groups(inst, units[idx])
+        full = int(inst.models[mid].pilot_days)
+        for g in np.unique(groups):
+            members = idx[groups == g]
+            if np.isfinite(pass_day[g]):
+                for j in members:
+                    forbid_before(j, pass_day[g])
+                continue
+            if pending[g]:
+                for j in members:
+                    m.Add(sched[j] == 0)
+                continue
+            P = m.NewIntVar(0, maxday, f"p{mid}_{g}")
+            for j in members:
+                pilot[j] = m.NewBoolVar(f"pl{j}")
+                m.AddImplication(pilot[j], sched[j])
+                m.Add(D[j] == P).OnlyEnforceIf(pilot[j])
+            m.Add(sum(pilot[j] for j in members) <= 1)
+            has = sum(pilot[j] for j in members)
+            for j in members:
+                cond = [sched[j], pilot[j].Not()]
+                m.Add(has >= 1).OnlyEnforceIf(cond)
+                m.Add(D[j] >= P + full).OnlyEnforceIf(cond)
+
+    # Prerequisites.
+    for j in range(n):
+        mid = models[j]
+        for req in inst.models[mid].requires:
+            if req.model not in reach0:
+                continue
+            v = int(ancestor(inst, units[j:j + 1], req.where)[0])
+            s = STAGE_INDEX[req.stage]
+            ready = reach0[req.model][v, s]
+            if np.isfinite(ready):
+                forbid_before(j, ready)
+                continue
+            jv = job_of.get((req.model, v))
+            if jv is None:
+                m.Add(sched[j] == 0)
+                continue
+            off_so = int(stage_offsets(inst, req.model, "scale-out")[s])
+            off_p = int(stage_offsets(inst, req.model, "pilot")[s])
+            m.AddImplication(sched[j], sched[jv])
+            extra = (off_p - off_so) * pilot[jv] if pilot[jv] is not None else 0
+            m.Add(D[j] >= D[jv] + off_so + extra).OnlyEnforceIf(sched[j])
+
+    # Capacity.
+    for pool in inst.capacity:
+        cap = inst.capacity_array(pool, H)
+        users = [(j, int(round(inst.models[models[j]].needs.get(pool, 0) * SCALE))) for j in range(n)]
+        users = [(j, a) for j, a in users if a > 0]
+        if not users:
+            continue
+        for t in range(H):
+            m.Add(sum(a * x[j][t] for j, a in users) <= int(np.floor(cap[t] * SCALE + 1e-6)))
+
+    counts = jobs["model"].value_counts()
+    w = [int(round(WEIGHT / counts[models[j]])) for j in range(n)]
+    m.Minimize(sum(w[j] * (sum(t * x[j][t] for t in range(H)) + H * (1 - sched[j])) for j in range(n)))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = workers
+    status = solver.Solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError("CP-SAT found no schedule (the empty schedule is always feasible: a modelling bug)")
+    periods = np.array([next((t for t in range(H) if solver.Value(x[j][t])), -1) for j in range(n)], dtype=np.int64)
+    return ExactResult(
+        jobs=jobs,
+        periods=periods,
+        objective=objective(jobs, periods, H),
+        bound=solver.BestObjectiveBound() / WEIGHT,
+        optimal=status == cp_model.OPTIMAL,
+    )

@@ -1,0 +1,337 @@
+"""Coverage per model and period, whether each target is met, and if not: the earliest
+date it can be, the binding constraint in plain words, and how much more of which
+resource would meet it (a search over extra capacity, re-running the planner).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from ..formats import fmt_date, fmt_number, fmt_percent
+from .heuristic import STRATEGIES, Schedule, plan_waves
+from .instance import PERIOD_EN, PERIOD_VI, Instance, TargetSpec, period_label, period_starts
+from .labels import KINDS, NOT_REACHED, POOLS, pick
+from .problem import STAGE_INDEX, ancestor, build_jobs, scope_groups
+
+SEARCH_STRATEGIES = STRATEGIES[:2]  # what-if re-runs: two strategies are enough to compare capacities
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One target's verdict. ``binding``: "" (met), "resource", "prerequisite", "pilot", "time" or "no-units".
+    ``extra``: pool -> more needed per period (from ``extra_from``) to meet it; ``earliest``: None = not
+    within the periods searched."""
+
+    target: TargetSpec
+    eligible: int
+    covered: int
+    coverage: float
+    met: bool
+    earliest: dt.date | None
+    binding: str = ""
+    message_vi: str = ""
+    message_en: str = ""
+    extra: dict[str, float] = field(default_factory=dict)
+    extra_from: str = ""
+
+
+def extension(inst: Instance) -> int:
+    """Periods to plan past the horizon so the earliest date of a late target can be found."""
+    last = max([inst.start, *(t.date for t in inst.targets)])
+    n = inst.horizon
+    while period_starts(inst.start, inst.period, n)[-1] <= last:
+        n += 1
+    return max(n - inst.horizon, 0) + max(2 * inst.horizon, 20)
+
+
+def run_plan(inst: Instance, *, progress=None, learn: bool = True) -> Schedule:
+    """The plan over its horizon and, past it, as far as :func:`extension` (same decisions within the horizon)."""
+    return plan_waves(inst, extra_periods=extension(inst), progress=progress, learn=learn)
+
+
+def scope_mask(inst: Instance, scope: int) -> np.ndarray:
+    """Units inside ``scope`` (-1 = every unit of the plan)."""
+    n = len(inst.units)
+    if scope < 0:
+        return np.ones(n, dtype=bool)
+    u = inst.units
+    mask = np.arange(n) == scope
+    for col in ("parent", "commune", "district", "province"):
+        mask |= u[col].to_numpy() == scope
+    return mask
+
+
+def eligible_mask(inst: Instance, model: str, scope: int) -> np.ndarray:
+    return scope_mask(inst, scope) & inst.units["kind"].isin(inst.models[model].kinds).to_numpy()
+
+
+def _day(inst: Instance, d: dt.date) -> float:
+    return float((d - inst.start).days)
+
+
+def coverage_curves(sched: Schedule, *, lang: str = "vi") -> pd.DataFrame:
+    """Coverage at the end of each period of the horizon, per planned model (whole plan) and per target.
+
+    Columns: model, scope (name), period, label, date (last day), covered, eligible, coverage,
+    target (the target's coverage, NaN for the whole-plan curve), target_date.
+    """
+    inst = sched.instance
+    H = inst.horizon
+    starts = period_starts(inst.start, inst.period, H)
+    ends = [d - dt.timedelta(days=1) for d in starts[1:]]
+    labels = [period_label(d, inst.period, lang) for d in starts[:-1]]
+    curves = [(m, -1, math.nan, None) for m in inst.planned_models]
+    curves += [(t.model, t.scope, t.coverage, t.date) for t in inst.targets if t.model in inst.models]
+    rows = []
+    root_name = _root_name(inst)
+    for model, scope, target, tdate in curves:
+        mask = eligible_mask(inst, model, scope)
+        days = sched.scale_days(model)[mask]
+        n = int(mask.sum())
+        for t in range(H):
+            covered = int((days < sched.bounds[t + 1]).sum())
+            rows.append({"model": model, "scope": root_name if scope < 0 else str(inst.units.at[scope, "name"]),
+                         "period": t, "label": labels[t], "date": ends[t], "covered": covered, "eligible": n,
+                         "coverage": covered / n if n else math.nan, "target": target, "target_date": tdate})
+    return pd.DataFrame(rows, columns=["model", "scope", "period", "label", "date", "covered", "eligible",
+                                       "coverage", "target", "target_date"])
+
+
+def _root_name(inst: Instance) -> str:
+    top = inst.units[inst.units["kind"] == "province"]
+    return str(top["name"].iloc[0]) if len(top) == 1 else (inst.name or "")
+
+
+def _needed(target: TargetSpec, eligible: int) -> int:
+    return int(math.ceil(target.coverage * eligible - 1e-9))
+
+
+def _status(sched: Schedule, target: TargetSpec) -> tuple[int, int, bool, dt.date | None]:
+    """(eligible, covered by the date, met, earliest date met)."""
+    inst = sched.instance
+    mask = eligible_mask(inst, target.model, target.scope)
+    days = np.sort(sched.scale_days(target.model)[mask])
+    n = len(days)
+    covered = int((days <= _day(inst, target.date)).sum())
+    need = _needed(target, n)
+    if n == 0:
+        return 0, 0, False, None
+    if need == 0:
+        return n, covered, True, inst.start
+    kth = days[need - 1]
+    earliest = None if not np.isfinite(kth) else inst.start + dt.timedelta(days=int(max(kth, 0)))
+    return n, covered, covered >= need, earliest
+
+
+def _meets(inst: Instance, target: TargetSpec) -> bool:
+    """Whether ``inst`` meets ``target`` (planned only as far as the target's date: faster)."""
+    n = 1
+    while period_starts(inst.start, inst.period, n)[-1] <= target.date:
+        n += 1
+    sched = plan_waves(inst, extra_periods=n - inst.horizon, learn=False, strategies=SEARCH_STRATEGIES)
+    return _status(sched, target)[2]
+
+
+def evaluate_targets(sched: Schedule, *, search: bool = True, lang: str = "vi") -> list[TargetResult]:
+    """Every target of the plan, met or not; for those not met, why and what would meet it."""
+    out = []
+    for target in sched.instance.targets:
+        n, covered, met, earliest = _status(sched, target)
+        res = TargetResult(target, n, covered, covered / n if n else math.nan, met, earliest)
+        if n == 0:
+            res = replace(res, binding="no-units",
+                          message_vi="không có đơn vị nào đủ điều kiện trong phạm vi này",
+                          message_en="no eligible unit in this scope")
+        elif not met and search:
+            res = _diagnose(sched, res)
+        out.append(res)
+    return out
+
+
+def _diagnose(sched: Schedule, res: TargetResult) -> TargetResult:
+    inst, target = sched.instance, res.target
+    relaxed = replace(inst, capacity={})
+    rsched = plan_waves(relaxed, extra_periods=extension(inst), learn=False, strategies=SEARCH_STRATEGIES)
+    rn, rcovered, rmet, rearliest = _status(rsched, target)
+    if not rmet:
+        return _structural(rsched, res, rearliest)
+    return _resources(sched, res)
+
+
+def _structural(rsched: Schedule, res: TargetResult, earliest_unlimited: dt.date | None) -> TargetResult:
+    """Not met even with unlimited resources: prerequisites, pilot-first, or not enough time."""
+    inst, target = rsched.instance, res.target
+    spec = inst.models[target.model]
+    day = _day(inst, target.date)
+    jobs = build_jobs(inst)
+    jobs = jobs[(jobs["model"] == target.model) & eligible_mask(inst, target.model, target.scope)[jobs["unit"].to_numpy()]]
+    late_units = jobs["unit"].to_numpy()
+    late_units = late_units[rsched.scale_days(target.model)[late_units] > day]
+    latest_start = day - spec.onboard_days
+    when = (f"dù đủ nguồn lực, sớm nhất đạt vào {fmt_date(earliest_unlimited, 'vi')}" if earliest_unlimited
+            else "dù đủ nguồn lực cũng không đạt nếu không gỡ điều kiện này")
+    when_en = (f"even with unlimited resources, met at the earliest on {fmt_date(earliest_unlimited, 'en')}" if earliest_unlimited
+               else "not met even with unlimited resources unless this is resolved")
+    # Prerequisites not ready in time, counted by the unit where they are missing.
+    for req in spec.requires:
+        if req.model not in inst.models:
+            continue
+        anc = ancestor(inst, late_units, req.where)
+        ready = rsched.reach[req.model][anc, STAGE_INDEX[req.stage]]
+        blocked = np.unique(anc[(ready > latest_start) & (anc < len(inst.units))])
+        if len(blocked):
+            rspec = inst.models[req.model]
+            kinds = inst.units["kind"].to_numpy()[blocked]
+            kind = pd.Series(kinds).mode().iloc[0]
+            planned = not inst.planned or req.model in inst.planned
+            tail_vi = "" if planned else " (mô hình này không nằm trong kế hoạch)"
+            tail_en = "" if planned else " (that model is not in the plan)"
+            return replace(res, binding="prerequisite",
+                           message_vi=f"{rspec.name} ở {fmt_number(len(blocked))} {pick(KINDS, kind)} {pick(NOT_REACHED, req.stage)}{tail_vi}; "
+                                      f"{when}",
+                           message_en=f"{rspec.name_en or rspec.name}: {pick(NOT_REACHED, req.stage, 'en')} in {fmt_number(len(blocked), 'en')} "
+                                      f"{pick(KINDS, kind, 'en')}{tail_en}; {when_en}")
+    if inst.pilot_first:
+        groups = scope_groups(inst, late_units)
+        pass_day = np.full(len(inst.units) + 1, np.inf)
+        for u, role, start in zip(*_planned(rsched, target.model)):
+            if role == "pilot":
+                g = scope_groups(inst, np.array([u]))[0]
+                pass_day[g] = min(pass_day[g], start + spec.pilot_days)
+        existing = inst.adopted[inst.adopted["model"] == target.model]
+        if len(existing):
+            eu = existing["unit"].to_numpy(dtype=np.int64)
+            np.minimum.at(pass_day, scope_groups(inst, eu), rsched.reach[target.model][eu, STAGE_INDEX["scale"]])
+        late_scopes = np.unique(groups[pass_day[groups] > latest_start])
+        if len(late_scopes):
+            kinds = [inst.units.at[g, "kind"] if g < len(inst.units) else "province" for g in late_scopes]
+            kind = pd.Series(kinds).mode().iloc[0]
+            return replace(res, binding="pilot",
+                           message_vi=f"chưa có thí điểm đạt đánh giá ở {fmt_number(len(late_scopes))} {pick(KINDS, kind)} kịp hạn "
+                                      f"(thí điểm cần {spec.pilot_days} ngày trước khi nhân rộng); {when}",
+                           message_en=f"no pilot passed evaluation in time in {len(late_scopes)} {pick(KINDS, kind, 'en')} "
+                                      f"(a pilot takes {spec.pilot_days} days before scale-out); {when_en}")
+    return replace(res, binding="time",
+                   message_vi=f"không đủ thời gian: {fmt_number(len(late_units))} đơn vị cần {spec.onboard_days} ngày triển khai; "
+                              f"{when}",
+                   message_en=f"not enough time: {len(late_units)} units need {spec.onboard_days} days to onboard; {when_en}")
+
+
+def _planned(sched: Schedule, model: str):
+    j = sched.jobs[(sched.jobs["model"] == model) & (sched.jobs["period"] >= 0)]
+    return j["unit"].to_numpy(), j["role"].to_numpy(), j["start_day"].to_numpy()
+
+
+def _resources(sched: Schedule, res: TargetResult) -> TargetResult:
+    """Met with unlimited resources: find which pool binds and how much more per period meets the target."""
+    inst, target = sched.instance, res.target
+    candidates: list[tuple[float, str, float, int]] = []
+    for pool in sorted(inst.capacity):
+        users = [inst.models[m].needs.get(pool, 0.0) for m in inst.planned_models]
+        users = [u for u in users if u > 0]
+        if not users:
+            continue
+        unlimited = replace(inst, capacity={**inst.capacity, pool: (1e18,)})
+        if not _meets(unlimited, target):
+            continue
+        step = inst.models[target.model].needs.get(pool) or min(users)
+        use = sched.use[sched.use["pool"] == pool].sort_values("period")
+        tight = use[(use["used"] + step > use["capacity"] + 1e-9) & (use["period"] < inst.horizon)]
+        t0 = int(tight["period"].iloc[0]) if len(tight) else 0
+        k = _smallest(lambda k: _meets(inst.with_capacity({pool: k * step}, from_period=t0), target),
+                      limit=max(res.eligible, 1) * 4)
+        if k is None:
+            continue
+        cap = float(np.mean(inst.capacity[pool])) or 1.0
+        candidates.append((k * step / cap, pool, k * step, t0))
+    starts = period_starts(inst.start, inst.period, inst.horizon)
+    when_vi = fmt_date(res.earliest, "vi") if res.earliest else "sau kỳ tìm kiếm"
+    when_en = fmt_date(res.earliest, "en") if res.earliest else "beyond the periods searched"
+    if candidates:
+        candidates.sort()
+        _, pool, extra, t0 = candidates[0]
+        label_vi, label_en = period_label(starts[t0], inst.period, "vi"), period_label(starts[t0], inst.period, "en")
+        others_vi = "".join(f"; hoặc thêm {fmt_number(e)} {pick(POOLS, p)}" for _, p, e, _ in candidates[1:])
+        others_en = "".join(f"; or {fmt_number(e, 'en')} more {pick(POOLS, p, 'en')}" for _, p, e, _ in candidates[1:])
+        return replace(res, binding="resource",
+                       extra={p: e for _, p, e, _ in candidates}, extra_from=label_vi,
+                       message_vi=f"thiếu {fmt_number(extra)} {pick(POOLS, pool)} mỗi {PERIOD_VI[inst.period]} từ {label_vi}{others_vi}; "
+                                  f"với nguồn lực hiện có, đạt vào {when_vi}",
+                       message_en=f"short of {fmt_number(extra, 'en')} {pick(POOLS, pool, 'en')} per {PERIOD_EN[inst.period]} from "
+                                  f"{label_en}{others_en}; with the current resources, met on {when_en}")
+    # No single pool is enough: each pool's shortfall with the others unlimited, then all together.
+    joint: dict[str, float] = {}
+    steps: dict[str, float] = {}
+    for pool in sorted(inst.capacity):
+        users = [inst.models[m].needs.get(pool, 0.0) for m in inst.planned_models]
+        users = [u for u in users if u > 0]
+        if not users:
+            continue
+        step = inst.models[target.model].needs.get(pool) or min(users)
+        others = {p: ((1e18,) if p != pool else v) for p, v in inst.capacity.items()}
+        alone = replace(inst, capacity=others)
+        k = _smallest(lambda k: _meets(alone.with_capacity({pool: k * step}), target), limit=max(res.eligible, 1) * 4)
+        if k is None:
+            joint = {}
+            break
+        joint[pool], steps[pool] = k * step, step
+    if joint and _meets(inst.with_capacity(joint), target):
+        first = period_label(starts[0], inst.period, "vi")
+        parts_vi = " và ".join(f"{fmt_number(e)} {pick(POOLS, p)}" for p, e in joint.items())
+        parts_en = " and ".join(f"{fmt_number(e, 'en')} {pick(POOLS, p, 'en')}" for p, e in joint.items())
+        return replace(res, binding="resource", extra=joint, extra_from=first,
+                       message_vi=f"thiếu {parts_vi} mỗi {PERIOD_VI[inst.period]} từ {first}; "
+                                  f"với nguồn lực hiện có, đạt vào {when_vi}",
+                       message_en=f"short of {parts_en} per {PERIOD_EN[inst.period]} from "
+                                  f"{period_label(starts[0], inst.period, 'en')}; with the current resources, met on {when_en}")
+    factors = [1.25, 1.5, 2, 3, 4, 6, 8, 16, 32]
+    f = next((x for x in factors if _meets(inst.with_capacity(factor=x), target)), None)
+    if f is None:
+        return replace(res, binding="resource",
+                       message_vi=f"thiếu nhiều nguồn lực cùng lúc; với nguồn lực hiện có, đạt vào {when_vi}",
+                       message_en=f"short of several resources at once; with the current resources, met on {when_en}")
+    more = {p: float(np.mean(v)) * (f - 1) for p, v in inst.capacity.items()}
+    return replace(res, binding="resource", extra=more, extra_from=period_label(starts[0], inst.period, "vi"),
+                   message_vi=f"cần tăng mọi nguồn lực thêm {fmt_percent(f - 1)} mỗi {PERIOD_VI[inst.period]}; "
+                              f"với nguồn lực hiện có, đạt vào {when_vi}",
+                   message_en=f"every resource needs {fmt_percent(f - 1, 'en')} more per {PERIOD_EN[inst.period]}; "
+                              f"with the current resources, met on {when_en}")
+
+
+def _smallest(ok, *, limit: int) -> int | None:
+    """Smallest k in 1..limit with ok(k), assuming ok is monotone (doubling, then bisection)."""
+    hi = 1
+    while hi <= limit and not ok(hi):
+        hi *= 2
+    if hi > limit:
+        if not ok(limit):
+            return None
+        hi = limit
+    lo = hi // 2  # ok(lo) is False (or lo == 0)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def targets_frame(results: list[TargetResult], inst: Instance, lang: str = "vi") -> pd.DataFrame:
+    """Target verdicts as rows (model, scope, target, date, coverage at the date, met, earliest, binding, message)."""
+    rows = []
+    for r in results:
+        t = r.target
+        rows.append({
+            "model": t.model, "scope": t.label or _root_name(inst), "target": t.coverage, "date": t.date,
+            "eligible": r.eligible, "covered": r.covered, "coverage": r.coverage, "met": r.met,
+            "earliest": r.earliest, "binding": r.binding,
+            "message": r.message_en if lang == "en" else r.message_vi,
+            "message_en": r.message_en, **{f"extra_{p}": v for p, v in r.extra.items()},
+        })
+    return pd.DataFrame(rows)

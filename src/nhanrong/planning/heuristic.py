@@ -1,0 +1,292 @@
+"""The planner: greedy list scheduling, period by period, under resource limits.
+
+Each period, models take their turn in the order of :func:`problem.model_order`
+(weight per unit of scarce capacity); within a model, units are ranked once by the
+plan's priority rule. A unit is a candidate when its prerequisites are ready at the
+start of the period and its scope has passed a pilot (pilot-first); in a scope with
+no pilot, the best-ranked candidate starts as the pilot. Each model takes as many
+candidates as the pools left in the period allow (all units of a model cost the
+same, so this is first-fit). A few such passes (model orders, pilots first or not:
+:data:`STRATEGIES`) are run and the lowest objective kept. Pure and deterministic:
+same instance, same schedule.
+
+Why greedy and not the CP-SAT model of :mod:`exact` as the engine: the exact model
+has one boolean per unit and period (2 million for a country over 24 months) and
+proves optimality only for a few hundred units, while list scheduling is linear in
+units x periods, runs a country in seconds, and stays within a few per cent of the
+optimum on the instances the exact model can solve (tests and bench/planner.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .instance import Instance, period_bounds
+from .nearest import nearest_source, unit_coords
+from .problem import (
+    STAGE_INDEX,
+    ancestor,
+    build_jobs,
+    initial_pass,
+    model_order,
+    objective,
+    project_existing,
+    scope_groups,
+    stage_offsets,
+    topological,
+)
+
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A plan's result. ``jobs``: one row per (unit, model) to plan, with columns unit, model,
+    rank (priority within the model), period (-1 = not within the periods planned), role
+    (pilot / scale-out / ""), start_day, scale_day (inf = not planned), learned_from (unit or -1).
+    ``reach``: model -> (N+1, 4) stage days of every unit, existing and planned.
+    ``use``: period, pool, used, capacity. ``periods``: periods planned (horizon + extra)."""
+
+    instance: Instance
+    periods: int
+    bounds: np.ndarray
+    jobs: pd.DataFrame
+    reach: dict[str, np.ndarray]
+    use: pd.DataFrame
+
+    @property
+    def objective(self) -> float:
+        return objective(self.jobs, self.jobs["period"].to_numpy(), self.instance.horizon)
+
+    def scale_days(self, model: str) -> np.ndarray:
+        """Day each unit reaches the scale stage of ``model`` (inf = never), for units 0..N-1."""
+        return self.reach[model][:-1, STAGE_INDEX["scale"]]
+
+
+def unlock_weight(inst: Instance, jobs: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per model: for each unit, the objective weight of the other jobs waiting on it as a prerequisite."""
+    n = len(inst.units)
+    out = {m: np.zeros(n + 1) for m in inst.models}
+    weights = 1.0 / jobs["model"].map(jobs["model"].value_counts()).to_numpy(dtype=float) if len(jobs) else np.zeros(0)
+    for mid, grp in jobs.groupby("model", sort=False):
+        units = grp["unit"].to_numpy(dtype=np.int64)
+        w = weights[grp.index.to_numpy()]
+        for req in inst.models[mid].requires:
+            if req.model in out:
+                out[req.model] += np.bincount(ancestor(inst, units, req.where), weights=w, minlength=n + 1)
+    return out
+
+
+def priority_rank(inst: Instance, model: str, units: np.ndarray, reach: dict[str, np.ndarray],
+                  pass_day: np.ndarray, coords=None, unlocks: np.ndarray | None = None) -> np.ndarray:
+    """Rank (0 = first) of each unit of ``units`` for ``model`` under the plan's rule.
+
+    readiness: earliest day it could start (prerequisites, pilot passed in its scope);
+    neighbours: an adopter in the same commune, then district, province, then distance;
+    every-area: round-robin over areas (first unit of each commune/district, then the second...);
+    explicit: the plan's ``units_first`` in their order, then readiness.
+    ``units_first`` go first under every rule. Ties: the unit's key.
+    """
+    n = len(units)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    key_rank = inst.units["key"].rank(method="first").to_numpy(dtype=np.int64)[units]
+    ready = np.zeros(n)
+    for req in inst.models[model].requires:
+        if req.model in reach:
+            ready = np.maximum(ready, reach[req.model][ancestor(inst, units, req.where), STAGE_INDEX[req.stage]])
+    if inst.pilot_first:
+        ready = np.maximum(ready, np.where(np.isinf(pass_day[scope_groups(inst, units)]), 0.0, pass_day[scope_groups(inst, units)]))
+    ready = np.where(np.isinf(ready), 1e12, ready)
+    # Among equals, a unit others wait on (a prerequisite) goes first.
+    unlock = -np.round(unlocks[units], 9) if unlocks is not None else np.zeros(n)
+    first_pos = {u: i for i, u in enumerate(inst.units_first)}
+    explicit = np.array([first_pos.get(int(u), len(first_pos)) for u in units]) if first_pos else np.zeros(n, dtype=np.int64)
+    rule = inst.rule
+    if rule == "neighbours":
+        adopters = np.flatnonzero(np.isfinite(reach[model][:-1, STAGE_INDEX["assess"]]))
+        _, level, dist = nearest_source(inst.units, units, np.full(n, np.inf), adopters, np.zeros(len(adopters)), coords)
+        order = np.lexsort((key_rank, unlock, ready, np.round(dist, 3), level, explicit))
+    elif rule == "every-area":
+        base = np.lexsort((key_rank, unlock, ready))
+        area = inst.units["area"].to_numpy(dtype=np.int64)[units]
+        turn = np.empty(n, dtype=np.int64)
+        turn[base] = pd.Series(area[base]).groupby(area[base]).cumcount().to_numpy()
+        pos = np.empty(n, dtype=np.int64)
+        pos[base] = np.arange(n)
+        order = np.lexsort((pos, turn, explicit))
+    else:  # readiness, explicit
+        order = np.lexsort((key_rank, unlock, ready, explicit))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    return rank
+
+
+STRATEGIES: tuple[tuple[str, bool], ...] = (
+    ("ratio", False), ("ratio", True), ("topological", False), ("topological", True), ("reverse", False), ("reverse", True),
+)
+"""Model order each period x how models share a period (see :func:`_run`); the best one is kept."""
+PERMUTE_UP_TO = 4  # with this many models or fewer, every model order is tried too
+
+
+def plan_waves(inst: Instance, *, extra_periods: int = 0, progress: Progress | None = None,
+               learn: bool = True, strategies: tuple[tuple[str, bool], ...] = STRATEGIES) -> Schedule:
+    """Assign each unit to plan a start period; see the module docstring for the rules.
+
+    A few list-scheduling strategies are run and the one with the lowest objective is
+    kept (ties: the first). ``extra_periods`` plans past the horizon with the last
+    period's capacity (to find the earliest date a target can be met). ``progress``
+    gets the share done (0..1). ``learn`` = False skips naming whom each unit learns
+    from (faster what-if runs).
+    """
+    H = max(inst.horizon + extra_periods, 1)
+    bounds = period_bounds(inst.start, inst.period, H)
+    jobs = build_jobs(inst)
+    reach0 = project_existing(inst)
+    passes0 = initial_pass(inst, reach0)
+    coords = unit_coords(inst.units) if (learn or inst.rule == "neighbours") else None
+    caps = {p: inst.capacity_array(p, H) for p in inst.capacity}
+    unlocks = unlock_weight(inst, jobs)
+    static: dict[str, dict] = {}
+    for mid, grp in jobs.groupby("model", sort=False):
+        units = grp["unit"].to_numpy(dtype=np.int64)
+        rank = priority_rank(inst, mid, units, reach0, passes0[mid][0], coords, unlocks[mid])
+        by_rank = np.argsort(rank, kind="stable")
+        static[mid] = {
+            "rows": grp.index.to_numpy()[by_rank],
+            "units": units[by_rank],
+            "rank": np.sort(rank),
+            "groups": scope_groups(inst, units[by_rank]),
+            "scope_size": np.bincount(scope_groups(inst, units), minlength=len(inst.units) + 1),
+            "reqs": [(r.model, ancestor(inst, units[by_rank], r.where), STAGE_INDEX[r.stage])
+                     for r in inst.models[mid].requires if r.model in reach0],
+            "needs": {p: float(a) for p, a in inst.models[mid].needs.items() if p in caps and a > 0},
+        }
+    ratio = model_order(inst, jobs)
+    topo = [m for m in topological(inst) if m in ratio]
+    named = {"ratio": ratio, "topological": topo, "reverse": ratio[::-1]}
+    runs = [(named[o], p) for o, p in strategies]
+    if len(ratio) <= PERMUTE_UP_TO and strategies is STRATEGIES:
+        # Few models: every order of them is cheap to try.
+        runs += [(list(o), p) for o in itertools.permutations(ratio) for p in (False, True)
+                 if (list(o), p) not in runs]
+    best = None
+    for i, (order, pilot_phase) in enumerate(runs):
+        sub = None if progress is None else (lambda x, i=i: progress((i + x) / len(runs)))
+        result = _run(inst, H, bounds, jobs, static, order, pilot_phase, reach0, passes0, caps, sub)
+        if best is None or result[0] < best[0] - 1e-12:
+            best = result
+    _, periods, roles, reach, remaining = best
+
+    out = jobs.copy()
+    out["period"] = periods
+    out["role"] = roles
+    out["rank"] = -1
+    for mid, st in static.items():
+        out.loc[st["rows"], "rank"] = st["rank"]
+    out["rank"] = out["rank"].astype(np.int64)
+    out["start_day"] = np.where(out["period"] >= 0, bounds[out["period"].clip(lower=0)], np.inf)
+    out["scale_day"] = np.inf
+    out["learned_from"] = -1
+    scale = STAGE_INDEX["scale"]
+    for mid, grp in out.groupby("model", sort=False):
+        out.loc[grp.index, "scale_day"] = reach[mid][grp["unit"].to_numpy(), scale]
+        if learn:
+            sched = grp[grp["period"] >= 0]
+            if len(sched):
+                adopters = np.flatnonzero(np.isfinite(reach[mid][:-1, scale]))
+                src, _, _ = nearest_source(inst.units, sched["unit"].to_numpy(), sched["start_day"].to_numpy(),
+                                           adopters, reach[mid][adopters, scale], coords)
+                out.loc[sched.index, "learned_from"] = src
+    out["learned_from"] = out["learned_from"].astype(np.int64)
+    use_rows = [
+        {"period": t, "pool": p, "used": float(caps[p][t] - remaining[p][t]), "capacity": float(caps[p][t])}
+        for p in caps for t in range(H)
+    ]
+    use = pd.DataFrame(use_rows, columns=["period", "pool", "used", "capacity"])
+    return Schedule(inst, H, bounds, out, reach, use)
+
+
+def _run(inst, H, bounds, jobs, static, order, pilot_phase, reach0, passes0, caps, progress):
+    """One list-scheduling pass; returns (objective, periods per job row, roles, reach, remaining).
+
+    ``pilot_phase``: False = each model in ``order`` takes all it can; True = every model's
+    pilots first, then scale-outs.
+    """
+    reach = {m: a.copy() for m, a in reach0.items()}
+    passes = {m: (p.copy(), q.copy()) for m, (p, q) in passes0.items()}
+    remaining = {p: c.copy() for p, c in caps.items()}
+    state = {m: {"done": np.zeros(len(st["units"]), dtype=bool), "period": np.full(len(st["units"]), -1, dtype=np.int64),
+                 "role": np.full(len(st["units"]), "", dtype=object)} for m, st in static.items()}
+    scale = STAGE_INDEX["scale"]
+
+    def candidates(mid: str, t: int, roles: tuple[str, ...]) -> tuple[np.ndarray, int]:
+        st, sv = static[mid], state[mid]
+        day = bounds[t]
+        pend = np.flatnonzero(~sv["done"])
+        if len(pend) == 0:
+            return pend, 0
+        ok = np.ones(len(pend), dtype=bool)
+        for rmodel, anc, sidx in st["reqs"]:
+            ok &= reach[rmodel][anc[pend], sidx] <= day
+        if not inst.pilot_first:
+            return pend[ok], 0
+        pass_day, pending = passes[mid]
+        g = st["groups"][pend]
+        pilots = np.zeros(0, dtype=np.int64)
+        if "pilot" in roles:
+            cand_p = pend[ok & np.isinf(pass_day[g]) & ~pending[g]]
+            _, first = np.unique(st["groups"][cand_p], return_index=True)
+            pilots = cand_p[np.sort(first)]
+            # A pilot unlocks its scope: scopes with more units waiting go first.
+            pilots = pilots[np.argsort(-st["scope_size"][st["groups"][pilots]], kind="stable")]
+        scale_outs = pend[ok & (pass_day[g] <= day)] if "scale-out" in roles else np.zeros(0, dtype=np.int64)
+        return np.concatenate([pilots, scale_outs]), len(pilots)
+
+    def fit(mid: str, t: int, n: int) -> int:
+        for pool, need in static[mid]["needs"].items():
+            n = min(n, int(np.floor(remaining[pool][t] / need + 1e-9)))
+        return max(n, 0)
+
+    def commit(mid: str, t: int, take: np.ndarray, n_pilots: int) -> None:
+        st, sv = static[mid], state[mid]
+        k = len(take)
+        day = bounds[t]
+        for pool, need in st["needs"].items():
+            remaining[pool][t] -= need * k
+        sv["done"][take] = True
+        sv["period"][take] = t
+        is_pilot = np.arange(k) < n_pilots
+        sv["role"][take] = np.where(is_pilot, "pilot", "scale-out")
+        units = st["units"][take]
+        for role, mask in (("pilot", is_pilot), ("scale-out", ~is_pilot)):
+            if mask.any():
+                reach[mid][units[mask]] = day + stage_offsets(inst, mid, role)
+        if is_pilot.any():
+            pass_day, pending = passes[mid]
+            pg = st["groups"][take[is_pilot]]
+            pending[pg] = True
+            pass_day[pg] = np.minimum(pass_day[pg], reach[mid][units[is_pilot], scale])
+
+    phases = (("pilot",), ("scale-out",)) if (pilot_phase and inst.pilot_first) else (("pilot", "scale-out"),)
+    for t in range(H):
+        for roles in phases:
+            for mid in order:
+                cands, n_pilots = candidates(mid, t, roles)
+                k = fit(mid, t, len(cands))
+                if k > 0:
+                    commit(mid, t, cands[:k], min(n_pilots, k))
+        if progress is not None:
+            progress((t + 1) / H)
+
+    periods = np.full(len(jobs), -1, dtype=np.int64)
+    roles_out = np.full(len(jobs), "", dtype=object)
+    for mid, st in static.items():
+        periods[st["rows"]] = state[mid]["period"]
+        roles_out[st["rows"]] = state[mid]["role"]
+    return objective(jobs, periods, inst.horizon), periods, roles_out, reach, remaining

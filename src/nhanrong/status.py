@@ -1,0 +1,310 @@
+"""Rollout status as of a date: eligible units, units per stage, coverage, metric values.
+
+Each unit's stage is computed once per (structure, date); every roll-up is then one
+``groupby`` on an ancestor column (province, district, commune). Calling it for two
+dates gives the trend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from .errors import NhanRongError, UnknownModelError, UnknownScopeError
+from .graph import ProgrammeGraph, positioned_units, stage_table
+from .registry import NEW, OLD, unit_key
+from .schema import STAGES
+
+STAGE_NAMES: tuple[str, ...] = ("not_started", *STAGES)
+STAGE_VI = {"not_started": "chưa bắt đầu", "assess": "đánh giá thực tiễn", "pilot": "thí điểm",
+            "evaluate": "đánh giá, rút kinh nghiệm", "scale": "nhân rộng"}
+LEVELS: tuple[str, ...] = ("province", "district", "commune")
+STATUS_COLUMNS = ["model", "scope", "scope_key", "scope_name", "structure", "level", "as_of", "eligible",
+                  *STAGE_NAMES, "coverage"]
+
+
+class UnknownLevelError(NhanRongError):
+    """A roll-up level that the chosen structure does not have."""
+
+
+def _check_level(level: str | None, structure: str) -> None:
+    if level is not None and level not in LEVELS:
+        raise UnknownLevelError(f'cấp "{level}" không hợp lệ: dùng province, district hoặc commune '
+                                f'/ level must be province, district or commune')
+    if level == "district" and structure == NEW:
+        raise UnknownLevelError("cấu trúc mới (từ 1/7/2025) không còn cấp huyện; dùng --level commune hoặc --structure old "
+                                "/ the new structure (since 1 July 2025) has no district level; use --level commune or --structure old")
+
+
+def _ts(as_of: dt.date | pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(as_of).normalize()
+
+
+def _models(pg: ProgrammeGraph, models: list[str] | None) -> list[str]:
+    known = list(pg.programme.models)
+    if models is None:
+        return known
+    for m in models:
+        if m not in pg.programme.models:
+            raise UnknownModelError(f'Không có mô hình "{m}" trong models/ (có: {", ".join(known)}) '
+                                    f'/ no model "{m}" in models/ (known: {", ".join(known)})')
+    return list(models)
+
+
+def scope_unit(pg: ProgrammeGraph, structure: str, scope: str | None) -> tuple[str, str] | None:
+    """(key, kind) of a scope code in ``structure``; None for the whole data set."""
+    if scope is None:
+        return None
+    key = unit_key(structure, scope)
+    pos = positioned_units(pg, structure)
+    if key not in pos.index or pos.at[key, "kind"] not in LEVELS:
+        other = NEW if structure == OLD else OLD
+        hint = (f' (mã này thuộc cấu trúc "{other}": thêm --structure {other})', f' (this code is in the "{other}" structure: add --structure {other})') \
+            if unit_key(other, scope) in pg.units.index else ("", "")
+        raise UnknownScopeError(
+            f'Không có tỉnh, huyện hay xã mã "{scope}" trong cấu trúc {structure}{hint[0]}; chạy `nhanrong units` để xem mã. '
+            f'/ No province, district or commune with code "{scope}" in the {structure} structure{hint[1]}; run `nhanrong units` to list codes.')
+    return key, pos.at[key, "kind"]
+
+
+def _in_scope(frame: pd.DataFrame, sc: tuple[str, str] | None) -> pd.Series:
+    """Rows under the scope unit (a unit is its own ancestor at its own level)."""
+    if sc is None:
+        return pd.Series(True, index=frame.index)
+    key, kind = sc
+    return frame[kind] == key
+
+
+def all_stages(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> pd.DataFrame:
+    """Every (eligible unit, model) pair at ``as_of`` with its stage: computed once per date."""
+    def make() -> pd.DataFrame:
+        pos = positioned_units(pg, structure)
+        alive = pos[pos["dissolved"].isna() | (pos["dissolved"] > as_of)]
+        parts = []
+        for mid, m in pg.programme.models.items():
+            sel = alive[alive["kind"].isin(m.adopted_by)]
+            part = sel.reset_index().rename(columns={"key": "unit"})
+            part.insert(part.columns.get_loc("parent") + 1, "model", pd.Series(mid, index=part.index, dtype=object))
+            parts.append(part)
+        cols = ["unit", "code", "name", "kind", "parent", "model", "dissolved", "province", "district", "commune"]
+        if parts:
+            e = pd.concat(parts, ignore_index=True)[cols]
+        else:  # no models: the same columns, no rows
+            e = alive.iloc[:0].reset_index().rename(columns={"key": "unit"}).assign(model=pd.Series(dtype=object))[cols]
+        st = stage_table(pg, structure)
+        e = e.merge(st, on=["unit", "model"], how="left")
+        d = np.stack([e[s].to_numpy(dtype="datetime64[ns]") for s in STAGES], axis=1)
+        reached = d <= as_of.to_datetime64()  # NaT compares False
+        any_ = reached.any(axis=1)
+        idx = np.where(any_, len(STAGES) - 1 - np.argmax(reached[:, ::-1], axis=1), -1)
+        e["stage_index"] = idx + 1  # 0 = not started
+        e["stage"] = pd.Categorical.from_codes(idx + 1, categories=list(STAGE_NAMES))
+        since = d[np.arange(len(e)), np.maximum(idx, 0)]
+        e["since"] = pd.Series(since, index=e.index).where(any_)
+        return e
+
+    return pg.memo(("all_stages", structure, as_of), make)
+
+
+def unit_stages(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: str | None = None,
+                kinds: list[str] | None = None) -> pd.DataFrame:
+    """Each unit x model it is eligible for, with its stage at ``as_of`` and the date it began.
+
+    Columns: unit, code, name, kind, parent, model, stage, since, and the unit's province,
+    district, commune (keys, in ``structure``) and the stage dates.
+    """
+    as_of = _ts(as_of)
+    e = all_stages(pg, as_of, structure)
+    sc = scope_unit(pg, structure, scope)
+    mask = _in_scope(e, sc)
+    if kinds is not None:
+        mask &= e["kind"].isin(kinds)
+    return e[mask].reset_index(drop=True)
+
+
+def _counts(us: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Eligible and per-stage counts grouped by ``by``: one groupby pass."""
+    codes = us["stage"].cat.codes.to_numpy()
+    onehot = pd.DataFrame({name: (codes == i).astype(np.int64) for i, name in enumerate(STAGE_NAMES)}, index=us.index)
+    onehot["eligible"] = 1
+    for c in by:
+        onehot[c] = us[c].to_numpy()
+    return onehot.groupby(by, sort=False, dropna=True).sum().reset_index()
+
+
+def _provinces_with_data(pg: ProgrammeGraph, structure: str) -> list[str]:
+    st = stage_table(pg, structure)
+    pos = positioned_units(pg, structure)
+    return sorted(pos["province"].reindex(st["unit"].unique()).dropna().unique())
+
+
+def status(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: str | None = None,
+           level: str | None = None, models: list[str] | None = None) -> pd.DataFrame:
+    """One row per (model, scope unit): the scope itself (default: every province that has
+    data), and with ``level``, one row per unit of that level under the scope.
+
+    Columns: model, scope (code), scope_key, scope_name, structure, level, as_of, eligible,
+    not_started, assess, pilot, evaluate, scale, coverage (share at scale; NaN if none eligible).
+    """
+    _check_level(level, structure)
+    as_of_ts = _ts(as_of)
+    mids = _models(pg, models)
+    sc = scope_unit(pg, structure, scope)
+    us = unit_stages(pg, as_of_ts, structure=structure, scope=scope)
+    us = us[us["model"].isin(mids)]
+    pos = positioned_units(pg, structure)
+    alive = pos[pos["dissolved"].isna() | (pos["dissolved"] > as_of_ts)]
+    # The rows to show, as (row key, its level, the column that groups units under it).
+    if sc is None:
+        heads = pd.Index(_provinces_with_data(pg, structure))
+        head_level = "province"
+    else:
+        heads = pd.Index([sc[0]])
+        head_level = sc[1]
+    blocks = [(heads, head_level)]
+    if level is not None and level != head_level:
+        below = alive[alive["kind"] == level]
+        below = below[_in_scope(below, sc)] if sc is not None else below[below["province"].isin(heads)]
+        if LEVELS.index(level) > LEVELS.index(head_level):
+            blocks.append((below.index, level))
+    frames = []
+    for keys, lvl in blocks:
+        if not len(keys):
+            continue
+        counts = _counts(us, ["model", lvl]) if len(us) else pd.DataFrame(columns=["model", lvl, *STAGE_NAMES, "eligible"])
+        grid = pd.MultiIndex.from_product([mids, keys], names=["model", lvl])
+        c = counts.set_index(["model", lvl]).reindex(grid, fill_value=0).reset_index()
+        c = c.rename(columns={lvl: "scope_key"})
+        c["level"] = lvl
+        frames.append(c)
+    if not frames:
+        return pd.DataFrame(columns=STATUS_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    for col in ("eligible", *STAGE_NAMES):
+        out[col] = out[col].astype(np.int64)
+    out["scope"] = out["scope_key"].map(pg.units["code"])
+    out["scope_name"] = out["scope_key"].map(pg.units["name"])
+    out["structure"] = structure
+    out["as_of"] = as_of_ts.date()
+    out["coverage"] = (out["scale"] / out["eligible"].where(out["eligible"] > 0)).astype(float)
+    model_order = {m: i for i, m in enumerate(mids)}
+    out["_m"] = out["model"].map(model_order)
+    out["_l"] = out["level"].map(LEVELS.index)
+    out = out.sort_values(["_m", "_l", "scope"], kind="stable").drop(columns=["_m", "_l"])
+    return out[STATUS_COLUMNS].reset_index(drop=True)
+
+
+# --- metric values ------------------------------------------------------------------------
+
+
+def latest_readings(pg: ProgrammeGraph, as_of: dt.date, structure: str = OLD) -> pd.DataFrame:
+    """The latest reading per (unit, model, metric) at or before ``as_of``, with the unit's
+    ancestors in ``structure`` (units dissolved by then are left out)."""
+    as_of = _ts(as_of)
+
+    def make() -> pd.DataFrame:
+        r = pg.programme.readings
+        r = r[r["date"] <= as_of]
+        r = r.sort_values("date", kind="stable").drop_duplicates(["unit", "model", "metric"], keep="last")
+        r = r.assign(unit=r["unit"].astype(str), model=r["model"].astype(str))
+        info = pg.units.reindex(r["unit"])
+        alive = (info["dissolved"].isna() | (info["dissolved"] > as_of)).to_numpy()
+        if structure == OLD:
+            keep = (info["structure"] == OLD).to_numpy() & alive
+            anc = info[["province", "district", "commune"]]
+        else:
+            keep = alive
+            anc = info[["new_province", "new_commune"]].rename(columns={"new_province": "province", "new_commune": "commune"})
+            anc = anc.assign(district=np.nan)
+        out = r.reset_index(drop=True)
+        for c in ("province", "district", "commune"):
+            out[c] = anc[c].to_numpy()
+        return out[keep].reset_index(drop=True)
+
+    return pg.memo(("latest", structure, as_of), make)
+
+
+def _metric_table(pg: ProgrammeGraph) -> pd.DataFrame:
+    rows = [
+        {"model": mid, "metric": x.id, "metric_name": x.name, "metric_name_en": x.name_en, "unit_of_measure": x.unit,
+         "rollup": x.rollup, "numerator": x.numerator, "denominator": x.denominator}
+        for mid, m in pg.programme.models.items() for x in m.metrics
+    ]
+    return pd.DataFrame(rows, columns=["model", "metric", "metric_name", "metric_name_en", "unit_of_measure", "rollup", "numerator", "denominator"])
+
+
+def rollup_metrics(pg: ProgrammeGraph, latest: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Roll the per-unit latest values up by the column ``by``, each metric as its model says."""
+    spec = _metric_table(pg)
+    spec = spec[spec["model"].isin(latest["model"].unique())]
+    if not len(latest) or not len(spec):
+        return pd.DataFrame(columns=["model", "metric", by, "value", "units"])
+    g = latest.groupby(["model", "metric", by], sort=False)["value"].agg(["sum", "mean", "min", "max", "count"]).reset_index()
+    g = g.merge(spec[["model", "metric", "rollup"]], on=["model", "metric"], how="inner")
+    plain = g[g["rollup"] != "ratio"].copy()
+    pick = plain["rollup"].to_numpy()
+    plain["value"] = np.select([pick == k for k in ("sum", "mean", "min", "max")],
+                               [plain[k].to_numpy() for k in ("sum", "mean", "min", "max")], np.nan)
+    plain = plain.rename(columns={"count": "units"})[["model", "metric", by, "value", "units"]]
+    ratios = spec[spec["rollup"] == "ratio"]
+    frames = [plain]
+    if len(ratios):
+        sums = g.set_index(["model", "metric", by])["sum"]
+        counts = g.set_index(["model", "metric", by])["count"]
+        for _, x in ratios.iterrows():
+            num = sums.xs((x["model"], x["numerator"]), level=("model", "metric"), drop_level=True) if (x["model"], x["numerator"]) in sums.index.droplevel(by) else None
+            den = sums.xs((x["model"], x["denominator"]), level=("model", "metric"), drop_level=True) if (x["model"], x["denominator"]) in sums.index.droplevel(by) else None
+            if num is None or den is None:
+                continue
+            both = pd.concat([num.rename("num"), den.rename("den")], axis=1, join="inner")
+            n = counts.xs((x["model"], x["denominator"]), level=("model", "metric")).reindex(both.index)
+            frames.append(pd.DataFrame({"model": x["model"], "metric": x["metric"], by: both.index,
+                                        "value": (both["num"] / both["den"].where(both["den"] != 0)).to_numpy(),
+                                        "units": n.to_numpy()}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def metric_values(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: str | None = None,
+                  level: str | None = None) -> pd.DataFrame:
+    """Each model's metrics at ``as_of``, per scope unit (latest reading per unit, rolled up).
+
+    Columns: model, metric, scope (code), scope_key, scope_name, structure, level, as_of, value,
+    units (how many units reported), metric_name, metric_name_en, unit_of_measure, rollup.
+    """
+    _check_level(level, structure)
+    as_of_ts = _ts(as_of)
+    sc = scope_unit(pg, structure, scope)
+    latest = latest_readings(pg, as_of_ts, structure)
+    if sc is not None:
+        latest = latest[(latest[sc[1]] == sc[0]) | (latest["unit"] == sc[0])]
+    head = "province" if sc is None else sc[1]
+    frames = []
+    for lvl in dict.fromkeys([head, *( [level] if level else [])]):
+        if LEVELS.index(lvl) < LEVELS.index(head):
+            continue
+        if sc is not None and lvl == head:
+            part = rollup_metrics(pg, latest.assign(_scope=sc[0]), "_scope").rename(columns={"_scope": "scope_key"})
+        else:
+            part = rollup_metrics(pg, latest, lvl).rename(columns={lvl: "scope_key"})
+        part["level"] = lvl
+        frames.append(part)
+    cols = ["model", "metric", "scope", "scope_key", "scope_name", "structure", "level", "as_of", "value", "units",
+            "metric_name", "metric_name_en", "unit_of_measure", "rollup"]
+    if not frames or not any(len(f) for f in frames):
+        return pd.DataFrame(columns=cols)
+    out = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    out["scope"] = out["scope_key"].map(pg.units["code"])
+    out["scope_name"] = out["scope_key"].map(pg.units["name"])
+    out["structure"] = structure
+    out["as_of"] = as_of_ts.date()
+    out = out.merge(_metric_table(pg).drop(columns=["rollup"]), on=["model", "metric"], how="left")
+    out = out.merge(_metric_table(pg)[["model", "metric", "rollup"]], on=["model", "metric"], how="left")
+    out["_l"] = out["level"].map(LEVELS.index)
+    out = out.sort_values(["model", "metric", "_l", "scope"], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+__all__ = ["STAGE_NAMES", "STAGE_VI", "LEVELS", "STATUS_COLUMNS", "UnknownLevelError", "status", "unit_stages", "all_stages",
+           "metric_values", "latest_readings", "rollup_metrics", "scope_unit"]

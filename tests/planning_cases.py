@@ -1,0 +1,104 @@
+"""Hand-checkable planning instances and an independent checker of a schedule's rules,
+shared by the tests/test_planning_*.py files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from nhanrong.planning.instance import Instance, ModelSpec, Requirement, TargetSpec, make_adopted, make_units
+from nhanrong.planning.problem import ancestor, project_existing, scope_groups
+from nhanrong.schema import STAGES
+
+START = dt.date(2023, 1, 1)
+DAYS = {"assess": 30, "pilot": 60, "evaluate": 30, "scale": 365}
+
+
+def province(districts: dict[str, int], villages: int = 0) -> list[dict]:
+    """Unit rows: province P, districts with n communes each (D1C00...), ``villages`` per commune."""
+    rows = [{"key": "P", "kind": "province"}]
+    for d, n in districts.items():
+        rows.append({"key": d, "kind": "district", "parent": "P", "district": d, "province": "P"})
+        for c in range(n):
+            ck = f"{d}C{c:02d}"
+            rows.append({"key": ck, "kind": "commune", "parent": d, "commune": ck, "district": d, "province": "P",
+                         "lat": 21.0 + 0.01 * c, "lon": 105.0 + (0.5 if d.endswith("2") else 0.0)})
+            for v in range(villages):
+                rows.append({"key": f"{ck}V{v}", "kind": "village", "parent": ck, "commune": ck, "district": d, "province": "P"})
+    return rows
+
+
+def passed(unit: str, model: str) -> dict:
+    """An adopter that reached scale in 2022: its scope has passed the pilot."""
+    return {"unit": unit, "model": model, "assess": dt.date(2022, 1, 1), "pilot": dt.date(2022, 2, 1),
+            "evaluate": dt.date(2022, 5, 1), "scale": dt.date(2022, 6, 1)}
+
+
+def one_model(n_communes: int = 11, trainers: float = 2, horizon: int = 4, target: float | None = 1.0,
+              target_date: dt.date = dt.date(2023, 6, 30), **kw) -> Instance:
+    """One district of communes, model "a" costing 1 trainer per commune; commune 0 already at scale."""
+    units = make_units(province({"D1": n_communes}))
+    models = {"a": ModelSpec("a", "Mô hình A", ("commune",), {"trainers": 1.0}, DAYS)}
+    adopted = make_adopted([passed("D1C00", "a")], units, START)
+    targets = (TargetSpec("a", target, target_date),) if target is not None else ()
+    return Instance(START, "quarter", horizon, units, models, adopted, {"trainers": (float(trainers),) * horizon},
+                    targets=targets, **kw)
+
+
+def two_models(trainers: float = 4, horizon: int = 6, **kw) -> Instance:
+    """Villages run "team"; communes run "xa" which needs the team at scale in the same commune."""
+    units = make_units(province({"D1": 3, "D2": 3}, villages=2))
+    models = {
+        "team": ModelSpec("team", "Tổ công nghệ số cộng đồng", ("village", "commune"), {"trainers": 1.0}, DAYS),
+        "xa": ModelSpec("xa", "Mô hình xã", ("commune",), {"trainers": 2.0, "budget_vnd": 1e6}, DAYS,
+                        (Requirement("team", "same", "scale"),)),
+    }
+    adopted = make_adopted([passed("D1C00", "team"), passed("D1C00V0", "team"), passed("D1C00", "xa")], units, START)
+    return Instance(START, "quarter", horizon, units, models, adopted, {"trainers": (float(trainers),) * horizon}, **kw)
+
+
+def check_rules(sched) -> None:
+    """Assert capacity, prerequisites and pilot-first, recomputed independently of the planner's state."""
+    inst = sched.instance
+    jobs = sched.jobs
+    done = jobs[jobs["period"] >= 0]
+    # Capacity per pool and period.
+    for pool in inst.capacity:
+        cap = inst.capacity_array(pool, sched.periods)
+        need = done["model"].map(lambda m: inst.models[m].needs.get(pool, 0.0)).to_numpy(dtype=float)
+        used = np.bincount(done["period"].to_numpy(), weights=need, minlength=sched.periods)
+        assert np.all(used <= cap + 1e-6), (pool, used, cap)
+    # Stage days of every unit: existing projections plus planned starts by role.
+    reach = project_existing(inst)
+    for (u, m, role, d) in done[["unit", "model", "role", "start_day"]].itertuples(index=False):
+        spec = inst.models[m]
+        if role == "pilot":
+            offs = [0, spec.days["assess"], spec.days["assess"] + spec.days["pilot"], spec.pilot_days]
+        else:
+            offs = [0, spec.onboard_days, spec.onboard_days, spec.onboard_days]
+        reach[m][u] = d + np.array(offs, dtype=float)
+        assert sched.reach[m][u, 3] == reach[m][u, 3]
+    for (u, m, d) in done[["unit", "model", "start_day"]].itertuples(index=False):
+        for req in inst.models[m].requires:
+            v = ancestor(inst, np.array([u]), req.where)[0]
+            assert reach[req.model][v, STAGES.index(req.stage)] <= d, (u, m, req)
+    if not inst.pilot_first:
+        return
+    for m, grp in done.groupby("model"):
+        spec = inst.models[m]
+        g = scope_groups(inst, grp["unit"].to_numpy())
+        pilots = grp[grp["role"] == "pilot"]
+        pg = scope_groups(inst, pilots["unit"].to_numpy())
+        assert len(set(pg)) == len(pg), "at most one pilot per scope"
+        existing = inst.adopted[(inst.adopted["model"] == m) & inst.adopted[list(STAGES)].notna().any(axis=1)]
+        eg = scope_groups(inst, existing["unit"].to_numpy())
+        assert not set(pg) & set(eg), "no new pilot where one is under way"
+        pass_day = {}
+        for gg, u in zip(eg, existing["unit"]):
+            pass_day[gg] = min(pass_day.get(gg, np.inf), reach[m][u, 3])
+        for gg, d in zip(pg, pilots["start_day"]):
+            pass_day[gg] = min(pass_day.get(gg, np.inf), d + spec.pilot_days)
+        for gg, role, d in zip(g, grp["role"], grp["start_day"]):
+            if role == "scale-out":
+                assert pass_day.get(gg, np.inf) <= d, (m, gg, d)

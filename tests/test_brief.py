@@ -1,0 +1,168 @@
+"""The steering-committee summary, decisions and the print-ready HTML brief."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from nhanrong.brief import BriefData, build_brief, decisions, fmt_delta, format_gaps, status_table, summarise
+from nhanrong.schema import ModelFile
+
+AS_OF = dt.date(2022, 12, 31)
+
+
+def model(name: str, **extra) -> ModelFile:
+    stage = {"expected_days": 30}
+    return ModelFile(name=name, pillars=["society"], adopted_by=["party-cell"],
+                     stages={"assess": stage, "pilot": stage, "evaluate": stage, "scale": stage}, **extra)
+
+
+MODELS = {"party-handbook": model("Sổ tay đảng viên điện tử tỉnh Yên Bái"),
+          "evil": model('<script>alert("x")</script> & Co')}
+
+
+def status_rows(**coverage) -> pd.DataFrame:
+    rows = []
+    for mid, (eligible, scale) in coverage.items():
+        rows.append({"model": mid.replace("_", "-"), "scope": "15", "scope_key": "old:15", "scope_name": "Tỉnh Yên Bái",
+                     "structure": "old", "level": "province", "as_of": AS_OF, "eligible": eligible,
+                     "not_started": eligible - scale, "assess": 0, "pilot": 0, "evaluate": 0, "scale": scale,
+                     "coverage": scale / eligible if eligible else float("nan")})
+    return pd.DataFrame(rows)
+
+
+TARGETS = pd.DataFrame([
+    {"model": "party-handbook", "metric": "coverage", "scope": "15", "structure": "old", "target": 1.0,
+     "target_date": dt.date(2025, 12, 31), "actual": 0.438, "gap": 0.562, "verdict": "behind", "projected": 0.8,
+     "verdict_vi": "Chậm"},
+    {"model": "party-handbook", "metric": "coverage", "scope": "15", "structure": "old", "target": 0.3,
+     "target_date": dt.date(2022, 6, 30), "actual": 0.438, "gap": 0.0, "verdict": "met", "projected": 0.438,
+     "verdict_vi": "Đạt"},
+])
+
+GAPS = pd.DataFrame([
+    {"unit": "CB-1", "unit_key": "old:CB-1", "unit_name": "Chi bộ <b>1</b>", "model": "party-handbook", "kind": "stalled",
+     "since": pd.Timestamp("2022-02-01"), "severity": "high", "severity_rank": 3, "message": "dừng ở thí điểm",
+     "message_en": "stuck in pilot", "action": "đánh giá lại", "action_en": "review"},
+    {"unit": "CB-2", "unit_key": "old:CB-2", "unit_name": "Chi bộ 2", "model": "party-handbook", "kind": "stalled",
+     "since": pd.Timestamp("2022-03-01"), "severity": "medium", "severity_rank": 2, "message": "dừng ở thí điểm",
+     "message_en": "stuck in pilot", "action": "đánh giá lại", "action_en": "review"},
+    {"unit": "evil", "unit_key": "evil", "unit_name": "models/evil.toml", "model": "evil", "kind": "definition",
+     "since": pd.NaT, "severity": "low", "severity_rank": 1, "message": "thiếu chỉ tiêu", "message_en": "no targets",
+     "action": "thêm [[targets]]", "action_en": "add [[targets]]"},
+])
+
+
+def test_summary_takes_the_next_coverage_target_and_the_trend():
+    now = status_rows(party_handbook=(1000, 438), evil=(0, 0))
+    prev = status_rows(party_handbook=(1000, 9), evil=(0, 0))
+    s = summarise(now, prev, TARGETS, MODELS, "15", AS_OF).set_index("model")
+    assert s.loc["party-handbook", "coverage"] == pytest.approx(0.438)
+    assert s.loc["party-handbook", "delta"] == pytest.approx(42.9)
+    assert s.loc["party-handbook", "target"] == 1.0  # the 2025 target, not the one already past
+    assert s.loc["party-handbook", "verdict"] == "behind"
+    assert pd.isna(s.loc["evil", "coverage"])  # no eligible unit: no share, not 0%
+
+
+def test_summary_of_a_model_without_records_shows_zeros():
+    s = summarise(status_rows(), None, TARGETS.iloc[0:0], MODELS, "15", AS_OF)
+    assert s["eligible"].tolist() == [0, 0]
+    assert s["target"].isna().all()
+
+
+def test_status_table_formats_in_vietnamese():
+    now = status_rows(party_handbook=(1000, 438), evil=(0, 0))
+    table = status_table(summarise(now, None, TARGETS, MODELS, "15", AS_OF), "vi")
+    row = table.iloc[0]
+    assert row["Độ bao phủ"] == "43,8%"
+    assert row["Đủ điều kiện"] == "1.000"
+    assert row["Chỉ tiêu"] == "100,0% · 31/12/2025"
+    assert row["Đánh giá"] == "Chậm"
+
+
+@pytest.mark.parametrize("points, lang, expected", [
+    (42.9, "vi", "+42,9 điểm %"), (-3.25, "en", "-3.2 pts"), (0.0, "vi", "±0,0 điểm %"), (float("nan"), "vi", None)])
+def test_fmt_delta(points, lang, expected):
+    assert fmt_delta(points, lang) == expected
+
+
+def test_decisions_group_by_model_and_kind_most_severe_first():
+    out = decisions(TARGETS, GAPS, MODELS, "vi")
+    assert out[0].startswith("«Sổ tay đảng viên điện tử tỉnh Yên Bái»: chỉ tiêu Độ bao phủ (100,0% đến 31/12/2025) đang chậm")
+    assert "2 đơn vị dừng quá lâu" in out[1]  # two stalled cells, one line
+    assert "thiếu chỉ tiêu" in out[2]
+    assert len(out) == 3
+    en = decisions(TARGETS, GAPS, MODELS, "en")
+    assert "2 unit(s) stuck" in en[1]
+
+
+def test_decisions_empty_when_all_is_well():
+    assert decisions(TARGETS[TARGETS["verdict"] == "met"], GAPS.iloc[0:0], MODELS, "vi") == []
+
+
+def test_format_gaps_in_english_uses_english_messages():
+    table = format_gaps(GAPS, MODELS, "en")
+    assert table["Issue"].tolist()[0] == "stuck in pilot"
+    assert table["Severity"].tolist() == ["High", "Medium", "Low"]
+    assert table["Since"].tolist()[0] == "2022-02-01"
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def brief(lang="vi") -> str:
+    now = status_rows(party_handbook=(1000, 438), evil=(0, 0))
+    summary = summarise(now, None, TARGETS, MODELS, "15", AS_OF)
+    return build_brief(BriefData('Tỉnh Yên Bái <i>', AS_OF, summary, TARGETS, GAPS, MODELS, illustrative=True,
+                                 today=dt.date(2023, 1, 5)), lang)
+
+
+def test_brief_is_a_complete_printable_document():
+    doc = brief()
+    assert doc.startswith("<!DOCTYPE html>") and doc.endswith("</html>")
+    assert "@page { size: A4" in doc
+    assert "Tính đến ngày 31/12/2022" in doc and "Lập ngày 05/01/2023" in doc
+    for section in ("1. Tình hình triển khai các mô hình", "2. Chỉ tiêu", "3. Khoảng trống chính",
+                    "4. Đề nghị Ban chỉ đạo quyết định"):
+        assert section in doc
+    assert "43,8%" in doc
+    assert "dữ liệu cấp đơn vị mang tính minh hoạ" in doc
+
+
+def test_brief_escapes_every_piece_of_data():
+    doc = brief()
+    parser = _Collect()
+    parser.feed(doc)
+    assert "script" not in parser.tags and "b" not in parser.tags and "i" not in parser.tags
+    assert html.escape('<script>alert("x")</script> & Co') in doc
+    assert "Chi bộ &lt;b&gt;1&lt;/b&gt;" in doc
+    assert "<script" not in doc
+
+
+def test_brief_in_english():
+    doc = brief("en")
+    assert "As of 2022-12-31" in doc and "43.8%" in doc and "4. Decisions needed" in doc
+    assert '<html lang="en">' in doc
+
+
+def test_brief_lists_the_first_gaps_and_counts_the_rest():
+    many = pd.concat([GAPS.iloc[[0]]] * 30, ignore_index=True)
+    now = status_rows(party_handbook=(1000, 438), evil=(0, 0))
+    doc = build_brief(BriefData("Tỉnh Yên Bái", AS_OF, summarise(now, None, TARGETS, MODELS, "15", AS_OF), TARGETS,
+                                many, MODELS), "vi")
+    assert doc.count("dừng ở thí điểm") == 25
+    assert "… và 5 khoảng trống khác (xem ứng dụng)." in doc

@@ -1,0 +1,86 @@
+"""The disk cache: same programme back, invalidated by any file change, harmless when it cannot write."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from nhanrong.cache import CACHE_DIR, fingerprint, load_programme_cached
+
+
+def test_warm_load_returns_the_same_programme(make_repo, monkeypatch):
+    root = make_repo()
+    cold = load_programme_cached(root)
+    files = list((root / CACHE_DIR).glob("programme-*.pickle"))
+    assert len(files) == 1
+    assert (root / ".nhanrong" / ".gitignore").read_text().strip() == "*"
+
+    def boom(*a, **k):  # a warm load must not parse anything
+        raise AssertionError("load_programme called on a warm cache")
+
+    monkeypatch.setattr("nhanrong.cache.load_programme", boom)
+    warm = load_programme_cached(root)
+    assert warm.models == cold.models
+    assert warm.adoptions.equals(cold.adoptions) and warm.readings.equals(cold.readings)
+    assert warm.problems == cold.problems
+    assert warm.local_units == cold.local_units and warm.local_units  # rebuilt from columns
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove"])
+def test_fingerprint_follows_every_toml_file(make_repo, change):
+    root = make_repo()
+    before = fingerprint(root)
+    assert fingerprint(root) == before  # stable
+    target = root / "pilots" / "tiny" / "132.toml"
+    if change == "edit":
+        target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif change == "add":
+        (root / "units" / "more.toml").write_text('structure = "old"\n', encoding="utf-8")
+    else:
+        target.unlink()
+    assert fingerprint(root) != before
+
+
+def test_a_changed_file_is_reloaded(make_repo):
+    root = make_repo()
+    assert len(load_programme_cached(root).adoptions) == 2
+    target = root / "pilots" / "tiny" / "132.toml"
+    text = target.read_text(encoding="utf-8").replace('[[adoption]]\nunit = "04252"', '[[adoption]]\nunit = "04255"')
+    target.write_text(text + '\n[[adoption]]\nunit = "04258"\n', encoding="utf-8")
+    prog = load_programme_cached(root)
+    assert set(prog.adoptions["unit"].astype(str)) == {"old:04249", "old:04255", "old:04258"}
+    assert len(list((root / CACHE_DIR).glob("programme-*.pickle"))) == 1  # the stale entry is gone
+
+
+def test_corrupt_cache_falls_back(make_repo):
+    root = make_repo()
+    load_programme_cached(root)
+    (cache,) = (root / CACHE_DIR).glob("programme-*.pickle")
+    cache.write_bytes(b"not a pickle")
+    assert len(load_programme_cached(root).adoptions) == 2
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_read_only_folder_still_loads(make_repo):
+    root = make_repo()
+    mode = root.stat().st_mode
+    root.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        assert len(load_programme_cached(root).adoptions) == 2
+        assert not (root / ".nhanrong").exists()
+    finally:
+        root.chmod(mode)
+
+
+def test_unwritable_cache_still_loads(make_repo, monkeypatch):
+    """Works as root too: make the cache folder creation fail."""
+    root = make_repo()
+
+    def fail(*a, **k):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr("nhanrong.cache._ensure_dir", fail)
+    assert len(load_programme_cached(root).adoptions) == 2
+    assert not (root / CACHE_DIR).exists()

@@ -1,0 +1,107 @@
+"""`nhanrong status` and `nhanrong gaps`: output forms, stable JSON keys, exit codes, help."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nhanrong.cli import main
+
+STATUS_KEYS = {"model", "scope", "structure", "as_of", "eligible", "not_started", "assess", "pilot", "evaluate", "scale", "coverage"}
+GAPS_KEYS = {"unit", "model", "kind", "since", "severity", "message"}
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_status_json(make_repo, capsys):
+    root = make_repo()
+    code, out, _ = run(capsys, "status", str(root), "--as-of", "2022-12-31", "--scope", "132", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 1 and STATUS_KEYS <= set(rows[0])
+    r = rows[0]
+    assert (r["model"], r["scope"], r["structure"], r["as_of"], r["eligible"], r["scale"], r["pilot"]) == ("tiny", "132", "old", "2022-12-31", 14, 1, 1)
+    assert r["coverage"] == pytest.approx(1 / 14)
+
+
+def test_status_table_is_vietnamese(make_repo, capsys):
+    code, out, _ = run(capsys, "status", str(make_repo()), "--as-of", "31/12/2022", "--scope", "132", "--level", "commune")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["model", "scope", "scope_name"]
+    assert "7,1%" in out and "31/12/2022" in out and "100,0%" in out
+    assert len(lines) == 1 + 1 + 14
+
+
+def test_status_csv_and_new_structure(make_repo, capsys):
+    code, out, _ = run(capsys, "status", str(make_repo()), "--as-of", "2022-12-31", "--structure", "new", "--format", "csv")
+    assert code == 0
+    head, row = out.splitlines()[:2]
+    assert head.startswith("model,scope,scope_name,structure,level,as_of,eligible")
+    assert row.startswith("tiny,15,Tỉnh Lào Cai,new,province,2022-12-31,99,")
+
+
+def test_gaps_json_and_filters(make_repo, capsys):
+    root = make_repo()
+    code, out, _ = run(capsys, "gaps", str(root), "--as-of", "2022-12-31", "--scope", "132", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows and all(GAPS_KEYS <= set(r) for r in rows)
+    assert rows[0]["severity"] == "high"
+    code, out, _ = run(capsys, "gaps", str(root), "--as-of", "2022-12-31", "--kind", "stalled", "--format", "json")
+    rows = json.loads(out)
+    assert [(r["unit"], r["kind"], r["since"], r["severity"]) for r in rows] == [("04252", "stalled", "2022-05-31", "high")]
+    code, out, _ = run(capsys, "gaps", str(root), "--as-of", "2022-12-31", "--kind", "stale", "--kind", "stalled", "--format", "json")
+    assert {r["kind"] for r in json.loads(out)} == {"stale", "stalled"}
+
+
+def test_gaps_table_in_english(make_repo, capsys):
+    code, out, _ = run(capsys, "--lang", "en", "gaps", str(make_repo()), "--as-of", "2022-12-31", "--kind", "stalled")
+    assert code == 0
+    assert "2022-05-31" in out and "has been in the" in out
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["status", "--scope", "99999"], "99999"),
+    (["gaps", "--model", "nope"], "nope"),
+    (["status", "--structure", "new", "--level", "district"], "district"),
+])
+def test_domain_errors_exit_1(make_repo, capsys, argv, needle):
+    code, _, err = run(capsys, argv[0], str(make_repo()), *argv[1:])
+    assert code == 1
+    assert err.startswith("lỗi / error:") and needle in err
+
+
+def test_bad_date_is_a_usage_error(make_repo, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["status", str(make_repo()), "--as-of", "31-12-2022"])
+    assert exc.value.code == 2
+    assert "2022-12-31" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["status", "gaps"])
+def test_help(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "--as-of" in out and "--scope" in out and "--format" in out and "json" in out
+
+
+def test_broken_data_warns_but_answers(make_repo, capsys):
+    root = make_repo({"pilots/tiny/bad.toml": 'model = "tiny"\nstructure = "old"\n[[adoption]]\nunit = "00000"\n'})
+    code, out, err = run(capsys, "status", str(root), "--as-of", "2022-12-31", "--format", "json")
+    assert code == 0 and json.loads(out)
+    assert "nhanrong validate" in err
+
+
+def test_gap_kinds_match_the_engine():
+    from nhanrong.commands.engine import GAP_KINDS
+    from nhanrong.gaps import GAP_KINDS as ENGINE_KINDS
+
+    assert GAP_KINDS == ENGINE_KINDS

@@ -1,0 +1,153 @@
+"""The Ghi nhận / Record page, driven with AppTest on a tiny data repository under git."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import BUNDLED
+
+PAGE = BUNDLED / "app_pages" / "record.py"
+REL = "pilots/tiny/132.toml"
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(make_repo, tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.syspath_prepend(str(BUNDLED))  # the page imports app_pages.common, as under the router
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    root = make_repo()
+    git(root, "init", "-q")
+    git(root, "config", "user.name", "Máy chủ")
+    git(root, "config", "user.email", "server@x.vn")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "init")
+    return root
+
+
+def open_page(root: Path, lang: str = "vi") -> AppTest:
+    from app_pages.common import Context
+    from nhanrong.graph import build_graph
+    from nhanrong.loader import load_programme
+
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state["_pg"] = build_graph(load_programme(root))
+    at.session_state["_ctx"] = Context(root=root, fp="test", lang=lang, as_of=dt.date(2022, 12, 31), structure="old",
+                                       scope="132", scope_key="old:132", scope_name="Thành phố Yên Bái", scope_kind="district")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_record_stage_change_previews_diff_and_commits(repo: Path) -> None:
+    at = open_page(repo)
+    assert at.header[0].value == "Ghi nhận tiến độ"
+    at.selectbox(key="record_stage_model").set_value("tiny")
+    at.selectbox(key="record_stage_unit").set_value("old:04252")
+    at.selectbox(key="record_stage_stage").set_value("evaluate")
+    at.date_input(key="record_stage_date").set_value(dt.date(2022, 7, 1))
+    at.text_input(key="record_stage_note").set_value("<script>alert('x')</script>")
+    at.button(key="record_stage_preview").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    diff = at.code[0].value
+    assert "+stages = { assess = 2022-03-01, pilot = 2022-04-01, evaluate = 2022-07-01 }" in diff
+    assert "+note = \"<script>alert('x')</script>\"" in diff  # shown as code text, not run
+    assert at.button(key="record_save").disabled  # no author typed yet
+    at.text_input(key="record_author").set_value("Nguyễn Thị Hoa <hoa@yenbai.gov.vn>").run()
+    at.button(key="record_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert git(repo, "log", "-1", "--format=%an|%s").strip() == (
+        "Nguyễn Thị Hoa|Phường Yên Ninh (04252): mô hình tiny bắt đầu giai đoạn đánh giá, rút kinh nghiệm ngày 01/07/2022")
+    assert any("Đã lưu" in s.value for s in at.success)
+    assert "evaluate = 2022-07-01" in (repo / REL).read_text(encoding="utf-8")
+
+
+def test_record_reading_and_history(repo: Path) -> None:
+    at = open_page(repo, "en")
+    at.text_input(key="record_author").set_value("Lò Văn Minh <minh@x.vn>")
+    at.selectbox(key="record_reading_model").set_value("tiny")
+    at.selectbox(key="record_reading_unit").set_value("old:04249")
+    at.selectbox(key="record_reading_metric").set_value("accounts")
+    at.date_input(key="record_reading_date").set_value(dt.date(2022, 12, 31))
+    at.number_input(key="record_reading_value").set_value(412)
+    at.button(key="record_reading_preview").click().run()
+    assert '+  { metric = "accounts", date = 2022-12-31, value = 412 },' in at.code[0].value
+    at.button(key="record_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert git(repo, "log", "-1", "--format=%an").strip() == "Lò Văn Minh"
+    at.selectbox(key="record_history_unit").set_value("old:04249").run()
+    table = next(d.value for d in at.dataframe if "Who" in d.value.columns)
+    assert list(table["Who"])[0] == "Lò Văn Minh"
+
+
+def test_refused_change_lists_reason_and_writes_nothing(repo: Path) -> None:
+    before = (repo / REL).read_bytes()
+    at = open_page(repo)
+    at.selectbox(key="record_stage_model").set_value("tiny")
+    at.selectbox(key="record_stage_unit").set_value("old:04252")
+    at.selectbox(key="record_stage_stage").set_value("assess")
+    at.date_input(key="record_stage_date").set_value(dt.date(2022, 9, 1))
+    at.button(key="record_stage_preview").click().run()
+    assert at.error[0].value == "Thay đổi bị từ chối, không ghi gì. Lý do:"
+    reasons = next(d.value for d in at.dataframe if "Lý do" in d.value.columns)
+    assert "không thể bắt đầu trước" in reasons["Lý do"].iloc[0]
+    assert not [b for b in at.button if b.key == "record_save"]
+    assert (repo / REL).read_bytes() == before
+
+
+PLAN = """\
+name = "Kế hoạch thử"
+scope = "15"
+structure = "old"
+start = 2023-01-01
+horizon = 4                  # bốn quý
+
+[resources]
+trainer_hours = 40           # mỗi quý
+
+[[targets]]
+model = "tiny"
+coverage = 0.5
+date = 2023-12-31
+"""
+
+
+def test_edit_plan_numbers(make_repo, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.syspath_prepend(str(BUNDLED))
+    root = make_repo({"plans/thu.toml": PLAN})
+    at = open_page(root)
+    at.number_input(key="record_plan_horizon_thu").set_value(6)
+    at.number_input(key="record_plan_cov_thu_0").set_value(80.0)
+    at.button(key="record_plan_preview").click().run()
+    diff = at.code[0].value
+    assert "+horizon = 6                  # bốn quý" in diff and "+coverage = 0.8" in diff
+    assert "trainer_hours" not in diff
+    at.button(key="record_save").click().run()  # no git here: saved without an author
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("không có git" in s.value for s in at.success)
+    text = (root / "plans/thu.toml").read_text(encoding="utf-8")
+    assert "horizon = 6                  # bốn quý\n" in text and "coverage = 0.8\n" in text
+
+
+def test_every_record_label_has_both_languages() -> None:
+    from nhanrong.editing.labels import STRINGS
+
+    for key, (vi, en) in STRINGS.items():
+        assert vi and en, key
+    page = PAGE.read_text(encoding="utf-8")
+    import re
+
+    used = set(re.findall(r'tr\("(record\.[a-z_.]+)"', page)) | {f"record.tab.{x}" for x in ("stage", "reading", "bulk", "upload", "unit", "plan", "history")}
+    assert used <= set(STRINGS), used - set(STRINGS)

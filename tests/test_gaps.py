@@ -1,0 +1,303 @@
+"""Each gap kind on a small hand-made data set in Thành phố Yên Bái (old district 132)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from nhanrong.errors import UnknownModelError, UnknownScopeError
+from nhanrong.gaps import GAP_COLUMNS, GAP_KINDS, UnknownGapKindError, find_gaps
+from nhanrong.graph import build_graph
+from nhanrong.loader import load_programme
+
+AS_OF = dt.date(2022, 12, 31)
+
+# alpha: adopted by communes; pilot gate: >= 30 days and accounts >= 10; complete "3 được".
+ALPHA = """\
+name = "Mô hình An pha"
+name_en = "Alpha model"
+pillars = ["government"]
+adopted_by = ["commune"]
+reporting_period_days = 92
+[stages.assess]
+expected_days = 30
+[stages.pilot]
+expected_days = 60
+min_days = 30
+gate = [{ metric = "accounts", min = 10 }]
+[stages.evaluate]
+expected_days = 30
+[stages.scale]
+expected_days = 365
+[[targets]]
+metric = "coverage"
+value = 0.5
+date = 2023-12-31
+scope = "132"
+[method]
+steps = ["Làm"]
+[resources]
+people = 2
+[[metrics]]
+id = "accounts"
+name = "Số tài khoản"
+unit = "tài khoản"
+rollup = "sum"
+"""
+
+# beta: adopted by villages, needs alpha at the parent commune at pilot; no targets, resources, metrics.
+BETA = """\
+name = "Mô hình Bê ta"
+pillars = ["society"]
+adopted_by = ["village"]
+requires = [{ model = "alpha", where = "parent", stage = "pilot" }]
+[stages.assess]
+expected_days = 30
+[stages.pilot]
+expected_days = 60
+[stages.evaluate]
+expected_days = 30
+[stages.scale]
+expected_days = 365
+[method]
+steps = ["Làm"]
+"""
+
+VILLAGES = """\
+structure = "old"
+[[unit]]
+code = "V1"
+name = "Thôn Một"
+kind = "village"
+parent = "04249"
+[[unit]]
+code = "V2"
+name = "Thôn Hai"
+kind = "village"
+parent = "04252"
+[[unit]]
+code = "V3"
+name = "Thôn Ba"
+kind = "village"
+parent = "04258"
+"""
+
+ALPHA_PILOTS = """\
+model = "alpha"
+structure = "old"
+[[adoption]]
+unit = "04249"
+stages = { assess = 2022-01-10, pilot = 2022-02-15, evaluate = 2022-05-01, scale = 2022-06-01 }
+readings = [{ metric = "accounts", date = 2022-04-30, value = 120 }, { metric = "accounts", date = 2022-11-30, value = 150 }]
+[[adoption]]
+unit = "04252"
+stages = { assess = 2022-03-01, pilot = 2022-04-01 }
+learned_from = "04249"
+[[adoption]]
+unit = "04255"
+stages = { assess = 2022-01-01, pilot = 2022-02-01, evaluate = 2022-02-11 }
+readings = [{ metric = "accounts", date = 2022-02-05, value = 5 }]
+[[adoption]]
+unit = "04261"
+stages = { assess = 2022-01-05, pilot = 2022-02-01, evaluate = 2022-04-01 }
+readings = [{ metric = "accounts", date = 2022-12-01, value = 50 }]
+[[adoption]]
+unit = "04264"
+stages = { assess = 2022-01-05, pilot = 2022-02-01, evaluate = 2022-04-01 }
+"""
+
+BETA_PILOTS = """\
+model = "beta"
+structure = "old"
+[[adoption]]
+unit = "V1"
+stages = { assess = 2022-06-01 }
+[[adoption]]
+unit = "V3"
+stages = { assess = 2022-07-01 }
+"""
+
+FILES = {
+    "models/alpha.toml": ALPHA,
+    "models/beta.toml": BETA,
+    "units/villages.toml": VILLAGES,
+    "pilots/alpha/132.toml": ALPHA_PILOTS,
+    "pilots/beta/132.toml": BETA_PILOTS,
+}
+
+
+def write_repo(root, files: dict[str, str]):
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for d in ("models", "units", "pilots", "plans"):
+        (root / d).mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@pytest.fixture(scope="module")
+def pg(tmp_path_factory):
+    """Read-only: built once for the module (loading is the slow part)."""
+    prog = load_programme(write_repo(tmp_path_factory.mktemp("gaps"), FILES))
+    assert not prog.errors, prog.errors
+    return build_graph(prog)
+
+
+def rows(frame: pd.DataFrame) -> set[tuple]:
+    return {(r.unit, r.model, r.kind, None if pd.isna(r.since) else r.since.date(), r.severity) for r in frame.itertuples()}
+
+
+D = dt.date
+
+
+def test_not_started_in_a_district_where_the_model_began(pg):
+    g = find_gaps(pg, AS_OF, kinds=["not-started"], scope="132")
+    not_started_alpha = {"04258", "04270", "04273", "04276", "04279", "04540", "04543", "04546", "04558"}
+    assert rows(g) == {(c, "alpha", "not-started", D(2022, 1, 1), "medium") for c in not_started_alpha} | {
+        ("V2", "beta", "not-started", D(2022, 6, 1), "medium")}
+    assert all("Thành phố Yên Bái" in m for m in g["message"])
+    assert all(a.startswith("Đưa ") for a in g["action"])
+
+
+def test_not_started_in_the_same_commune_is_high(make_repo):
+    files = dict(FILES)
+    files["units/villages.toml"] = VILLAGES + '[[unit]]\ncode = "V1B"\nname = "Thôn Một B"\nkind = "village"\nparent = "04249"\n'
+    pg = build_graph(load_programme(make_repo(files, defaults=False)))
+    g = find_gaps(pg, AS_OF, kinds=["not-started"], model="beta")
+    assert ("V1B", "beta", "not-started", D(2022, 6, 1), "high") in rows(g)
+    assert "Thôn Một" in g.set_index("unit").at["V1B", "action"]
+
+
+def test_not_started_needs_the_model_to_have_started_nearby(pg):
+    """Communes in other provinces, or before any start, are not gaps: nothing to learn from nearby."""
+    assert find_gaps(pg, D(2021, 12, 31), kinds=["not-started"]).empty
+    g = find_gaps(pg, AS_OF, kinds=["not-started"], model="alpha")
+    assert set(g["severity"]) == {"medium", "low"}  # district 132, then the rest of Yên Bái
+    assert (g[g["severity"] == "low"]["message"].str.contains("Tỉnh Yên Bái")).all()
+
+
+def test_stalled_rows_and_severity(pg):
+    g = find_gaps(pg, AS_OF, kinds=["stalled"])
+    assert rows(g) == {
+        ("04252", "alpha", "stalled", D(2022, 5, 31), "high"),   # pilot 274 days, expected 60
+        ("04255", "alpha", "stalled", D(2022, 3, 13), "high"),   # evaluate since 11/02
+        ("04261", "alpha", "stalled", D(2022, 5, 1), "high"),
+        ("04264", "alpha", "stalled", D(2022, 5, 1), "high"),
+        ("V1", "beta", "stalled", D(2022, 7, 1), "high"),
+        ("V3", "beta", "stalled", D(2022, 7, 31), "high"),
+    }
+    msg = g.set_index("unit").at["04252", "message"]
+    assert "274 ngày" in msg and "dự kiến 60 ngày" in msg and "thí điểm" in msg
+
+
+@pytest.mark.parametrize("as_of, expected", [
+    (D(2022, 5, 31), set()),                 # 60 days in pilot: not over yet
+    (D(2022, 6, 25), {"low"}),               # 85 days: up to 1.5 x
+    (D(2022, 7, 15), {"medium"}),            # 105 days: over 1.5 x
+    (D(2022, 9, 1), {"high"}),               # 153 days: over 2 x
+])
+def test_stalled_severity_grows_with_the_overrun(pg, as_of, expected):
+    g = find_gaps(pg, as_of, kinds=["stalled"], scope="04252")
+    assert set(g["severity"]) == expected
+
+
+def test_gate_skipped(pg):
+    g = find_gaps(pg, AS_OF, kinds=["gate-skipped"])
+    assert rows(g) == {
+        ("04255", "alpha", "gate-skipped", D(2022, 2, 11), "high"),   # 10 days (< 30) and accounts 5 < 10
+        ("04261", "alpha", "gate-skipped", D(2022, 4, 1), "low"),     # reading recorded only after the move
+        ("04264", "alpha", "gate-skipped", D(2022, 4, 1), "medium"),  # no reading at all
+    }
+    msg = g.set_index("unit").at["04255", "message"]
+    assert "10 ngày (tối thiểu 30)" in msg and '"accounts" = 5' in msg
+
+
+def test_prerequisite_at_the_parent_commune(pg):
+    g = find_gaps(pg, AS_OF, kinds=["prerequisite"])
+    assert rows(g) == {("V3", "beta", "prerequisite", D(2022, 7, 1), "high")}
+    assert "Phường Nguyễn Thái Học" in g.iloc[0]["message"]
+    # Before alpha reached pilot at 04252 nothing is wrong for V1 (04249 reached pilot on 15/02).
+    assert "V1" not in set(find_gaps(pg, D(2022, 6, 30), kinds=["prerequisite"])["unit"])
+
+
+def test_stale_data(pg):
+    g = find_gaps(pg, AS_OF, kinds=["stale"])
+    assert rows(g) == {
+        ("04252", "alpha", "stale", D(2022, 7, 2), "high"),     # pilot since 01/04, never reported
+        ("04255", "alpha", "stale", D(2022, 5, 8), "medium"),   # last reading 05/02, > 2 periods ago
+        ("04264", "alpha", "stale", D(2022, 5, 4), "high"),
+    }
+
+
+def test_definition_missing_parts(pg):
+    g = find_gaps(pg, AS_OF, kinds=["definition"])
+    assert set(zip(g["unit"], g["model"], g["severity"])) == {
+        ("models/beta.toml", "beta", "high"), ("models/beta.toml", "beta", "medium"), ("models/beta.toml", "beta", "high")}
+    assert len(g) == 3
+    assert g["since"].isna().all()
+    assert any("Nhìn được" in m for m in g["message"]) and any("Nắm bắt được" in m for m in g["message"])
+    assert any("resources" in m for m in g["message"])
+
+
+def test_columns_and_order(pg):
+    g = find_gaps(pg, AS_OF, scope="132")
+    assert list(g.columns) == GAP_COLUMNS
+    assert set(g["kind"]) == set(GAP_KINDS)
+    ranks = g["severity_rank"].tolist()
+    assert ranks == sorted(ranks, reverse=True)
+    assert (g["severity_rank"] == g["severity"].map({"high": 3, "medium": 2, "low": 1})).all()
+    for _, grp in g.groupby("severity_rank"):
+        s = grp["since"].dropna()
+        assert s.is_monotonic_increasing
+    assert g["message"].str.len().gt(0).all() and g["message_en"].str.len().gt(0).all()
+
+
+def test_filters(pg):
+    g = find_gaps(pg, AS_OF, model="beta", kinds=["stalled", "definition"])
+    assert set(g["model"]) == {"beta"} and set(g["kind"]) == {"stalled", "definition"}
+    g = find_gaps(pg, AS_OF, scope="04255", kinds=["stalled", "stale", "gate-skipped"])
+    assert set(g["unit"]) == {"04255"}
+    with pytest.raises(UnknownGapKindError):
+        find_gaps(pg, AS_OF, kinds=["late"])
+    with pytest.raises(UnknownModelError):
+        find_gaps(pg, AS_OF, model="gamma")
+    with pytest.raises(UnknownScopeError):
+        find_gaps(pg, AS_OF, scope="99999")
+
+
+def test_new_structure_projects_old_records(pg):
+    """In the new structure old communes 04252..04264 are one new commune (04252): it took the
+    earliest dates of its parts (evaluate since 11/02) and the latest reading (01/12: not stale)."""
+    g = find_gaps(pg, AS_OF, structure="new", kinds=["stalled", "stale"], model="alpha")
+    assert rows(g) == {("04252", "alpha", "stalled", D(2022, 3, 13), "high")}
+
+
+def test_nothing_before_any_record(pg):
+    g = find_gaps(pg, D(2021, 6, 30))
+    assert set(g["kind"]) == {"definition"}
+
+
+def test_moves_after_as_of_do_not_count(pg):
+    """A unit that moves on after as_of has not skipped anything yet (and nothing crashes when no unit moved)."""
+    assert find_gaps(pg, D(2022, 1, 31), kinds=["gate-skipped"]).empty
+    g = find_gaps(pg, D(2022, 2, 28), kinds=["gate-skipped"])
+    assert set(g["unit"]) == {"04255"}
+
+
+def test_empty_repository(tmp_path):
+    from nhanrong.spread import spread
+    from nhanrong.status import metric_values, status, unit_stages
+    from nhanrong.targets import evaluate_targets
+
+    pg = build_graph(load_programme(write_repo(tmp_path, {})))
+    assert find_gaps(pg, AS_OF).empty and list(find_gaps(pg, AS_OF).columns) == GAP_COLUMNS
+    assert status(pg, AS_OF).empty and unit_stages(pg, AS_OF).empty and metric_values(pg, AS_OF).empty
+    assert evaluate_targets(pg, AS_OF).empty and spread(pg).empty
+
+
+def test_models_without_records(tmp_path):
+    pg = build_graph(load_programme(write_repo(tmp_path, {"models/alpha.toml": ALPHA})))
+    assert find_gaps(pg, AS_OF, kinds=["not-started", "stalled", "gate-skipped", "prerequisite", "stale"]).empty

@@ -1,0 +1,85 @@
+"""The UI catalogue: every string in both languages, Vietnamese with its diacritics."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from nhanrong.i18n import CATALOGUES, STRINGS, UnknownStringError, label, stage_order, t
+
+FIELDS = string.Formatter()
+
+
+def placeholders(text: str) -> set[str]:
+    return {f for _, f, _, _ in FIELDS.parse(text) if f}
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_every_string_has_both_languages_and_the_same_placeholders(key):
+    vi, en = STRINGS[key]
+    assert vi.strip() and en.strip()
+    assert placeholders(vi) == placeholders(en)
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUES))
+def test_every_label_has_both_languages(name):
+    for value, (vi, en) in CATALOGUES[name].items():
+        assert vi.strip() and en.strip(), (name, value)
+
+
+VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+
+
+@pytest.mark.parametrize("key, expected", [
+    ("page.overview", "Tổng quan"),
+    ("page.model", "Mô hình"),
+    ("page.units", "Đơn vị"),
+    ("page.gaps", "Khoảng trống"),
+    ("page.data", "Dữ liệu"),
+    ("sidebar.as_of", "Tính đến ngày"),
+])
+def test_page_titles_are_vietnamese_by_default(key, expected):
+    assert t(key) == expected
+
+
+def test_vietnamese_strings_carry_diacritics():
+    # Nearly every Vietnamese sentence has at least one letter with a diacritic; a string
+    # typed without them ("Tong quan") is a bug planners notice at once.
+    plain = [k for k, (vi, _) in STRINGS.items()
+             if len(vi.split()) >= 2 and not VIETNAMESE_LETTERS.search(vi) and vi != STRINGS[k][1]]
+    assert plain == []
+
+
+def test_placeholders_are_filled():
+    assert t("gaps.count", "vi", n="12", high="3") == "12 khoảng trống (3 mức cao)"
+    assert t("gaps.count", "en", n="12", high="3") == "12 gaps (3 high)"
+
+
+def test_unknown_key_raises_a_clear_error():
+    with pytest.raises(UnknownStringError, match="no UI string 'page.nope'"):
+        t("page.nope")
+
+
+@pytest.mark.parametrize("cat, value, lang, expected", [
+    ("stage", "scale", "vi", "Nhân rộng"),
+    ("stage", "pilot", "en", "Pilot"),
+    ("verdict", "behind", "vi", "Chậm"),
+    ("verdict", "overdue", "vi", "Quá hạn"),
+    ("verdict", "on-track", "vi", "Đúng tiến độ"),
+    ("pillar", "government", "vi", "Chính quyền số"),
+    ("severity", "high", "en", "High"),
+    ("stage", "unknown-stage", "vi", "unknown-stage"),
+])
+def test_labels(cat, value, lang, expected):
+    assert label(cat, value, lang) == expected
+
+
+def test_stage_order_runs_from_not_started_to_scale():
+    assert stage_order() == ["not_started", "assess", "pilot", "evaluate", "scale"]
+
+
+def test_gap_kind_labels_cover_the_engine_kinds():
+    gaps = pytest.importorskip("nhanrong.gaps")
+    assert set(gaps.GAP_KINDS) <= set(CATALOGUES["gap_kind"])
