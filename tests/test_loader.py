@@ -68,6 +68,10 @@ def test_clean_repo_loads_everything(make_repo):
          'pilots/tiny/133.toml:4:1: error: unit code "T-04249-01" is not in the "new" structure (it is in "old"); fix the file\'s structure or the code'),
         (PILOT_HEAD + '[[adoption]]\nunit = "04255"\nstages = { pilot = 2022-04-01 }\n',
          'pilots/tiny/133.toml:5:1: warning: stage(s) assess skipped without a start date'),
+        (PILOT_HEAD + '[[adoption]]\nunit = "04255"\nstages = { assess = 2022-01-01, evaluate = 2022-04-01 }\n',
+         'pilots/tiny/133.toml:5:1: warning: stage(s) pilot skipped without a start date'),
+        (PILOT_HEAD + '[[adoption]]\nunit = "04255"\nreadings = [\n  { metric = "people", date = 2022-01-01, value = 1 },\n  { metric = "people", date = 2022-01-01, value = 2 },\n]\n',
+         'pilots/tiny/133.toml:7:3: warning: metric "people" on 2022-01-01 is recorded twice; the later value is kept'),
     ],
 )
 def test_pilot_problems_have_exact_messages(make_repo, text, expected):

@@ -239,7 +239,7 @@ def adoptions(draw):
 def with_adoptions(pg: ProgrammeGraph, frame: pd.DataFrame) -> ProgrammeGraph:
     """Same units, other records: the units frame does not depend on adoptions."""
     prog = dataclasses.replace(pg.programme, adoptions=frame)
-    return ProgrammeGraph(prog, pg.graph, pg.units)
+    return ProgrammeGraph(prog, pg.units)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -38,9 +38,18 @@ class ProgrammeGraph:
     """The programme, its graph, and the units frame that status and gaps aggregate on."""
 
     programme: Programme
-    graph: nx.DiGraph
     units: pd.DataFrame
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The networkx graph, built in bulk on first use.
+
+        Status, gaps and targets work on :attr:`units` and the stage/reading frames, so
+        loading for the app or the CLI does not pay for the graph (a quarter of a national
+        cold load); exploring code and tests get it when they ask.
+        """
+        return self.memo(("graph",), lambda: networkx_graph(self.programme, self.units))
 
     def memo(self, key: tuple, make) -> Any:
         """Cache a derived frame for this (immutable) graph: status, gaps and targets share them."""
@@ -153,13 +162,18 @@ def _dates(s: pd.Series) -> list:
 
 
 def build_graph(programme: Programme) -> ProgrammeGraph:
-    """Build the units frame and the graph in bulk, from columns."""
+    """Build the units frame in bulk; the networkx graph follows on first use of ``.graph``."""
     with paused_gc():
-        return _build_graph(programme)
+        return ProgrammeGraph(programme, unit_frame(programme))
 
 
-def _build_graph(programme: Programme) -> ProgrammeGraph:
-    units = unit_frame(programme)
+def networkx_graph(programme: Programme, units: pd.DataFrame) -> nx.DiGraph:
+    """Unit and model nodes; contains, became, requires, adopts and learned_from edges, from columns."""
+    with paused_gc():
+        return _networkx_graph(programme, units)
+
+
+def _networkx_graph(programme: Programme, units: pd.DataFrame) -> nx.DiGraph:
     reg = programme.registry
     g = nx.DiGraph()
     g.add_nodes_from(
@@ -197,7 +211,7 @@ def _build_graph(programme: Programme) -> ProgrammeGraph:
             (u, s, {"kind": "learned_from", "model": m})
             for u, s, m in zip(a["unit"][lf].astype(str).tolist(), a["learned_from"][lf].tolist(), a["model"][lf].astype(str).tolist())
         )
-    return ProgrammeGraph(programme, g, units)
+    return g
 
 
 # --- frames per structure, shared by status, gaps and targets -------------------------------

@@ -421,12 +421,29 @@ def _unknown_unit_message(code: str, structure: str, reg: Registry, local: dict[
 
 def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], reg: Registry,
                  local: dict[str, LocalUnit], report: Report):
-    cols: dict[str, list] = {c: [] for c in ADOPTION_COLUMNS}
-    rcols: dict[str, list] = {c: [] for c in READING_COLUMNS}
+    """Adoption records and readings as columns.
+
+    The loop is the hot path of a national load (hundreds of thousands of records): each
+    record is checked with set and dict look-ups only; messages are built on the rare slow path.
+    """
+    c_unit: list = []
+    c_model: list = []
+    c_dates: list[list] = [[] for _ in STAGES]
+    c_learned: list = []
+    c_note: list = []
+    c_path: list = []
+    c_index: list = []
+    r_unit: list = []
+    r_model: list = []
+    r_metric: list = []
+    r_date: list = []
+    r_value: list = []
     seen: dict[tuple[str, str], tuple[SourceFile, int]] = {}
     illustrative: list[str] = []
-    metric_ids = {mid: {x.id: x for x in m.metrics} for mid, m in models.items()}
-    kind_of: Callable[[str], str | None] = lambda k: local[k].kind if k in local else (reg.units[k].kind if k in reg.units else None)
+    kinds = {k: u.kind for k, u in reg.units.items()}
+    kinds.update((k, u.kind) for k, u in local.items())
+    adopted = {mid: frozenset(m.adopted_by) for mid, m in models.items()}
+    readable = {mid: frozenset(x.id for x in m.metrics if x.rollup != "ratio") for mid, m in models.items()}
     for path in paths:
         src = parse_file(path, root, report)
         if src is None:
@@ -440,29 +457,29 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
             vi, en = did_you_mean(obj.model, models)
             report.error(src, ("model",), "unknown-model", f'mô hình "{obj.model}" không có trong models/{vi}', f'model "{obj.model}" has no file in models/{en}')
         structure = obj.structure
+        prefix = structure + ":"
         for i, a in zip(kept_indexes(obj, len(obj.adoption)), obj.adoption):
             base = ("adoption", i)
             model_id = a.model or obj.model
-            if model_id is None:
-                report.error(src, base + ("unit",), "missing-key", 'bản ghi cần khoá "model" (hoặc khai báo model ở đầu tệp)',
-                             'record needs "model" (or set model at the top of the file)')
-                continue
             if model_id not in models:
-                if a.model is not None:
+                if model_id is None:
+                    report.error(src, base + ("unit",), "missing-key", 'bản ghi cần khoá "model" (hoặc khai báo model ở đầu tệp)',
+                                 'record needs "model" (or set model at the top of the file)')
+                elif a.model is not None:
                     vi, en = did_you_mean(model_id, models)
                     report.error(src, base + ("model",), "unknown-model", f'mô hình "{model_id}" không có trong models/{vi}', f'model "{model_id}" has no file in models/{en}')
                 continue
-            m = models[model_id]
-            ukey = _resolve_unit(a.unit, structure, reg, local)
-            if ukey is None:
+            ukey = prefix + a.unit
+            kind = kinds.get(ukey)
+            if kind is None:
                 vi, en = _unknown_unit_message(a.unit, structure, reg, local)
                 report.error(src, base + ("unit",), "unknown-unit", vi, en)
                 continue
-            kind = kind_of(ukey)
-            if kind not in m.adopted_by:
+            if kind not in adopted[model_id]:
+                allowed = ", ".join(models[model_id].adopted_by)
                 report.error(src, base + ("unit",), "wrong-kind",
-                             f'"{a.unit}" là đơn vị loại {kind}; mô hình "{model_id}" chỉ áp dụng cho: {", ".join(m.adopted_by)}',
-                             f'"{a.unit}" is a {kind}; model "{model_id}" is adopted by: {", ".join(m.adopted_by)}')
+                             f'"{a.unit}" là đơn vị loại {kind}; mô hình "{model_id}" chỉ áp dụng cho: {allowed}',
+                             f'"{a.unit}" is a {kind}; model "{model_id}" is adopted by: {allowed}')
                 continue
             if (ukey, model_id) in seen:
                 other, j = seen[(ukey, model_id)]
@@ -470,71 +487,101 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
                 report.error(src, base, "duplicate-record", f'bản ghi trùng: "{a.unit}" với mô hình "{model_id}" đã có ở {other.rel}:{line}',
                              f'duplicate record: "{a.unit}" with model "{model_id}" is already at {other.rel}:{line}')
                 continue
-            learned = None
-            if a.learned_from is not None:
-                learned = _resolve_unit(a.learned_from, structure, reg, local)
-                if learned is None:
-                    vi, en = _unknown_unit_message(a.learned_from, structure, reg, local)
+            learned = a.learned_from
+            if learned is not None:
+                learned = prefix + learned
+                if learned not in kinds:
+                    vi, en = _unknown_unit_message(a.learned_from, structure, reg, local)  # type: ignore[arg-type]
                     report.error(src, base + ("learned_from",), "unknown-unit", vi, en)
                     continue
-            dates = [getattr(a.stages, s) for s in STAGES]
-            order_ok = True
-            prev: tuple[str, dt.date] | None = None
-            for s, d in zip(STAGES, dates):
-                if d is None:
-                    continue
-                if prev is not None and d < prev[1]:
-                    report.error(src, base + ("stages", s), "stage-order",
-                                 f'giai đoạn "{s}" bắt đầu {d:%d/%m/%Y}, trước giai đoạn "{prev[0]}" ({prev[1]:%d/%m/%Y})',
-                                 f'stage "{s}" begins {d:%Y-%m-%d}, before stage "{prev[0]}" ({prev[1]:%Y-%m-%d})')
-                    order_ok = False
-                prev = (s, d)
-            if not order_ok:
+            st = a.stages
+            dates = (st.assess, st.pilot, st.evaluate, st.scale)
+            present = [d for d in dates if d is not None]
+            if present != sorted(present):
+                _report_stage_order(src, base, dates, report)
                 continue
-            reached = [s for s, d in zip(STAGES, dates) if d is not None]
-            if reached:
-                missing = [s for s in STAGES[: STAGES.index(reached[-1])] if s not in reached]
-                if missing:
-                    report.warning(src, base + ("stages",), "stage-skipped", f'bỏ qua giai đoạn {", ".join(missing)} mà không ghi ngày bắt đầu',
-                                   f'stage(s) {", ".join(missing)} skipped without a start date')
+            if present and dates[len(present) - 1] is None:
+                missing = [s for s, d in zip(STAGES[: STAGES.index(_last_stage(dates))], dates) if d is None]
+                report.warning(src, base + ("stages",), "stage-skipped", f'bỏ qua giai đoạn {", ".join(missing)} mà không ghi ngày bắt đầu',
+                               f'stage(s) {", ".join(missing)} skipped without a start date')
             seen[(ukey, model_id)] = (src, i)
-            for c, v in zip(ADOPTION_COLUMNS, (ukey, model_id, *dates, learned, a.note, src.rel, i)):
-                cols[c].append(v)
-            defined = metric_ids[model_id]
-            seen_r: set[tuple[str, dt.date]] = set()
-            for k, r in enumerate(a.readings):
-                spec = defined.get(r.metric)
-                if spec is None:
-                    vi, en = did_you_mean(r.metric, defined)
-                    report.error(src, base + ("readings", k, "metric"), "unknown-metric",
-                                 f'mô hình "{model_id}" không định nghĩa chỉ số "{r.metric}"{vi}',
-                                 f'model "{model_id}" defines no metric "{r.metric}"{en}')
-                    continue
-                if spec.rollup == "ratio":
-                    report.error(src, base + ("readings", k, "metric"), "computed-metric",
-                                 f'chỉ số "{r.metric}" được tính từ {spec.numerator}/{spec.denominator}; hãy ghi hai chỉ số đó',
-                                 f'metric "{r.metric}" is computed from {spec.numerator}/{spec.denominator}; record those two instead')
-                    continue
-                if (r.metric, r.date) in seen_r:
-                    report.warning(src, base + ("readings", k), "duplicate-reading",
-                                   f'chỉ số "{r.metric}" ngày {r.date:%d/%m/%Y} được ghi hai lần; giữ giá trị sau',
-                                   f'metric "{r.metric}" on {r.date:%Y-%m-%d} is recorded twice; the later value is kept')
-                seen_r.add((r.metric, r.date))
-                rcols["unit"].append(ukey)
-                rcols["model"].append(model_id)
-                rcols["metric"].append(r.metric)
-                rcols["date"].append(r.date)
-                rcols["value"].append(r.value)
-    adoptions = pd.DataFrame(cols, columns=ADOPTION_COLUMNS)
+            c_unit.append(ukey)
+            c_model.append(model_id)
+            for col, d in zip(c_dates, dates):
+                col.append(d)
+            c_learned.append(learned)
+            c_note.append(a.note)
+            c_path.append(src.rel)
+            c_index.append(i)
+            rs = a.readings
+            if not rs:
+                continue
+            ok = readable[model_id]
+            if all(r.metric in ok for r in rs) and len({(r.metric, r.date) for r in rs}) == len(rs):
+                good = rs
+            else:
+                good = _check_readings(src, base, model_id, models[model_id], rs, report)
+            r_unit.extend([ukey] * len(good))
+            r_model.extend([model_id] * len(good))
+            r_metric.extend([r.metric for r in good])
+            r_date.extend([r.date for r in good])
+            r_value.extend([r.value for r in good])
+    adoptions = pd.DataFrame(
+        dict(zip(ADOPTION_COLUMNS, (c_unit, c_model, *c_dates, c_learned, c_note, c_path, c_index))),
+        columns=ADOPTION_COLUMNS,
+    )
     for s in STAGES:
         adoptions[s] = pd.to_datetime(adoptions[s])
     for c in ("unit", "model", "path"):
         adoptions[c] = adoptions[c].astype("category") if len(adoptions) else adoptions[c].astype(object)
-    readings = pd.DataFrame(rcols, columns=READING_COLUMNS)
+    readings = pd.DataFrame(dict(zip(READING_COLUMNS, (r_unit, r_model, r_metric, r_date, r_value))), columns=READING_COLUMNS)
     readings["date"] = pd.to_datetime(readings["date"])
     readings["value"] = readings["value"].astype(float)
     readings = readings.drop_duplicates(["unit", "model", "metric", "date"], keep="last").reset_index(drop=True)
     return adoptions, readings, illustrative
+
+
+def _last_stage(dates: tuple) -> str:
+    return [s for s, d in zip(STAGES, dates) if d is not None][-1]
+
+
+def _report_stage_order(src: SourceFile, base: tuple, dates: tuple, report: Report) -> None:
+    prev: tuple[str, dt.date] | None = None
+    for s, d in zip(STAGES, dates):
+        if d is None:
+            continue
+        if prev is not None and d < prev[1]:
+            report.error(src, base + ("stages", s), "stage-order",
+                         f'giai đoạn "{s}" bắt đầu {d:%d/%m/%Y}, trước giai đoạn "{prev[0]}" ({prev[1]:%d/%m/%Y})',
+                         f'stage "{s}" begins {d:%Y-%m-%d}, before stage "{prev[0]}" ({prev[1]:%Y-%m-%d})')
+        prev = (s, d)
+
+
+def _check_readings(src: SourceFile, base: tuple, model_id: str, model: ModelFile, readings: list, report: Report) -> list:
+    """The slow path: say what is wrong with each reading; return the ones to keep."""
+    defined = {x.id: x for x in model.metrics}
+    seen: set[tuple[str, dt.date]] = set()
+    good = []
+    for k, r in enumerate(readings):
+        spec = defined.get(r.metric)
+        if spec is None:
+            vi, en = did_you_mean(r.metric, defined)
+            report.error(src, base + ("readings", k, "metric"), "unknown-metric",
+                         f'mô hình "{model_id}" không định nghĩa chỉ số "{r.metric}"{vi}',
+                         f'model "{model_id}" defines no metric "{r.metric}"{en}')
+            continue
+        if spec.rollup == "ratio":
+            report.error(src, base + ("readings", k, "metric"), "computed-metric",
+                         f'chỉ số "{r.metric}" được tính từ {spec.numerator}/{spec.denominator}; hãy ghi hai chỉ số đó',
+                         f'metric "{r.metric}" is computed from {spec.numerator}/{spec.denominator}; record those two instead')
+            continue
+        if (r.metric, r.date) in seen:
+            report.warning(src, base + ("readings", k), "duplicate-reading",
+                           f'chỉ số "{r.metric}" ngày {r.date:%d/%m/%Y} được ghi hai lần; giữ giá trị sau',
+                           f'metric "{r.metric}" on {r.date:%Y-%m-%d} is recorded twice; the later value is kept')
+        seen.add((r.metric, r.date))
+        good.append(r)
+    return good
 
 
 def _load_plans(root: Path, paths: list[Path], models: dict[str, ModelFile], reg: Registry,
