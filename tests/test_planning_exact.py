@@ -14,7 +14,8 @@ from nhanrong.planning.problem import objective  # noqa: E402
 from nhanrong.planning.synthetic import random_instance  # noqa: E402
 from planning_cases import one_model, two_models  # noqa: E402
 
-GAP = 0.05  # the greedy planner stays within 5% of the optimum
+GAP = 0.08  # every instance: within 8% of the optimum (worst seen: 6.3% over 2,000 random instances)
+MEAN_GAP = 0.01  # on average: within 1% (seen: 0.1-0.2%)
 
 
 def test_objective_is_mean_start_period_per_model_with_unplanned_at_the_horizon():
@@ -38,7 +39,7 @@ def test_two_models_greedy_close_to_optimum(pilot_first):
     inst = two_models(trainers=3, pilot_first=pilot_first)
     exact = solve_exact(inst, time_limit=5)
     greedy = plan_waves(inst).objective
-    assert exact.bound * (1 - 1e-4) <= greedy <= exact.objective * (1 + GAP)
+    assert exact.bound * (1 - 1e-4) <= greedy <= exact.objective * (1 + 0.05)
 
 
 def test_exact_respects_pilot_first():
@@ -64,3 +65,14 @@ def test_random_small_instances_within_gap_of_the_optimum(seed, pilot_first, dis
     # Never better than a proven bound (same problem), and within GAP of the best found.
     assert greedy >= exact.bound * (1 - 1e-4)
     assert greedy <= exact.objective * (1 + GAP) + 1e-9
+
+
+def test_mean_gap_over_fixed_random_instances_is_within_one_per_cent():
+    gaps = []
+    for seed in range(16):
+        inst = random_instance(500 + seed, districts=1 + seed % 2, pilot_first=seed % 3 != 0)
+        exact = solve_exact(inst, time_limit=5)
+        assert exact.optimal
+        gaps.append(plan_waves(inst).objective / exact.objective - 1)
+    assert min(gaps) >= -1e-4  # never better than the optimum: both solve the same problem
+    assert sum(gaps) / len(gaps) <= MEAN_GAP

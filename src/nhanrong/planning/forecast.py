@@ -157,7 +157,7 @@ def _diagnose(sched: Schedule, res: TargetResult) -> TargetResult:
     inst, target = sched.instance, res.target
     relaxed = replace(inst, capacity={})
     rsched = plan_waves(relaxed, extra_periods=extension(inst), learn=False, strategies=SEARCH_STRATEGIES)
-    rn, rcovered, rmet, rearliest = _status(rsched, target)
+    _, _, rmet, rearliest = _status(rsched, target)
     if not rmet:
         return _structural(rsched, res, rearliest)
     return _resources(sched, res)
@@ -199,10 +199,9 @@ def _structural(rsched: Schedule, res: TargetResult, earliest_unlimited: dt.date
     if inst.pilot_first:
         groups = scope_groups(inst, late_units)
         pass_day = np.full(len(inst.units) + 1, np.inf)
-        for u, role, start in zip(*_planned(rsched, target.model)):
-            if role == "pilot":
-                g = scope_groups(inst, np.array([u]))[0]
-                pass_day[g] = min(pass_day[g], start + spec.pilot_days)
+        units, roles, starts = _planned(rsched, target.model)
+        pilots = roles == "pilot"
+        np.minimum.at(pass_day, scope_groups(inst, units[pilots]), starts[pilots] + spec.pilot_days)
         existing = inst.adopted[inst.adopted["model"] == target.model]
         if len(existing):
             eu = existing["unit"].to_numpy(dtype=np.int64)
