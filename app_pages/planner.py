@@ -10,9 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import context, graph
+from nhanrong.charts import date_axis
 from nhanrong.editing.safewrite import read_snapshot
 from nhanrong.errors import NhanRongError
 from nhanrong.formats import date_format_hint, fmt_date, fmt_number, fmt_percent
+from nhanrong.i18n import label
 from nhanrong.planning.adapter import build_instance
 from nhanrong.planning.export import cost_by_pool, excel_bytes, resource_use, schedule_csv, schedule_frame
 from nhanrong.planning.forecast import coverage_curves, evaluate_targets, run_plan
@@ -54,6 +56,17 @@ def plan_from_widgets(plan, start, period, horizon, rule, pilot_first, resources
                        pilot_first=bool(pilot_first))
 
 
+def schedule_display(schedule: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """The schedule as planners read it: model names, kinds and dates in their language, titled columns."""
+    out = schedule.assign(
+        model=schedule["model"].map(lambda m: names.get(m, m)),
+        kind=schedule["kind"].map(lambda k: label("kind", k, lang)),
+        start=[fmt_date(pd.Timestamp(d).date(), lang) if d else "" for d in schedule["start"]],
+        scale=[fmt_date(pd.Timestamp(d).date(), lang) if d else "" for d in schedule["scale"]],
+    )
+    return out.rename(columns={c: ui(f"col.{c}", lang) for c in out.columns})
+
+
 # --- charts ------------------------------------------------------------------------------------
 
 
@@ -74,7 +87,7 @@ def curves_chart(curves: pd.DataFrame, names: dict[str, str], lang: str) -> alt.
     whole["date"] = pd.to_datetime(whole["date"])
     color = alt.Color("model_name:N", title=ui("model", lang), legend=alt.Legend(orient="bottom", columns=2))
     lines = alt.Chart(whole, title=ui("curves", lang)).mark_line(point=True).encode(
-        x=alt.X("date:T", title=ui("date", lang)),
+        x=alt.X("date:T", title=ui("date", lang), axis=date_axis(lang)),
         y=alt.Y("coverage:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]), title=ui("share", lang)),
         color=color,
         tooltip=[alt.Tooltip("model_name:N", title=ui("model", lang)), alt.Tooltip("label:N", title=ui("wave", lang)),
@@ -110,7 +123,7 @@ def variants_chart(curves: pd.DataFrame, model: str, title: str, lang: str) -> a
     rows = curves[(curves["model"] == model) & curves["target"].isna()].copy()
     rows["date"] = pd.to_datetime(rows["date"])
     return alt.Chart(rows, title=title).mark_line(point=True).encode(
-        x=alt.X("date:T", title=ui("date", lang)),
+        x=alt.X("date:T", title=ui("date", lang), axis=date_axis(lang)),
         y=alt.Y("coverage:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]), title=ui("share", lang)),
         color=alt.Color("variant:N", title=ui("variant", lang), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("variant:N", title=ui("variant", lang)), alt.Tooltip("label:N", title=ui("wave", lang)),
@@ -251,7 +264,7 @@ with st.expander(ui("whatif", L)):
                         width="stretch", key="planner_variants_chart")
 
 st.subheader(ui("schedule", L))
-st.dataframe(schedule, hide_index=True, width="stretch", key="planner_schedule")
+st.dataframe(schedule_display(schedule, names, L), hide_index=True, width="stretch", key="planner_schedule")
 d1, d2, d3 = st.columns(3)
 d1.download_button(ui("download_csv", L), schedule_csv(sched).encode("utf-8"), f"{name}.schedule.csv", "text/csv",
                    key="planner_csv")

@@ -18,7 +18,7 @@ from nhanrong.editing import NewLocalUnit, PlanNumbers, ReadingChange, StageChan
 from nhanrong.editing.errors import EditError, StaleFileError
 from nhanrong.editing.gitrepo import branch_name, is_repo, parse_author, unit_history
 from nhanrong.editing.imports import preview_import
-from nhanrong.editing.labels import t as rt
+from nhanrong.i18n import t as rt
 from nhanrong.formats import date_format_hint, fmt_date, fmt_number
 from nhanrong.graph import positioned_units
 from nhanrong.i18n import label

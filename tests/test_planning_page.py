@@ -9,7 +9,10 @@ import tomli
 from streamlit.testing.v1 import AppTest
 
 from conftest import BUNDLED
-from nhanrong.planning.labels import UI, ui
+from nhanrong.i18n import STRINGS
+from nhanrong.planning.labels import ui
+
+UI = {k.removeprefix("planner."): v for k, v in STRINGS.items() if k.startswith("planner.")}
 
 PLAN = """\
 # Chú thích phải còn sau khi lưu.
@@ -72,8 +75,9 @@ def test_page_runs_the_plan_and_shows_the_shortfall(make_repo, monkeypatch):
     targets = table(at, "Kết quả")
     assert targets.iloc[0]["Kết quả"] == "Không đạt"
     assert targets.iloc[0]["Lý do và cách gỡ"].startswith("thiếu 4 giờ giảng viên mỗi quý từ Q1/2023")
-    schedule = table(at, "learned_from")
-    assert len(schedule) == 12 and (schedule["period"] != "").sum() == 8
+    schedule = table(at, "Học từ (mã)")
+    assert len(schedule) == 12 and (schedule["Đợt"] != "").sum() == 8
+    assert set(schedule["Loại đơn vị"]) == {"xã"}
     assert {m.label: m.value for m in at.metric}["Chỉ tiêu đạt"] == "0 / 1"
     assert "thiếu 4 giờ giảng viên mỗi quý từ Q1/2023" in at.warning[0].value
 

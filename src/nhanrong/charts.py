@@ -28,6 +28,11 @@ def _count_axis(lang: str) -> alt.Axis:
     return alt.Axis(format=",d", labelExpr="replace(datum.label, /,/g, '.')" if lang == "vi" else "datum.label")
 
 
+def date_axis(lang: str) -> alt.Axis:
+    """A time axis with numeric labels (12/2023; 2023-12): no English month names in Vietnamese."""
+    return alt.Axis(format="%m/%Y" if lang == "vi" else "%Y-%m")
+
+
 def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
     return alt.TitleParams(text=text, subtitle=subtitle or "", anchor="start", font=FONT, fontSize=15)
 
