@@ -34,7 +34,7 @@ def resources_frame(plan, models) -> pd.DataFrame:
     for mid in plan.models or list(models):
         pools += [p for p in models[mid].resources if p not in pools]
     pools.sort(key=lambda p: (POOL_ORDER.index(p) if p in POOL_ORDER else len(POOL_ORDER), p))
-    return pd.DataFrame({"pool": pools, "amount": [plan.resources.get(p) for p in pools]})
+    return pd.DataFrame({"pool": pools, "amount": pd.Series([plan.resources.get(p) for p in pools], dtype=float)})
 
 
 def targets_frame_in(plan) -> pd.DataFrame:
@@ -162,14 +162,18 @@ with st.form(key=f"planner_form_{name}"):
                         key=f"planner_rule_{name}", format_func=lambda r: pick(RULES, r, L))
     pilot_first = st.checkbox(ui("pilot_first", L), value=plan.pilot_first, key=f"planner_pilot_first_{name}")
     c5, c6 = st.columns([1, 1.6])
+    res_frame = resources_frame(plan, prog.models)
     resources = c5.data_editor(
-        resources_frame(plan, prog.models), key=f"planner_resources_{name}", hide_index=True, width="stretch",
+        res_frame, key=f"planner_resources_{name}", hide_index=True, width="stretch",
         num_rows="dynamic",
-        column_config={"pool": st.column_config.TextColumn(ui("pool", L)),
+        column_config={"pool": st.column_config.SelectboxColumn(
+                           ui("pool", L), options=list(dict.fromkeys([*POOL_ORDER, *res_frame["pool"]])),
+                           format_func=lambda p: f"{pick(POOLS, p, L)} ({p})" if p in POOLS else p),
                        "amount": st.column_config.NumberColumn(ui("amount", L), min_value=0, format="%.0f")})
     targets = c6.data_editor(
         targets_frame_in(plan), key=f"planner_targets_{name}", hide_index=True, width="stretch", num_rows="dynamic",
-        column_config={"model": st.column_config.SelectboxColumn(ui("model", L), options=sorted(prog.models)),
+        column_config={"model": st.column_config.SelectboxColumn(ui("model", L), options=sorted(prog.models),
+                                                                  format_func=lambda m: names.get(m, m)),
                        "coverage": st.column_config.NumberColumn(ui("coverage", L), min_value=0, max_value=100),
                        "date": st.column_config.DateColumn(ui("date", L), format="DD/MM/YYYY" if L == "vi" else "YYYY-MM-DD"),
                        "scope": st.column_config.TextColumn(ui("scope", L))})

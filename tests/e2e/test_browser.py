@@ -29,11 +29,13 @@ PAGES = [
     ("Đơn vị", "Đơn vị: Tỉnh Yên Bái", "03-don-vi"),
     ("Khoảng trống", "Khoảng trống cần xử lý · Tỉnh Yên Bái", "04-khoang-trong"),
     ("Dữ liệu", "Tình trạng dữ liệu", "05-du-lieu"),
+    ("Lập kế hoạch", "Lập kế hoạch nhân rộng", "08-ke-hoach"),
+    ("Ghi nhận", "Ghi nhận tiến độ", "09-ghi-nhan"),
 ]
 
 
 DOCS = REPO / "docs" / "screenshots"
-DOCS_SHOTS = {"01-tong-quan", "02-mo-hinh", "04-khoang-trong", "05-du-lieu", "07-don-vi-van-yen"}
+DOCS_SHOTS = {"01-tong-quan", "02-mo-hinh", "04-khoang-trong", "05-du-lieu", "07-don-vi-van-yen", "08-ke-hoach", "09-ghi-nhan"}
 
 
 def _shot(page, name: str) -> None:
