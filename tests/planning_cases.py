@@ -102,3 +102,23 @@ def check_rules(sched) -> None:
         for gg, role, d in zip(g, grp["role"], grp["start_day"]):
             if role == "scale-out":
                 assert pass_day.get(gg, np.inf) <= d, (m, gg, d)
+
+
+# A one-model plan for the tiny data set of conftest.make_repo (district 132, 2023 by quarters).
+TINY_PLAN = """\
+name = "Thử"
+scope = "132"
+structure = "old"
+start = 2023-01-01
+period = "quarter"
+horizon = 4
+models = ["tiny"]
+
+[resources]
+trainer_hours = 8
+
+[[targets]]
+model = "tiny"
+coverage = 1.0
+date = 2023-12-31
+"""

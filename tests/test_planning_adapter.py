@@ -8,24 +8,8 @@ from nhanrong.graph import build_graph
 from nhanrong.loader import load_programme
 from nhanrong.planning.adapter import build_instance
 from nhanrong.planning.forecast import evaluate_targets, run_plan
+from planning_cases import TINY_PLAN as PLAN
 
-PLAN = """\
-name = "Thử"
-scope = "132"
-structure = "old"
-start = 2023-01-01
-period = "quarter"
-horizon = 4
-models = ["tiny"]
-
-[resources]
-trainer_hours = 8
-
-[[targets]]
-model = "tiny"
-coverage = 1.0
-date = 2023-12-31
-"""
 
 
 @pytest.fixture

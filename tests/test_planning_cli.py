@@ -4,25 +4,9 @@ from pathlib import Path
 import pytest
 
 from nhanrong.cli import main
+from planning_cases import TINY_PLAN as PLAN
 
 BUNDLED = Path(__file__).resolve().parents[1]
-PLAN = """\
-name = "Thử"
-scope = "132"
-structure = "old"
-start = 2023-01-01
-period = "quarter"
-horizon = 4
-models = ["tiny"]
-
-[resources]
-trainer_hours = 8
-
-[[targets]]
-model = "tiny"
-coverage = 1.0
-date = 2023-12-31
-"""
 
 
 @pytest.fixture

@@ -5,20 +5,11 @@ and save screenshots under artifacts/e2e/ (git-ignored; CI keeps them as artifac
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "artifacts" / "e2e"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from harness import ARTIFACTS, REPO, browser_page, settle, streamlit_server
 
 pytestmark = pytest.mark.e2e
 
@@ -46,66 +37,16 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(DOCS / f"{name}.png"), full_page=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("/usr/bin/chromium is missing: CI must install Debian's chromium (see .ci/run)")
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
-    if not (REPO / "pilots" / "party-handbook").is_dir():
-        pytest.skip("bundled Yên Bái pilots not written yet")
-    port = _free_port()
-    env = dict(os.environ, NHANRONG_ROOT=str(REPO))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start:\n" + proc.stdout.read().decode(errors="replace")[-3000:])
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with streamlit_server(REPO) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def page(server):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="vi-VN")
-        pg = context.new_page()
-        pg.set_default_timeout(60_000)
+    with browser_page() as pg:
         yield pg
-        context.close()
-        browser.close()
-
-
-def _settle(page) -> None:
-    """Wait until Streamlit has finished the run (no running indicator, no spinner)."""
-    page.wait_for_timeout(600)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid^=\"stStatusWidgetRunning\"]') && !document.querySelector('[data-testid=\"stSpinner\"]')",
-        timeout=60_000)
-    page.wait_for_timeout(1200)
 
 
 def _card(page, model_name: str) -> str:
@@ -120,11 +61,11 @@ def test_click_through_every_page(server, page):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.goto(server)
     page.get_by_text(PAGES[0][1]).wait_for()
-    _settle(page)
+    settle(page)
     for title, heading, shot in PAGES:
         page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
         page.get_by_text(heading, exact=False).first.wait_for()
-        _settle(page)
+        settle(page)
         assert not page.get_by_test_id("stException").count(), title
         charts = page.get_by_test_id("stVegaLiteChart")
         for i in range(charts.count()):  # a chart that fails in Vega-Lite renders as an empty 0-px box
@@ -134,7 +75,7 @@ def test_click_through_every_page(server, page):
     # The known figure: 43,8% of party cells use the e-handbook at 31/12/2022.
     page.get_by_test_id("stSidebarNav").get_by_text("Tổng quan", exact=True).click()
     page.get_by_text(PAGES[0][1]).wait_for()
-    _settle(page)
+    settle(page)
     card = _card(page, "Sổ tay đảng viên điện tử tỉnh Yên Bái")
     assert "43,8%" in card
     assert page.get_by_text("Dữ liệu cấp đơn vị đi kèm chỉ mang tính minh hoạ").count() >= 1
@@ -144,7 +85,7 @@ def test_click_through_every_page(server, page):
 def test_brief_and_gaps_downloads(server, page):
     page.goto(server)
     page.get_by_text(PAGES[0][1]).wait_for()
-    _settle(page)
+    settle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Tải bản tin cho Ban chỉ đạo").first.click()
     brief = Path(info.value.path()).read_text(encoding="utf-8")
@@ -155,7 +96,7 @@ def test_brief_and_gaps_downloads(server, page):
 
     page.get_by_test_id("stSidebarNav").get_by_text("Khoảng trống", exact=True).click()
     page.get_by_text("Khoảng trống cần xử lý").first.wait_for()
-    _settle(page)
+    settle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Tải CSV").first.click()
     data = Path(info.value.path()).read_bytes()
@@ -165,10 +106,10 @@ def test_brief_and_gaps_downloads(server, page):
 def test_english_switch(server, page):
     page.goto(server)
     page.get_by_text(PAGES[0][1]).wait_for()
-    _settle(page)
+    settle(page)
     page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
     page.get_by_text("Scale-out overview · Tỉnh Yên Bái · as of 2022-12-31").wait_for()
-    _settle(page)
+    settle(page)
     card = _card(page, "Sổ tay đảng viên điện tử tỉnh Yên Bái")
     assert "43.8%" in card
     _shot(page, "06-overview-en")
@@ -177,11 +118,11 @@ def test_english_switch(server, page):
 def test_units_drill_down(server, page):
     page.goto(f"{server}/don-vi")
     page.get_by_text("Đơn vị: Tỉnh Yên Bái").wait_for()
-    _settle(page)
+    settle(page)
     page.get_by_test_id("stSelectbox").filter(has_text="Đi sâu: chọn huyện").click()
     page.get_by_role("option", name="Huyện Văn Yên").click()
     page.get_by_text("Đơn vị: Tỉnh Yên Bái › Huyện Văn Yên").wait_for()
-    _settle(page)
+    settle(page)
     charts = page.get_by_test_id("stVegaLiteChart")
     assert charts.count() >= 2 and all(charts.nth(i).bounding_box()["height"] > 20 for i in range(charts.count()))
     _shot(page, "07-don-vi-van-yen")
