@@ -189,28 +189,32 @@ def report_validation(src: SourceFile, exc: ValidationError, model: type[BaseMod
 
 
 def validate_file(src: SourceFile, model: type[BaseModel], list_key: str | None, report: Report) -> BaseModel | None:
-    """Validate a whole file; on failure keep the good records of its main list."""
+    """Validate a whole file; None (problems reported) when it cannot be used at all."""
+    return validate_records(src, model, list_key, report)[0]
+
+
+def validate_records(src: SourceFile, model: type[BaseModel], list_key: str | None,
+                     report: Report) -> tuple[BaseModel | None, list[int]]:
+    """Validate a whole file; on failure keep the good records of its main list.
+
+    Returns the model and, for each record it kept, the record's index in the file (so later
+    messages point at the right ``[[...]]`` block even when earlier records were left out).
+    """
+    items = (src.data or {}).get(list_key) if list_key else None
+    count = len(items) if isinstance(items, list) else 0
     try:
-        return model.model_validate(src.data)
+        return model.model_validate(src.data), list(range(count))
     except ValidationError as exc:
         bad = report_validation(src, exc, model, report)
-    if list_key is None:
-        return None
+    if list_key is None or not isinstance(items, list):
+        return None, []
     data = dict(src.data or {})
-    items = data.get(list_key)
-    if isinstance(items, list):
-        data[list_key] = [x for i, x in enumerate(items) if i not in bad]
+    data[list_key] = [x for i, x in enumerate(items) if i not in bad]
     try:
         obj = model.model_validate(data)
     except ValidationError:
-        return None  # the header itself is broken: already reported
-    # Remember which original positions survived, for later messages.
-    object.__setattr__(obj, "__kept__", [i for i in range(len(items or [])) if i not in bad])
-    return obj
-
-
-def kept_indexes(obj: BaseModel, n: int) -> list[int]:
-    return getattr(obj, "__kept__", None) or list(range(n))
+        return None, []  # the header itself is broken: already reported
+    return obj, [i for i in range(count) if i not in bad]
 
 
 # --- the whole data root --------------------------------------------------------
@@ -348,12 +352,12 @@ def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report):
         src = parse_file(path, root, report)
         if src is None:
             continue
-        obj = validate_file(src, UnitsFile, "unit", report)
+        obj, kept = validate_records(src, UnitsFile, "unit", report)
         if obj is None:
             continue
         if obj.illustrative:
             illustrative.append(src.rel)
-        for i, u in zip(kept_indexes(obj, len(obj.unit)), obj.unit):
+        for i, u in zip(kept, obj.unit):
             key = unit_key(obj.structure, u.code)
             if key in reg.units:
                 report.error(src, ("unit", i, "code"), "duplicate-unit", f'mã "{u.code}" đã là đơn vị hành chính chính thức ({reg.units[key].name}); chọn mã khác',
@@ -448,7 +452,7 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
         src = parse_file(path, root, report)
         if src is None:
             continue
-        obj = validate_file(src, PilotsFile, "adoption", report)
+        obj, kept = validate_records(src, PilotsFile, "adoption", report)
         if obj is None:
             continue
         if obj.illustrative:
@@ -458,7 +462,7 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
             report.error(src, ("model",), "unknown-model", f'mô hình "{obj.model}" không có trong models/{vi}', f'model "{obj.model}" has no file in models/{en}')
         structure = obj.structure
         prefix = structure + ":"
-        for i, a in zip(kept_indexes(obj, len(obj.adoption)), obj.adoption):
+        for i, a in zip(kept, obj.adoption):
             base = ("adoption", i)
             model_id = a.model or obj.model
             if model_id not in models:
