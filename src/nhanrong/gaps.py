@@ -16,6 +16,7 @@ from .errors import NhanRongError
 from .graph import ProgrammeGraph, readings_table, stage_table
 from .registry import OLD
 from .schema import STAGES
+from .i18n import stage_names
 from .status import STAGE_VI, _models, _ts, all_stages, scope_unit
 
 GAP_KINDS: tuple[str, ...] = ("not-started", "stalled", "gate-skipped", "prerequisite", "stale", "definition")
@@ -27,7 +28,7 @@ GAP_COLUMNS = ["unit", "unit_key", "unit_name", "model", "kind", "since", "sever
                "message", "message_en", "action", "action_en"]
 AREA_VI = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
 AREA_EN = {"commune": "commune", "district": "district", "province": "province"}
-STAGE_EN = {"not_started": "not started", "assess": "assess", "pilot": "pilot", "evaluate": "evaluate", "scale": "scale"}
+STAGE_EN = stage_names("en")
 
 
 class UnknownGapKindError(NhanRongError):

@@ -455,6 +455,11 @@ def label(catalogue: str, value: str, lang: str = DEFAULT_LANG) -> str:
     return _pick(pair, lang) if pair else str(value)
 
 
+def stage_names(lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """Stage names in running text (lower case): "thí điểm", "đánh giá, rút kinh nghiệm"."""
+    return {s: _pick(pair, lang).lower() for s, pair in STAGE_LABELS.items()}
+
+
 def stage_order() -> list[str]:
     """Stages from not started to scale: the order every chart and table uses."""
     return list(STAGE_LABELS)
@@ -464,4 +469,4 @@ def lang_name(lang: str) -> str:
     return {"vi": "Tiếng Việt", "en": "English"}[lang]
 
 
-__all__ = ["t", "label", "STRINGS", "CATALOGUES", "LANGS", "DEFAULT_LANG", "UnknownStringError", "stage_order", "lang_name"]
+__all__ = ["t", "label", "STRINGS", "CATALOGUES", "LANGS", "DEFAULT_LANG", "UnknownStringError", "stage_order", "stage_names", "lang_name"]

@@ -28,7 +28,6 @@ from .schema import ADMIN_KINDS, STAGES, ModelFile, PilotsFile, PlanFile, UnitsF
 from .tomlpos import key_positions, locate
 
 DATA_DIRS = ("models", "units", "pilots", "plans")
-STAGE_VI = {"assess": "đánh giá thực tiễn", "pilot": "thí điểm", "evaluate": "đánh giá, rút kinh nghiệm", "scale": "nhân rộng"}
 
 
 @dataclass
@@ -620,4 +619,4 @@ def _load_plans(root: Path, paths: list[Path], models: dict[str, ModelFile], reg
     return plans, plan_paths
 
 
-__all__ = ["load_programme", "paused_gc", "discover", "parse_file", "Report", "SourceFile", "STAGE_VI", "closest"]
+__all__ = ["load_programme", "paused_gc", "discover", "parse_file", "Report", "SourceFile", "closest"]

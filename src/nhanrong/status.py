@@ -15,11 +15,11 @@ import pandas as pd
 from .errors import NhanRongError, UnknownModelError, UnknownScopeError
 from .graph import ProgrammeGraph, positioned_units, stage_table
 from .registry import NEW, OLD, unit_key
+from .i18n import stage_names
 from .schema import STAGES
 
 STAGE_NAMES: tuple[str, ...] = ("not_started", *STAGES)
-STAGE_VI = {"not_started": "chưa bắt đầu", "assess": "đánh giá thực tiễn", "pilot": "thí điểm",
-            "evaluate": "đánh giá, rút kinh nghiệm", "scale": "nhân rộng"}
+STAGE_VI = stage_names("vi")
 LEVELS: tuple[str, ...] = ("province", "district", "commune")
 STATUS_COLUMNS = ["model", "scope", "scope_key", "scope_name", "structure", "level", "as_of", "eligible",
                   *STAGE_NAMES, "coverage"]

@@ -11,20 +11,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Union
 
+from ..formats import fmt_date, fmt_number
+from ..i18n import stage_names
 from ..schema import STAGES
 
-STAGE_VI = {"assess": "đánh giá thực tiễn", "pilot": "thí điểm", "evaluate": "đánh giá, rút kinh nghiệm", "scale": "nhân rộng"}
+STAGE_VI = {s: n for s, n in stage_names("vi").items() if s in STAGES}
 STAGE_EN = {"assess": "assessment", "pilot": "pilot", "evaluate": "evaluation", "scale": "scale-out"}
 
 
-def _vi_date(d: dt.date) -> str:
-    return f"{d:%d/%m/%Y}"
-
-
 def _vi_number(x: float) -> str:
-    """50.595 and 43,8 (Vietnamese grouping and decimal comma)."""
-    text = f"{x:,.0f}" if float(x).is_integer() else f"{x:,.6f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """50.595 and 43,8: every decimal the planner typed is kept in the commit message."""
+    decimals = 0 if float(x).is_integer() else len(f"{float(x):.6f}".rstrip("0").split(".")[1])
+    return fmt_number(x, "vi", decimals)
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ class StageChange:
 
     def describe(self, name: str = "") -> tuple[str, str]:
         who = f"{name} ({self.unit})" if name else self.unit
-        vi = f"{who}: mô hình {self.model} bắt đầu giai đoạn {STAGE_VI.get(self.stage, self.stage)} ngày {_vi_date(self.date)}"
+        vi = f"{who}: mô hình {self.model} bắt đầu giai đoạn {STAGE_VI.get(self.stage, self.stage)} ngày {fmt_date(self.date)}"
         en = f"{who}: model {self.model} began {STAGE_EN.get(self.stage, self.stage)} on {self.date:%Y-%m-%d}"
         return vi, en
 
@@ -61,7 +59,7 @@ class ReadingChange:
 
     def describe(self, name: str = "") -> tuple[str, str]:
         who = f"{name} ({self.unit})" if name else self.unit
-        vi = f"{who}: chỉ số {self.metric} của mô hình {self.model} = {_vi_number(self.value)} ngày {_vi_date(self.date)}"
+        vi = f"{who}: chỉ số {self.metric} của mô hình {self.model} = {_vi_number(self.value)} ngày {fmt_date(self.date)}"
         en = f"{who}: {self.model} metric {self.metric} = {self.value:g} on {self.date:%Y-%m-%d}"
         return vi, en
 
