@@ -529,19 +529,15 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
             r_metric.extend([r.metric for r in good])
             r_date.extend([r.date for r in good])
             r_value.extend([r.value for r in good])
-    # Strings stay Python objects: pandas' Arrow strings cost a conversion here and another
-    # wherever the engine reads them back element by element.
-    obj = lambda values: pd.Series(values, dtype=object)  # noqa: E731
     adoptions = pd.DataFrame(
-        dict(zip(ADOPTION_COLUMNS, (obj(c_unit), obj(c_model), *c_dates, obj(c_learned), obj(c_note), obj(c_path), c_index))),
+        dict(zip(ADOPTION_COLUMNS, (c_unit, c_model, *c_dates, c_learned, c_note, c_path, c_index))),
         columns=ADOPTION_COLUMNS,
     )
     for s in STAGES:
         adoptions[s] = pd.to_datetime(adoptions[s])
     for c in ("unit", "model", "path"):
         adoptions[c] = adoptions[c].astype("category") if len(adoptions) else adoptions[c].astype(object)
-    readings = pd.DataFrame(dict(zip(READING_COLUMNS, (obj(r_unit), obj(r_model), obj(r_metric), r_date, r_value))),
-                            columns=READING_COLUMNS)
+    readings = pd.DataFrame(dict(zip(READING_COLUMNS, (r_unit, r_model, r_metric, r_date, r_value))), columns=READING_COLUMNS)
     readings["date"] = pd.to_datetime(readings["date"])
     readings["value"] = readings["value"].astype(float)
     readings = readings.drop_duplicates(["unit", "model", "metric", "date"], keep="last").reset_index(drop=True)
