@@ -45,10 +45,14 @@ def streamlit_server(root: Path) -> Iterator[str]:
     require_chromium()
     port = _free_port()
     env = dict(os.environ, NHANRONG_ROOT=str(root))
+    # The server writes to a file, never to a pipe nobody reads: a full pipe would block it.
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / f"streamlit-{root.name}-{port}.log"
+    log = open(log_path, "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -60,7 +64,8 @@ def streamlit_server(root: Path) -> Iterator[str]:
             time.sleep(0.3)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start:\n" + proc.stdout.read().decode(errors="replace")[-3000:])
+        log.close()
+        pytest.fail("streamlit did not start:\n" + log_path.read_text(errors="replace")[-3000:])
     try:
         yield url
     finally:
@@ -69,6 +74,7 @@ def streamlit_server(root: Path) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @contextlib.contextmanager
