@@ -9,7 +9,6 @@ resource use and schedule; dates ISO, shares 0..1). ``--out FILE.xlsx`` writes a
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 from pathlib import Path
@@ -77,8 +76,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     comparison = compare_variants(inst, variants, lang=lang).summary if variants else None
     if args.out and args.out.endswith(".xlsx"):
         write_excel(sched, results, Path(args.out), lang=lang)
-        out = io.StringIO()  # the table still goes to stdout
-        fmt, target = "table", sys.stdout
+        fmt, target = "table", sys.stdout  # the table still goes to stdout
     else:
         fmt = args.format
         target = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
