@@ -4,6 +4,9 @@
   loaded graph: build the planning problem, schedule, name whom each unit learns from
 - planner_vs_cold_load: planner_s over the cold load + validate + graph of the same data
 - forecast_s: coverage curves and target verdicts over the plan (no extra-capacity search)
+- planner_below_schedule_s: scheduling a generated country-size instance whose commune and province
+  models need 80% of the units below them ("below" prerequisites), against planner_plain_schedule_s,
+  the same instance without them
 - gap_to_optimum_mean / _max: the planner's objective over CP-SAT's on random small instances
 Uses the national data set of `python -m bench` (bench/data, generated once, seeded); with
 ``--synthetic``, a generated instance of the same size instead (no files).
@@ -67,11 +70,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from nhanrong.planning.forecast import coverage_curves, evaluate_targets
     from nhanrong.planning.heuristic import plan_waves
+    from nhanrong.planning.synthetic import national_instance
 
     figures: list[tuple[str, object]] = []
+    pg = None
     if args.synthetic:
-        from nhanrong.planning.synthetic import national_instance
-
         scale = 0.1 if args.quick else 1.0
         inst = national_instance(communes=int(3321 * scale), villages=int(80_000 * scale), periods=PERIODS)
         cold_s = float("nan")
@@ -103,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
         ("plan_models", len(inst.planned_models)),
         ("plan_periods", inst.horizon),
     ]
+    del sched, j, inst, pg  # the figures below should not add to peak_mb
+    scale = 0.1 if args.quick else 1.0
+    for label, share in (("plain", None), ("below", 0.8)):
+        syn = national_instance(communes=int(3321 * scale), villages=int(80_000 * scale), periods=PERIODS, below_share=share)
+        figures.append((f"planner_{label}_schedule_s", timed(lambda: plan_waves(syn))[0]))
     n = args.small if args.small is not None else (10 if args.quick else 40)
     try:
         if n <= 0:

@@ -4,11 +4,12 @@ shared by the tests/test_planning_*.py files."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 
 from nhanrong.planning.instance import Instance, ModelSpec, Requirement, TargetSpec, make_adopted, make_units
-from nhanrong.planning.problem import ancestor, project_existing, scope_groups
+from nhanrong.planning.problem import project_existing, scope_groups
 from nhanrong.schema import STAGES
 
 START = dt.date(2023, 1, 1)
@@ -58,6 +59,47 @@ def two_models(trainers: float = 4, horizon: int = 6, **kw) -> Instance:
     return Instance(START, "quarter", horizon, units, models, adopted, {"trainers": (float(trainers),) * horizon}, **kw)
 
 
+def planned_reach(inst, done) -> dict[str, np.ndarray]:
+    """Stage days of every unit: existing projections plus the planned starts (``done``: unit, model,
+    role, start_day) by role."""
+    reach = project_existing(inst)
+    for (u, m, role, d) in done[["unit", "model", "role", "start_day"]].itertuples(index=False):
+        spec = inst.models[m]
+        if role == "pilot":
+            offs = [0, spec.days["assess"], spec.days["assess"] + spec.days["pilot"], spec.pilot_days]
+        else:
+            offs = [0, spec.onboard_days, spec.onboard_days, spec.onboard_days]
+        reach[m][u] = d + np.array(offs, dtype=float)
+    return reach
+
+
+def requirement_met(inst, reach, u: int, model: str, req, day: float) -> bool:
+    """Whether unit ``u`` (adopting ``model``) has ``req`` met on ``day``: written out unit by unit from
+    the rules in the README and the brief, independently of the planner's arrays."""
+    if req.model not in inst.models:
+        return True
+    s = STAGES.index(req.stage)
+    units = inst.units
+    if req.where == "below":
+        if req.kind not in inst.models[req.model].kinds:
+            return True
+        below = [v for v in range(len(units)) if v != u and units.at[v, "kind"] == req.kind
+                 and u in {int(units.at[v, c]) for c in ("parent", "commune", "district", "province")}]
+        need = math.ceil(req.share * len(below) - 1e-9)
+        return sum(reach[req.model][v, s] <= day for v in below) >= need
+    v = u if req.where == "same" else int(units.at[u, req.where])
+    if req.model == model and (v == u or units.at[u, "kind"] == req.where):
+        return True  # its own requirement on itself
+    return v >= 0 and reach[req.model][v, s] <= day
+
+
+def check_requirements(inst, done, reach) -> None:
+    """Every started unit (``done``: unit, model, start_day) had each prerequisite met when it started."""
+    for (u, m, d) in done[["unit", "model", "start_day"]].itertuples(index=False):
+        for req in inst.models[m].requires:
+            assert requirement_met(inst, reach, int(u), m, req, d), (inst.units.at[u, "key"], m, req, d)
+
+
 def check_rules(sched) -> None:
     """Assert capacity, prerequisites and pilot-first, recomputed independently of the planner's state."""
     inst = sched.instance
@@ -69,20 +111,10 @@ def check_rules(sched) -> None:
         need = done["model"].map(lambda m: inst.models[m].needs.get(pool, 0.0)).to_numpy(dtype=float)
         used = np.bincount(done["period"].to_numpy(), weights=need, minlength=sched.periods)
         assert np.all(used <= cap + 1e-6), (pool, used, cap)
-    # Stage days of every unit: existing projections plus planned starts by role.
-    reach = project_existing(inst)
-    for (u, m, role, d) in done[["unit", "model", "role", "start_day"]].itertuples(index=False):
-        spec = inst.models[m]
-        if role == "pilot":
-            offs = [0, spec.days["assess"], spec.days["assess"] + spec.days["pilot"], spec.pilot_days]
-        else:
-            offs = [0, spec.onboard_days, spec.onboard_days, spec.onboard_days]
-        reach[m][u] = d + np.array(offs, dtype=float)
+    reach = planned_reach(inst, done)
+    for (u, m) in done[["unit", "model"]].itertuples(index=False):
         assert sched.reach[m][u, 3] == reach[m][u, 3]
-    for (u, m, d) in done[["unit", "model", "start_day"]].itertuples(index=False):
-        for req in inst.models[m].requires:
-            v = ancestor(inst, np.array([u]), req.where)[0]
-            assert reach[req.model][v, STAGES.index(req.stage)] <= d, (u, m, req)
+    check_requirements(inst, done, reach)
     if not inst.pilot_first:
         return
     for m, grp in done.groupby("model"):

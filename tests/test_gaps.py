@@ -212,7 +212,10 @@ def test_gate_skipped(pg):
         ("04264", "alpha", "gate-skipped", D(2022, 4, 1), "medium"),  # no reading at all
     }
     msg = g.set_index("unit").at["04255", "message"]
-    assert "10 ngày (tối thiểu 30)" in msg and '"accounts" = 5' in msg
+    assert "10 ngày (tối thiểu 30)" in msg and '"Số tài khoản" = 5 tài khoản (cần ≥ 10 tài khoản)' in msg
+    assert "accounts" not in msg  # the metric's name, never its id
+    en = g.set_index("unit").at["04255", "message_en"]
+    assert '"Số tài khoản" = 5 tài khoản (needs >= 10 tài khoản)' in en
 
 
 def test_prerequisite_at_the_parent_commune(pg):
@@ -268,11 +271,29 @@ def test_filters(pg):
         find_gaps(pg, AS_OF, scope="99999")
 
 
-def test_new_structure_projects_old_records(pg):
-    """In the new structure old communes 04252..04264 are one new commune (04252): it took the
-    earliest dates of its parts (evaluate since 11/02) and the latest reading (01/12: not stale)."""
+def test_new_structure_reads_merged_communes_by_their_least_advanced_part(pg, tmp_path):
+    """In the new structure old communes 04252..04264 are one new commune (04252). 04258 has no
+    record, so the new commune has not started: nothing there is stalled or stale; the gates its
+    parts skipped are reported on it, naming the part."""
     g = find_gaps(pg, AS_OF, structure="new", kinds=["stalled", "stale"], model="alpha")
-    assert rows(g) == {("04252", "alpha", "stalled", D(2022, 3, 13), "high")}
+    assert g.empty
+    g = find_gaps(pg, AS_OF, structure="new", kinds=["gate-skipped"], model="alpha")
+    assert rows(g) == {("04252", "alpha", "gate-skipped", D(2022, 2, 11), "high"),
+                       ("04252", "alpha", "gate-skipped", D(2022, 4, 1), "low"),
+                       ("04252", "alpha", "gate-skipped", D(2022, 4, 1), "medium")}
+    assert any(m.startswith("Phường Minh Tân (nay thuộc Phường Yên Bái) rời giai đoạn") for m in g["message"])
+    # With a record for 04258 too, every part has started: the new commune is at pilot since the
+    # last part began it (01/04, Yên Ninh), so at 31/12 it is stalled (274 days > 60).
+    more = ALPHA_PILOTS + """
+[[adoption]]
+unit = "04258"
+stages = { assess = 2022-01-03, pilot = 2022-02-03, evaluate = 2022-03-03 }
+readings = [{ metric = "accounts", date = 2022-03-01, value = 11 }]
+"""
+    pg2 = build_graph(load_programme(write_repo(tmp_path, {"models/alpha.toml": ALPHA, "models/beta.toml": BETA,
+                                                           "units/villages.toml": VILLAGES, "pilots/alpha/132.toml": more})))
+    g = find_gaps(pg2, AS_OF, structure="new", kinds=["stalled"], model="alpha")
+    assert rows(g) == {("04252", "alpha", "stalled", D(2022, 5, 31), "high")}
 
 
 def test_nothing_before_any_record(pg):

@@ -8,6 +8,7 @@ from nhanrong.graph import build_graph
 from nhanrong.loader import load_programme
 from nhanrong.planning.adapter import build_instance
 from nhanrong.planning.forecast import evaluate_targets, run_plan
+from nhanrong.planning.instance import Requirement
 from planning_cases import TINY_PLAN as PLAN
 
 
@@ -82,3 +83,28 @@ def test_explicit_priority_unit_starts_first(make_repo):
     key = inst.units["key"].to_numpy()
     first = sched.jobs[sched.jobs["period"] == 0]
     assert "old:04558" in set(key[first["unit"]])
+
+
+XA_BELOW = """\
+name = "Mô hình huyện số"
+pillars = ["government"]
+adopted_by = ["district"]
+requires = [{ model = "tiny", where = "below", kind = "commune", share = 0.5 }]
+
+[stages.assess]
+expected_days = 30
+[stages.pilot]
+expected_days = 60
+[stages.evaluate]
+expected_days = 30
+[stages.scale]
+expected_days = 365
+"""
+
+
+def test_below_requirement_and_the_repositorys_words_reach_the_instance(make_repo):
+    root = make_repo({"plans/thu.toml": PLAN, "models/huyen.toml": XA_BELOW,
+                      "nhanrong.toml": '[kinds.village]\nname = "thôn, bản"\nname_en = "hamlet"\n'})
+    inst, _ = _instance(root)
+    assert inst.models["huyen"].requires == (Requirement("tiny", "below", "scale", "commune", 0.5),)
+    assert inst.kinds["village"].name == "thôn, bản"

@@ -30,7 +30,7 @@ def test_table_says_what_is_short_and_writes_the_schedule(plan_file, capsys):
     assert "Không đạt" in out and "thiếu 4 giờ giảng viên mỗi quý từ Q1/2023" in out
     schedule = plan_file.with_name("thu.schedule.csv")
     lines = schedule.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "model,unit,unit_name,kind,role,period,start,scale,learned_from,learned_from_name"
+    assert lines[0] == "model,unit,unit_name,kind,commune,role,period,start,scale,learned_from,learned_from_name"
     assert len(lines) == 1 + 12  # 14 communes, two already started
     before = schedule.read_bytes()
     assert main(["plan", str(plan_file), "--no-search"]) == 0

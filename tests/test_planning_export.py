@@ -1,4 +1,5 @@
 import csv
+import dataclasses
 import io
 
 import pandas as pd
@@ -6,7 +7,7 @@ import pandas as pd
 from nhanrong.planning.export import (SCHEDULE_COLUMNS, cost_by_pool, resource_use, schedule_csv, schedule_frame,
                                       schedule_path, write_excel, write_schedule)
 from nhanrong.planning.forecast import evaluate_targets, run_plan
-from planning_cases import one_model
+from planning_cases import one_model, two_models
 
 
 def test_schedule_rows_in_stable_order_with_periods_and_learned_from():
@@ -15,11 +16,27 @@ def test_schedule_rows_in_stable_order_with_periods_and_learned_from():
     assert list(frame.columns) == SCHEDULE_COLUMNS
     assert frame["unit"].tolist() == sorted(frame["unit"])
     first = frame.iloc[0].to_dict()
-    assert first == {"model": "a", "unit": "D1C01", "unit_name": "D1C01", "kind": "commune", "role": "nhân rộng",
+    assert first == {"model": "a", "unit": "D1C01", "unit_name": "D1C01", "kind": "commune", "commune": "", "role": "nhân rộng",
                      "period": "Q1/2023", "start": "2023-01-01", "scale": "2023-01-31", "learned_from": "D1C00",
                      "learned_from_name": "D1C00"}
     last = frame.iloc[-1].to_dict()
     assert (last["period"], last["start"], last["learned_from"], last["role"]) == ("", "", "", "ngoài kỳ kế hoạch")
+
+
+def test_a_village_row_names_its_commune_and_a_commune_row_none():
+    inst = two_models(trainers=4)
+    names = {k: f"Xã {k}" if k.count("C") and "V" not in k else f"Thôn {k[-1]}" for k in inst.units["key"]}
+    units = inst.units.assign(name=inst.units["key"].map(names))
+    sched = run_plan(dataclasses.replace(inst, units=units))
+    frame = schedule_frame(sched).set_index(["model", "unit"])
+    assert frame.at[("team", "D1C01V1"), "commune"] == "Xã D1C01"
+    assert frame.at[("team", "D2C02V0"), "unit_name"] == "Thôn 0"
+    assert frame.at[("team", "D2C02V0"), "commune"] == "Xã D2C02"
+    assert frame.at[("team", "D1C01"), "commune"] == "" and frame.at[("xa", "D1C01"), "commune"] == ""
+    rows = list(csv.DictReader(io.StringIO(schedule_csv(sched))))
+    assert {r["commune"] for r in rows if r["kind"] == "village"} == {f"Xã D{d}C{c:02d}" for d in (1, 2) for c in range(3)}
+    # Still sorted by model, then unit code.
+    assert [(r["model"], r["unit"]) for r in rows] == sorted((r["model"], r["unit"]) for r in rows)
 
 
 def test_csv_is_the_same_for_the_same_plan():

@@ -186,10 +186,13 @@ def test_new_structure_rolls_old_records_up(pg):
     s = status(pg, D(2022, 12, 31), structure="new", scope="15", level="commune")
     top = one(s, level="province")
     assert top["scope_name"] == "Tỉnh Lào Cai"
-    # New Lào Cai: 99 new communes + 3 villages; old 04249 and V1 (into new 04279) at scale.
-    assert (top["eligible"], top["scale"]) == (102, 2)
+    # New Lào Cai: 99 new communes + 3 villages. Old 04249 is at scale but is one of the four
+    # parts of new 04279, whose other parts have no record: 04279 is not at scale; V1 is.
+    assert (top["eligible"], top["scale"]) == (102, 1)
+    assert (top["parts"], top["parts_scale"]) == (319 + 3, 2)  # old communes of both old provinces
     c = one(s, scope="04279")
-    assert (c["eligible"], c["scale"]) == (3, 2)  # the commune and villages V1, V2
+    assert (c["eligible"], c["scale"], c["not_started"]) == (3, 1, 2)  # the commune and villages V1, V2
+    assert (c["parts"], c["parts_scale"]) == (4 + 2, 2)
     with pytest.raises(UnknownLevelError):
         status(pg, D(2022, 12, 31), structure="new", level="district")
 

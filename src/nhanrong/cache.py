@@ -16,11 +16,11 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
-from .loader import DATA_DIRS, load_programme, paused_gc
+from .loader import DATA_DIRS, SETTINGS_FILE, load_programme, paused_gc
 from .programme import LocalUnit, Programme
 
 CACHE_DIR = Path(".nhanrong") / "cache"
-FORMAT = 2  # bump when the pickled layout changes
+FORMAT = 3  # bump when the pickled layout changes
 _LOCAL_FIELDS = [f.name for f in dataclasses.fields(LocalUnit)]
 
 
@@ -54,6 +54,10 @@ def fingerprint(root: str | Path) -> str:
     """A hash of (path, size, mtime_ns) of every TOML file under the data folders, and versions."""
     root = Path(root).resolve()
     h = hashlib.sha256(f"{FORMAT}|{__version__}|{_registry_version()}|{root}".encode())
+    settings = root / SETTINGS_FILE
+    if settings.is_file():
+        st = settings.stat()
+        h.update(f"{SETTINGS_FILE}|{st.st_size}|{st.st_mtime_ns}\n".encode())
     for d in DATA_DIRS:
         base = root / d
         if not base.is_dir():

@@ -110,3 +110,27 @@ def quarter_end_on_or_before(d: dt.date) -> dt.date:
     if end <= d:
         return end
     return dt.date(d.year, q_month - 2, 1) - dt.timedelta(days=1)
+
+
+_DIGITS = __import__("re").compile(r"(\d+)")
+
+
+def natural_key(text: Any) -> tuple:
+    """Sort key that reads numbers as numbers: "Thôn 2" before "Thôn 10", "Tổ 9" before "Tổ 10".
+
+    Letters compare case-insensitively after Unicode normalisation, so names sort the way
+    a planner reads them in a list."""
+    import unicodedata
+
+    s = unicodedata.normalize("NFC", "" if _is_missing(text) else str(text)).casefold()
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _DIGITS.split(s) if p != "")
+
+
+def natural_order(values: "pd.Series") -> "pd.Series":
+    """Positions of ``values`` in natural order (for ``sort_values(key=...)``-free sorting)."""
+    keys = [natural_key(v) for v in values.tolist()]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = [0] * len(keys)
+    for r, i in enumerate(order):
+        rank[i] = r
+    return pd.Series(rank, index=values.index)

@@ -13,18 +13,19 @@ import numpy as np
 import pandas as pd
 
 from .errors import NhanRongError
-from .graph import ProgrammeGraph, readings_table, stage_table
-from .registry import OLD
-from .schema import STAGES
+from .formats import fmt_value, natural_key
+from .graph import ProgrammeGraph, readings_table, stage_table, unit_parts
+from .registry import NEW, OLD
+from .schema import ABOLISHED_KINDS, STAGES, ModelFile
 from .i18n import stage_names
-from .status import STAGE_VI, _models, _ts, all_stages, scope_unit
+from .status import HISTORY_AS_OF, STAGE_VI, _models, _ts, all_stages, scope_unit
 
 GAP_KINDS: tuple[str, ...] = ("not-started", "stalled", "gate-skipped", "prerequisite", "stale", "definition")
 GAP_KIND_VI = {"not-started": "chưa bắt đầu", "stalled": "chậm, dừng lâu", "gate-skipped": "vượt cửa giai đoạn",
                "prerequisite": "thiếu điều kiện tiên quyết", "stale": "thiếu số liệu", "definition": "mô hình chưa đủ 3 được"}
 SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
 SEVERITY_VI = {"high": "cao", "medium": "trung bình", "low": "thấp"}
-GAP_COLUMNS = ["unit", "unit_key", "unit_name", "model", "kind", "since", "severity", "severity_rank",
+GAP_COLUMNS = ["unit", "unit_key", "unit_name", "commune_name", "model", "kind", "since", "severity", "severity_rank",
                "message", "message_en", "action", "action_en"]
 AREA_VI = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
 AREA_EN = {"commune": "commune", "district": "district", "province": "province"}
@@ -57,7 +58,9 @@ def _frame(base: pd.DataFrame, kind: str, since, severity, msg_vi, msg_en, act_v
     sev = np.full(n, severity, dtype=object) if isinstance(severity, str) else np.asarray(severity, dtype=object)
     return pd.DataFrame({
         "unit": _obj(base["code"].to_numpy(dtype=object)), "unit_key": _obj(base["unit"].to_numpy(dtype=object)),
-        "unit_name": _obj(base["name"].to_numpy(dtype=object)), "model": _obj(base["model"].to_numpy(dtype=object)),
+        "unit_name": _obj(base["name"].to_numpy(dtype=object)),
+        "commune_name": _obj(base["_commune_name"].to_numpy(dtype=object)) if "_commune_name" in base else _obj([""] * n),
+        "model": _obj(base["model"].to_numpy(dtype=object)),
         "kind": _obj(np.full(n, kind, dtype=object)),
         "since": pd.to_datetime(pd.Series(np.asarray(since))).to_numpy(dtype="datetime64[ns]"),
         "severity": _obj(sev), "message": _obj(msg_vi), "message_en": _obj(msg_en),
@@ -147,16 +150,44 @@ def _stalled(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, names: di
     return _frame(rows, "stalled", since.to_numpy(), sev, vi, en, act, act_en)
 
 
-def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str, names: dict[str, str]) -> pd.DataFrame:
-    started = e[e["stage_index"] > 1]
-    if not len(started):
-        return pd.DataFrame()
-    readings = readings_table(pg, structure)
-    issues = []  # frames: index (row of `started`), stage, problem vi/en, severity rank
+def _metric_names(m: ModelFile, lang: str) -> dict[str, str]:
+    """Metric id -> its name as the model file writes it (English name in English, if any)."""
+    return {x.id: ((x.name_en or x.name) if lang == "en" else x.name) for x in m.metrics}
+
+
+def metric_series(readings: pd.DataFrame, m: ModelFile, model: str, metric: str) -> pd.DataFrame:
+    """One unit's values of ``metric`` over time (columns unit, date, value), sorted by date.
+
+    A recorded metric is its readings; a ratio is computed at every date either part changes,
+    from the latest numerator and denominator known then (so a gate on a ratio works)."""
+    r = readings[readings["model"] == model]
+    spec = next((x for x in m.metrics if x.id == metric), None)
+    if spec is None or spec.rollup != "ratio":
+        out = r[r["metric"] == metric][["unit", "date", "value"]]
+        return out.sort_values("date", kind="stable")
+    parts = r[r["metric"].isin([spec.numerator, spec.denominator])]
+    if not len(parts):
+        return pd.DataFrame({"unit": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]"), "value": pd.Series(dtype=float)})
+    wide = parts.pivot_table(index=["unit", "date"], columns="metric", values="value", aggfunc="last")
+    wide = wide.reindex(columns=[spec.numerator, spec.denominator])
+    wide = wide.groupby(level=0).ffill()
+    den = wide[spec.denominator]
+    value = (wide[spec.numerator] / den.where(den != 0)).rename("value")
+    out = value.dropna().reset_index()
+    out["unit"] = out["unit"].astype(object)
+    return out.sort_values("date", kind="stable")
+
+
+def _gate_issues(pg: ProgrammeGraph, started: pd.DataFrame, as_of: pd.Timestamp, readings: pd.DataFrame) -> pd.DataFrame:
+    """Each (row of ``started``, stage) whose move out of the stage skipped its gate: columns row,
+    stage, next (the move's date), rank (3 high .. 1 low), vi, en (what was wrong)."""
+    issues = []
     for mid, m in pg.programme.models.items():
         sub = started[started["model"] == mid]
         if not len(sub):
             continue
+        names_vi, names_en = _metric_names(m, "vi"), _metric_names(m, "en")
+        units_of = {x.id: x.unit for x in m.metrics}
         for i, s in enumerate(STAGES[:-1]):
             spec = getattr(m.stages, s)
             if not spec.gate and not spec.min_days:
@@ -176,9 +207,8 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
                                                 "vi": [f"chỉ ở {h} ngày (tối thiểu {spec.min_days})" for h in held[short]],
                                                 "en": [f"stayed {h} days (minimum {spec.min_days})" for h in held[short]]}))
             for g in spec.gate:
-                right = readings[(readings["model"] == mid) & (readings["metric"] == g.metric)][["unit", "date", "value"]]
+                right = metric_series(readings, m, mid, g.metric)
                 left = moved[["unit", "_next"]].reset_index().sort_values("_next", kind="stable")
-                right = right.sort_values("date", kind="stable")
                 right = right.assign(unit=right["unit"].astype(object))
                 left = left.assign(unit=left["unit"].astype(object))
                 j = pd.merge_asof(left, right, left_on="_next", right_on="date", by="unit", direction="backward").set_index("index")
@@ -188,8 +218,12 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
                     bad |= j["value"] < g.min
                 if g.max is not None:
                     bad |= j["value"] > g.max
-                bound_vi = " và ".join(x for x in (f"≥ {g.min:g}" if g.min is not None else "", f"≤ {g.max:g}" if g.max is not None else "") if x)
-                bound_en = " and ".join(x for x in (f">= {g.min:g}" if g.min is not None else "", f"<= {g.max:g}" if g.max is not None else "") if x)
+                unit = units_of.get(g.metric, "")
+                bound_vi = " và ".join(x for x in (f"≥ {fmt_value(g.min, unit, 'vi')}" if g.min is not None else "",
+                                                  f"≤ {fmt_value(g.max, unit, 'vi')}" if g.max is not None else "") if x)
+                bound_en = " and ".join(x for x in (f">= {fmt_value(g.min, unit, 'en')}" if g.min is not None else "",
+                                                   f"<= {fmt_value(g.max, unit, 'en')}" if g.max is not None else "") if x)
+                mvi, men = names_vi.get(g.metric, g.metric), names_en.get(g.metric, g.metric)
                 if missing.any():
                     # Readings recorded only after the move that pass the gate now: a late record (low);
                     # still no passing reading at as_of: medium.
@@ -203,17 +237,17 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
                         passes &= v <= g.max
                     issues.append(pd.DataFrame({"row": r.index, "stage": s, "next": r["_next"],
                                                 "rank": np.where(passes, 1, 2),
-                                                "vi": np.where(passes, f'số liệu "{g.metric}" chỉ được ghi sau khi chuyển giai đoạn',
-                                                               f'chưa có số liệu "{g.metric}" (cần {bound_vi})'),
-                                                "en": np.where(passes, f'"{g.metric}" was recorded only after the move',
-                                                               f'no "{g.metric}" reading (needs {bound_en})')}))
+                                                "vi": np.where(passes, f'số liệu "{mvi}" chỉ được ghi sau khi chuyển giai đoạn',
+                                                               f'chưa có số liệu "{mvi}" (cần {bound_vi})'),
+                                                "en": np.where(passes, f'"{men}" was recorded only after the move',
+                                                               f'no "{men}" reading (needs {bound_en})')}))
                 if bad.any():
                     r = j[bad]
                     issues.append(pd.DataFrame({"row": r.index, "stage": s, "next": r["_next"], "rank": 3,
-                                                "vi": [f'"{g.metric}" = {v:g} (cần {bound_vi})' for v in r["value"]],
-                                                "en": [f'"{g.metric}" = {v:g} (needs {bound_en})' for v in r["value"]]}))
+                                                "vi": [f'"{mvi}" = {fmt_value(v, unit, "vi")} (cần {bound_vi})' for v in r["value"]],
+                                                "en": [f'"{men}" = {fmt_value(v, unit, "en")} (needs {bound_en})' for v in r["value"]]}))
     if not issues:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=["row", "stage", "next", "rank", "vi", "en"])
     iss = pd.concat(issues, ignore_index=True)
     key = ["row", "stage"]
     multi = iss.duplicated(key, keep=False)
@@ -222,18 +256,78 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
         joined = iss[multi].groupby(key, sort=False).agg(next=("next", "first"), rank=("rank", "max"),
                                                          vi=("vi", "; ".join), en=("en", "; ".join)).reset_index()
         agg = pd.concat([agg, joined], ignore_index=True)
-    agg = agg.reset_index(drop=True)
-    rows = started.loc[agg["row"]]
+    return agg.reset_index(drop=True)
+
+
+def _gate_frame(pg: ProgrammeGraph, rows: pd.DataFrame, agg: pd.DataFrame, names: dict[str, str],
+                who_vi: list[str], who_en: list[str]) -> pd.DataFrame:
     mname = rows["model"].map(names).to_numpy()
     sev = agg["rank"].map({3: "high", 2: "medium", 1: "low"}).to_numpy()
     dvi, diso = _dates(agg["next"])
     vi = [f'{u} rời giai đoạn "{STAGE_VI[s]}" của "{m}" ngày {n} khi chưa qua cửa: {p}'
-          for u, s, m, n, p in _z(rows["name"], agg["stage"], mname, dvi, agg["vi"])]
+          for u, s, m, n, p in _z(who_vi, agg["stage"], mname, dvi, agg["vi"])]
     en = [f'{u} left the "{STAGE_EN[s]}" stage of "{m}" on {n} without passing its gate: {p}'
-          for u, s, m, n, p in _z(rows["name"], agg["stage"], rows["model"].map(_en(pg)).to_numpy(), diso, agg["en"])]
-    act = [f'Bổ sung số liệu và đánh giá lại {u} theo tiêu chí của giai đoạn "{STAGE_VI[s]}"' for u, s in _z(rows["name"], agg["stage"])]
-    act_en = [f'Record the missing readings and review {u} against the "{STAGE_EN[s]}" gate' for u, s in _z(rows["name"], agg["stage"])]
+          for u, s, m, n, p in _z(who_en, agg["stage"], rows["model"].map(_en(pg)).to_numpy(), diso, agg["en"])]
+    act = [f'Bổ sung số liệu và đánh giá lại {u} theo tiêu chí của giai đoạn "{STAGE_VI[s]}"' for u, s in _z(who_vi, agg["stage"])]
+    act_en = [f'Record the missing readings and review {u} against the "{STAGE_EN[s]}" gate' for u, s in _z(who_en, agg["stage"])]
     return _frame(rows.reset_index(drop=True), "gate-skipped", agg["next"].to_numpy(), sev, vi, en, act, act_en)
+
+
+def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str, names: dict[str, str]) -> pd.DataFrame:
+    """Moves past a stage without its gate. In the new structure, a unit's own records are checked
+    against its own readings, and a unit made of old ones is checked through its parts: the gap
+    names the part ("Xã A, nay thuộc Xã N") and sits on the new unit."""
+    started = e[e["stage_index"] > 1]
+    frames = []
+    if structure == OLD:
+        agg = _gate_issues(pg, started, as_of, readings_table(pg, OLD))
+        if len(agg):
+            rows = started.loc[agg["row"]]
+            frames.append(_gate_frame(pg, rows, agg, names, rows["name"].tolist(), rows["name"].tolist()))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    own_keys = _own_records(pg)
+    own = started[pd.MultiIndex.from_arrays([started["unit"], started["model"]]).isin(own_keys)]
+    if len(own):
+        r = readings_table(pg, NEW)
+        agg = _gate_issues(pg, own, as_of, r[r["part"].isna()])
+        if len(agg):
+            rows = own.loc[agg["row"]]
+            frames.append(_gate_frame(pg, rows, agg, names, rows["name"].tolist(), rows["name"].tolist()))
+    heads = e[~e["history"]]
+    parts = unit_parts(pg)
+    parts = parts[parts["new"].isin(heads["unit"])]
+    if len(parts):
+        old = all_stages(pg, as_of, OLD)
+        old = old[(old["stage_index"] > 1) & old["unit"].isin(parts["part"]) & old["model"].isin(heads["model"].unique())]
+        agg = _gate_issues(pg, old, as_of, readings_table(pg, OLD))
+        if len(agg):
+            prow = old.loc[agg["row"]]
+            pairs = pd.DataFrame({"part": prow["unit"].to_numpy(), "model": prow["model"].to_numpy(), "_i": np.arange(len(prow))})
+            pairs = pairs.merge(parts, on="part").merge(heads[["unit", "model"]].reset_index(), left_on=["new", "model"],
+                                                        right_on=["unit", "model"])
+            if len(pairs):
+                rows = e.loc[pairs["index"]]
+                sub = agg.iloc[pairs["_i"].to_numpy()].reset_index(drop=True)
+                pn = prow["name"].to_numpy()[pairs["_i"].to_numpy()]
+                who_vi = [f"{p} (nay thuộc {n})" for p, n in zip(pn, rows["name"].tolist())]
+                who_en = [f"{p} (now part of {n})" for p, n in zip(pn, rows["name"].tolist())]
+                frames.append(_gate_frame(pg, rows, sub, names, who_vi, who_en))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _own_records(pg: ProgrammeGraph) -> pd.MultiIndex:
+    """(unit, model) of the records the new structure reads as they are: records of new units
+    and of declared units (not those made up from old parts)."""
+    def make() -> pd.MultiIndex:
+        a = pg.programme.adoptions
+        if not len(a):
+            return pd.MultiIndex.from_arrays([[], []])
+        unit = a["unit"].astype(str).to_numpy(dtype=object)
+        info = pg.units.reindex(unit)
+        own = (info["structure"].to_numpy() == NEW) | ~info["kind"].isin(["province", "district", "commune"]).to_numpy()
+        return pd.MultiIndex.from_arrays([unit[own], a["model"].astype(str).to_numpy(dtype=object)[own]])
+
+    return pg.memo(("own_records",), make)
 
 
 def _reached_index(pg: ProgrammeGraph, structure: str, as_of: pd.Timestamp) -> pd.Series:
@@ -246,22 +340,37 @@ def _reached_index(pg: ProgrammeGraph, structure: str, as_of: pd.Timestamp) -> p
     return pd.Series(idx, index=pd.MultiIndex.from_arrays([st["unit"], st["model"]]))
 
 
-def _prerequisite(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str, names: dict[str, str]) -> pd.DataFrame:
-    started = e[e["stage_index"] > 0]
+def _prerequisite(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str, names: dict[str, str],
+                  everyone: pd.DataFrame) -> pd.DataFrame:
+    """Units that started a model before its prerequisite was met where it must be: the same
+    unit, its parent, its commune/district/province, or a share of the units of a kind below it
+    (``everyone`` is the whole stage frame, so units below are counted outside the scope too)."""
+    started = e[(e["stage_index"] > 0) & ~e["history"]]
     reached = _reached_index(pg, structure, as_of)
     frames = []
-    for mid, m in pg.programme.models.items():
+    prog = pg.programme
+    for mid, m in prog.models.items():
         sub = started[started["model"] == mid]
         if not len(sub) or not m.requires:
             continue
+        mn, mn_en = names[mid], _en(pg)[mid]
         for req in m.requires:
+            need = STAGES.index(req.stage) + 1
+            rn, rn_en = names.get(req.model, req.model), _en(pg).get(req.model, req.model)
+            sv, se = STAGE_VI[req.stage], STAGE_EN[req.stage]
+            if req.where == "below":
+                frames.append(_below_short(pg, sub, everyone, req, as_of, mn, mn_en, rn, rn_en))
+                continue
             col = {"same": "unit", "parent": "parent"}.get(req.where, req.where)
             target = sub[col]
-            has = target.notna()
+            has = target.notna().to_numpy().copy()
+            if req.model == mid:  # the same model higher up: a unit is not its own prerequisite
+                has &= (target.astype(object) != sub["unit"]).to_numpy()
             rows = sub[has]
+            if not len(rows):
+                continue
             tgt = target[has].astype(str)
             got = reached.reindex(pd.MultiIndex.from_arrays([tgt, pd.Series(req.model, index=tgt.index)])).fillna(0).astype(int).to_numpy()
-            need = STAGES.index(req.stage) + 1
             short = got < need
             if not short.any():
                 continue
@@ -269,16 +378,59 @@ def _prerequisite(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
             tname = tgt.map(pg.units["name"]).fillna(tgt)
             start = _first_start(rows, as_of)
             sev = np.where(got == 0, "high", "medium")
-            mn, rn = names[mid], names.get(req.model, req.model)
-            mn_en, rn_en = _en(pg)[mid], _en(pg).get(req.model, req.model)
             here = [("đơn vị này", "this unit") if t == u else (tn, tn) for t, u, tn in _z(tgt, rows["unit"], tname)]
-            vi = [f'{u} đã bắt đầu "{mn}" nhưng "{rn}" ở {h[0]} chưa đạt giai đoạn "{STAGE_VI[req.stage]}" (mới: {STAGE_VI[("not_started", *STAGES)[g]]})'
+            vi = [f'{u} đã bắt đầu "{mn}" nhưng "{rn}" ở {h[0]} chưa đạt giai đoạn "{sv}" (mới: {STAGE_VI[("not_started", *STAGES)[g]]})'
                   for u, h, g in _z(rows["name"], here, got)]
-            en = [f'{u} started "{mn_en}" but "{rn_en}" at {h[1]} has not reached "{STAGE_EN[req.stage]}" (now: {STAGE_EN[("not_started", *STAGES)[g]]})'
+            en = [f'{u} started "{mn_en}" but "{rn_en}" at {h[1]} has not reached "{se}" (now: {STAGE_EN[("not_started", *STAGES)[g]]})'
                   for u, h, g in _z(rows["name"], here, got)]
-            act = [f'Triển khai "{rn}" ở {h[0]} đến giai đoạn "{STAGE_VI[req.stage]}" trước khi mở rộng "{mn}"' for h in here]
-            act_en = [f'Bring "{rn_en}" at {h[1]} to "{STAGE_EN[req.stage]}" before scaling "{mn_en}"' for h in here]
+            act = [f'Triển khai "{rn}" ở {h[0]} đến giai đoạn "{sv}" trước khi mở rộng "{mn}"' for h in here]
+            act_en = [f'Bring "{rn_en}" at {h[1]} to "{se}" before scaling "{mn_en}"' for h in here]
             frames.append(_frame(rows, "prerequisite", start.to_numpy(), sev, vi, en, act, act_en))
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def below_shares(everyone: pd.DataFrame, model: str, kind: str, stage: str, by: str) -> pd.DataFrame:
+    """Per unit of ``by`` (commune, district, province or parent): how many units of ``kind``
+    eligible for ``model`` are below it, and the share of them that reached ``stage``."""
+    need = STAGES.index(stage) + 1
+    below = everyone[(everyone["model"] == model) & (everyone["kind"] == kind) & ~everyone["history"]]
+    if not len(below):
+        return pd.DataFrame(columns=["units", "share"])
+    ok = (below["stage_index"] >= need).astype(float)
+    g = pd.DataFrame({"k": below[by].to_numpy(), "ok": ok.to_numpy()}).dropna(subset=["k"]).groupby("k")["ok"]
+    return pd.DataFrame({"units": g.size(), "share": g.mean()})
+
+
+def _below_short(pg: ProgrammeGraph, sub: pd.DataFrame, everyone: pd.DataFrame, req, as_of: pd.Timestamp,
+                 mn: str, mn_en: str, rn: str, rn_en: str) -> pd.DataFrame:
+    """Adopters whose units below have not reached ``req.share`` of ``req.stage`` (none below: met)."""
+    from .formats import fmt_percent
+
+    frames = []
+    prog = pg.programme
+    for kind, part in sub.groupby("kind", sort=False):
+        by = kind if kind in ("province", "district", "commune") else "parent"
+        shares = below_shares(everyone, req.model, req.kind, req.stage, by)
+        got = shares.reindex(part["unit"])
+        short = got["share"].notna().to_numpy() & (got["share"].to_numpy() < req.share - 1e-9)
+        if not short.any():
+            continue
+        rows, got = part[short], got[short]
+        kvi, ken = prog.kind_label(req.kind, "vi"), prog.kind_label(req.kind, "en", plural=True)
+        sv, se = STAGE_VI[req.stage], STAGE_EN[req.stage]
+        need_vi, need_en = fmt_percent(req.share, "vi", 0), fmt_percent(req.share, "en", 0)
+        have_vi = [fmt_percent(x, "vi", 0) for x in got["share"]]
+        have_en = [fmt_percent(x, "en", 0) for x in got["share"]]
+        n = got["units"].astype(int).tolist()
+        sev = np.where(got["share"].to_numpy() == 0, "high", "medium")
+        vi = [f'{u} đã bắt đầu "{mn}" nhưng mới {h} trong {k} {kvi} của đơn vị này đạt giai đoạn "{sv}" của "{rn}" (cần {need_vi})'
+              for u, h, k in _z(rows["name"], have_vi, n)]
+        en = [f'{u} started "{mn_en}" but only {h} of its {k} {ken} have reached "{se}" of "{rn_en}" (needs {need_en})'
+              for u, h, k in _z(rows["name"], have_en, n)]
+        act = [f'Đưa "{rn}" đến giai đoạn "{sv}" ở ít nhất {need_vi} {kvi} của {u} trước khi mở rộng "{mn}"' for u in rows["name"].tolist()]
+        act_en = [f'Bring "{rn_en}" to "{se}" in at least {need_en} of the {ken} of {u} before scaling "{mn_en}"' for u in rows["name"].tolist()]
+        frames.append(_frame(rows, "prerequisite", _first_start(rows, as_of).to_numpy(), sev, vi, en, act, act_en))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -313,12 +465,24 @@ def _stale(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: 
     return _frame(rows, "stale", due.to_numpy(), sev, vi, en, act, act_en)
 
 
-def _definition(pg: ProgrammeGraph, mids: list[str]) -> pd.DataFrame:
+def _definition(pg: ProgrammeGraph, mids: list[str], structure: str = OLD) -> pd.DataFrame:
     rows = []
     for mid in mids:
         m = pg.programme.models[mid]
         path = pg.programme.model_paths.get(mid, f"models/{mid}.toml")
         missing = []
+        gone = [k for k in m.adopted_by if k in ABOLISHED_KINDS]
+        if structure == NEW and gone:
+            words = ", ".join(pg.programme.kind_label(k, "vi") for k in gone)
+            words_en = ", ".join(pg.programme.kind_label(k, "en") for k in gone)
+            rows.append({"unit": path, "unit_key": path, "unit_name": m.name, "commune_name": "", "model": mid,
+                         "kind": "definition", "since": pd.NaT, "severity": "medium",
+                         "message": f'Mô hình "{m.name}" áp dụng cho cấp {words}, cấp này không còn từ 01/07/2025: '
+                                    f'số liệu cấp {words} là lịch sử (trạng thái ngày {HISTORY_AS_OF:%d/%m/%Y})',
+                         "message_en": f'Model "{m.name_en or m.name}" is adopted by the {words_en} level, abolished on 2025-07-01: '
+                                       f'its {words_en} figures are history (their state on {HISTORY_AS_OF:%Y-%m-%d})',
+                         "action": f'Xác định lại loại đơn vị áp dụng (adopted_by) của mô hình cho cấu trúc mới, ví dụ cấp xã hoặc tỉnh',
+                         "action_en": "Redefine which units adopt the model (adopted_by) for the new structure, e.g. communes or the province"})
         if not m.targets:
             missing.append(("high", "Nhìn được", "chưa có chỉ tiêu cụ thể (targets)", "no concrete targets",
                             "Thêm [[targets]] với chỉ số, giá trị và thời hạn", "Add [[targets]] with a metric, a value and a date"))
@@ -332,12 +496,18 @@ def _definition(pg: ProgrammeGraph, mids: list[str]) -> pd.DataFrame:
             missing.append(("high", "Nắm bắt được", "chưa có chỉ số đo (metrics) để đánh giá bằng số liệu", "no metrics to evaluate it from data",
                             "Thêm [[metrics]] và ghi số liệu định kỳ", "Add [[metrics]] and record readings regularly"))
         for sev, part, vi, en, act, act_en in missing:
-            rows.append({"unit": path, "unit_key": path, "unit_name": m.name, "model": mid, "kind": "definition",
+            rows.append({"unit": path, "unit_key": path, "unit_name": m.name, "commune_name": "", "model": mid, "kind": "definition",
                          "since": pd.NaT, "severity": sev,
                          "message": f'Mô hình "{m.name}" chưa đạt "{part}": {vi}',
                          "message_en": f'Model "{m.name_en or m.name}" misses a "3 được" part ({part}): {en}',
                          "action": act, "action_en": act_en})
     return pd.DataFrame(rows)
+
+
+def _commune_names(pg: ProgrammeGraph, e: pd.DataFrame) -> np.ndarray:
+    """The name of each row's commune, for units below a commune (blank for communes and above)."""
+    names = e["commune"].map(pg.units["name"]).where(e["commune"] != e["unit"])
+    return names.fillna("").to_numpy(dtype=object)
 
 
 def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model: str | None = None,
@@ -355,8 +525,10 @@ def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model
     mids = _models(pg, [model] if model else None)
     sc = scope_unit(pg, structure, scope)
     names = {mid: m.name for mid, m in pg.programme.models.items()}
-    e = all_stages(pg, as_of_ts, structure)
-    e = e[e["model"].isin(mids)]
+    everyone = all_stages(pg, as_of_ts, structure)
+    # Units of an abolished level are history: no gap can be closed there.
+    e = everyone[everyone["model"].isin(mids) & ~everyone["history"]]
+    e = e.assign(_commune_name=_commune_names(pg, e))
     in_scope = e if sc is None else e[e[sc[1]] == sc[0]]
     frames = []
     if "not-started" in kinds:
@@ -369,11 +541,11 @@ def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model
     if "gate-skipped" in kinds:
         frames.append(_gate_skipped(pg, in_scope, as_of_ts, structure, names))
     if "prerequisite" in kinds:
-        frames.append(_prerequisite(pg, in_scope, as_of_ts, structure, names))
+        frames.append(_prerequisite(pg, in_scope, as_of_ts, structure, names, everyone))
     if "stale" in kinds:
         frames.append(_stale(pg, in_scope, as_of_ts, structure, names))
     if "definition" in kinds:
-        frames.append(_definition(pg, mids))
+        frames.append(_definition(pg, mids, structure))
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "since" else (np.int64 if c == "severity_rank" else object))
@@ -381,8 +553,11 @@ def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model
     out = pd.concat(frames, ignore_index=True)
     out["since"] = pd.to_datetime(out["since"])
     out["severity_rank"] = out["severity"].map(SEVERITY_RANK).astype(np.int64)
-    out = out.sort_values(["severity_rank", "since", "unit", "model", "kind"], ascending=[False, True, True, True, True],
-                          na_position="last", kind="stable")
+    codes = pd.Index(out["unit"].astype(str).unique())
+    rank = dict(zip(sorted(codes, key=natural_key), range(len(codes))))
+    out["_u"] = out["unit"].astype(str).map(rank)  # "Thôn 2" before "Thôn 10", codes alike
+    out = out.sort_values(["severity_rank", "since", "_u", "model", "kind"], ascending=[False, True, True, True, True],
+                          na_position="last", kind="stable").drop(columns="_u")
     return out[GAP_COLUMNS].reset_index(drop=True)
 
 

@@ -9,6 +9,7 @@ is one pandas ``groupby`` over the whole country.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
@@ -19,13 +20,15 @@ import pandas as pd
 
 from .loader import paused_gc
 from .programme import Programme
-from .registry import NEW, OLD, Registry
-from .schema import ADMIN_KINDS, LOCAL_KINDS, STAGES
+from .registry import NEW, OLD, REFORM_DATE, Registry
+from .schema import ABOLISHED_KINDS, ADMIN_KINDS, STAGES
 
 UNIT_FRAME_COLUMNS = [
-    "code", "name", "kind", "structure", "parent", "lat", "lon", "dissolved", "merged_into",
+    "code", "name", "kind", "structure", "parent", "lat", "lon", "established", "dissolved", "merged_into",
     "province", "district", "commune", "new_province", "new_commune",
 ]
+REFORM = pd.Timestamp(REFORM_DATE)
+POSITION_COLUMNS = ["code", "name", "kind", "parent", "established", "dissolved", "province", "district", "commune"]
 
 
 def model_node(model_id: str) -> str:
@@ -76,6 +79,7 @@ def _registry_frame(reg: Registry) -> pd.DataFrame:
             "parent": [u.parent for u in us],
             "lat": [u.lat for u in us],
             "lon": [u.lon for u in us],
+            "established": pd.NaT,
             "dissolved": pd.NaT,
             "merged_into": None,
         },
@@ -97,6 +101,7 @@ def _local_frame(programme: Programme) -> pd.DataFrame:
             "parent": obj([u.parent for u in us]),
             "lat": pd.Series([u.lat for u in us], dtype=float),
             "lon": pd.Series([u.lon for u in us], dtype=float),
+            "established": pd.to_datetime(pd.Series([getattr(u, "established", None) for u in us], dtype=object)).to_numpy(),
             "dissolved": pd.to_datetime(pd.Series([u.dissolved for u in us], dtype=object)).to_numpy(),
             "merged_into": obj([u.merged_into for u in us]),
         }
@@ -117,6 +122,7 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
     units = units.astype({c: object for c in ("code", "name", "kind", "structure", "parent", "merged_into")})
     units.index = units.index.astype(object)
     units["dissolved"] = pd.to_datetime(units["dissolved"])
+    units["established"] = pd.to_datetime(units["established"])
     for c in ("lat", "lon"):
         units[c] = pd.to_numeric(units[c], errors="coerce")
     kind = units["kind"]
@@ -215,77 +221,230 @@ def _networkx_graph(programme: Programme, units: pd.DataFrame) -> nx.DiGraph:
 
 
 # --- frames per structure, shared by status, gaps and targets -------------------------------
+#
+# The rules for the 2025 reform, in one place (the README explains them to planners):
+# - A unit of the new structure made of several old ones (its *parts*) is at a stage only when
+#   every part is: it reached a stage on the day its last part did. Its own new-structure record,
+#   where there is one, counts too (whichever is earlier).
+# - A unit dissolved into another (``dissolved`` + ``merged_into``) is history from that day: its
+#   own record never feeds its successor, but the units below it move to the successor.
+# - Units of an abolished level (districts) keep their last state before the reform; in the new
+#   structure they appear as history rows of their new province, never silently dropped.
 
 
-def positioned_units(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
-    """Units that exist in ``structure``, with province/district/commune ancestors in it.
-
-    Old: every old unit. New: new units, plus the villages, schools, agencies and party cells
-    declared under old units, placed by their commune's old -> new mapping (old provinces,
-    districts and communes themselves are replaced by the new ones).
-    """
+def _base_positions(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
+    """Units that exist in ``structure`` with their ancestors in it, before any dissolution."""
     def make() -> pd.DataFrame:
         u = pg.units
         if structure == OLD:
-            out = u[u["structure"] == OLD][["code", "name", "kind", "parent", "dissolved", "province", "district", "commune"]]
-            return out.copy()
-        keep = (u["structure"] == NEW) | u["kind"].isin(LOCAL_KINDS)
-        out = u[keep][["code", "name", "kind", "parent", "dissolved", "new_province", "new_commune"]]
+            return u[u["structure"] == OLD][POSITION_COLUMNS].copy()
+        local = ~u["kind"].isin(ADMIN_KINDS)
+        keep = (u["structure"] == NEW) | local
+        out = u[keep][["code", "name", "kind", "parent", "established", "dissolved", "new_province", "new_commune"]]
         out = out.rename(columns={"new_province": "province", "new_commune": "commune"})
         out.insert(out.columns.get_loc("commune"), "district", np.nan)
         out["district"] = out["district"].astype(object)
+        # A unit under an old commune, district or province sits under the new unit it became.
+        parent = out["parent"]
+        pinfo = u.reindex(parent.astype(object))
+        old_admin = (pinfo["structure"].to_numpy() == OLD) & np.isin(pinfo["kind"].to_numpy(), ADMIN_KINDS)
+        projected = np.where(pinfo["kind"].to_numpy() == "commune", pinfo["new_commune"].to_numpy(), pinfo["new_province"].to_numpy())
+        out["parent"] = np.where(old_admin, projected, parent.to_numpy(dtype=object))
+        out["parent"] = out["parent"].astype(object).where(out["parent"].notna(), None)
         return out
 
-    _check_structure(structure)
     return pg.memo(("positioned", structure), make)
 
 
+def positioned_units(pg: ProgrammeGraph, structure: str, as_of: dt.date | pd.Timestamp | None = None) -> pd.DataFrame:
+    """Units that exist in ``structure``, with province/district/commune ancestors in it.
+
+    Old: every old unit. New: new units, plus the villages, schools, agencies, party cells and
+    other declared kinds, placed by their commune's old -> new mapping (their ``parent`` is the
+    new unit too). With ``as_of``, units below a unit dissolved by then (``merged_into``) are
+    moved to the unit it merged into, with that unit's ancestors.
+    """
+    _check_structure(structure)
+    base = _base_positions(pg, structure)
+    if as_of is None:
+        return base
+    ts = pd.Timestamp(as_of)
+    gone = base["dissolved"].notna() & (base["dissolved"] <= ts)
+    merged = pg.units["merged_into"].reindex(base.index[gone])
+    merged = merged[merged.notna()]
+    if not len(merged):
+        return base
+    return pg.memo(("positioned", structure, tuple(sorted(merged.index))), lambda: _moved(base, merged))
+
+
+def _moved(base: pd.DataFrame, merged: pd.Series) -> pd.DataFrame:
+    """``base`` with the units below dissolved units moved to their successors (a chain of
+    mergers is followed to its end)."""
+    succ = merged.to_dict()
+
+    def final(k: str) -> str:
+        seen = set()
+        while k in succ and k not in seen:
+            seen.add(k)
+            k = succ[k]
+        return k
+
+    target = {k: final(k) for k in succ}
+    gone = set(target)
+    anc_cols = ["parent", "province", "district", "commune"]
+    hit = np.zeros(len(base), dtype=bool)
+    for c in anc_cols:
+        hit |= base[c].isin(gone).to_numpy()
+    hit &= ~base.index.isin(list(gone))
+    if not hit.any():
+        return base
+    out = base.copy()
+    parent = out["parent"].map(lambda p: target.get(p, p) if isinstance(p, str) else p)
+    out["parent"] = parent
+    rows = out.index[hit]
+    kind = out["kind"]
+    # Climb from each moved unit through the rewritten parents (units above keep their own).
+    anc = {k: pd.Series(np.nan, index=rows, dtype=object) for k in ADMIN_KINDS}
+    cur = pd.Series(rows.to_numpy(), index=rows, dtype=object)
+    for _ in range(10):
+        ck = cur.map(kind)
+        for k in ADMIN_KINDS:
+            found = (ck == k) & anc[k].isna()
+            if found.any():
+                anc[k] = anc[k].mask(found, cur)
+        cur = cur.map(parent)
+        if cur.isna().all():
+            break
+    for k in ADMIN_KINDS:
+        out.loc[rows, k] = anc[k]
+    return out
+
+
+def alive_at(frame: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
+    """Rows of units that exist on ``as_of``: established by then and not yet dissolved."""
+    d, e = frame["dissolved"], frame["established"]
+    return ((d.isna() | (d > as_of)) & (e.isna() | (e <= as_of))).to_numpy()
+
+
+def unit_parts(pg: ProgrammeGraph) -> pd.DataFrame:
+    """(new, part) pairs: every new commune and province with each old unit that went into it.
+
+    Parts are the units of the January 2025 register (communes dissolved before it are history,
+    not parts); an old commune split across several new ones is a part of each."""
+    def make() -> pd.DataFrame:
+        reg = pg.programme.registry
+        pairs = [(n, o) for n, olds in reg.parts.items() for o in olds]
+        return pd.DataFrame(pairs, columns=["new", "part"]).astype(object)
+
+    return pg.memo(("parts",), make)
+
+
+def _backfill(t: pd.DataFrame) -> pd.DataFrame:
+    """A record that reached a stage reached every stage before it (a skipped stage takes the
+    next stage's date), so that "every part reached it" reads the same for skipped stages."""
+    out = t.copy()
+    for later, s in zip(STAGES[::-1], STAGES[-2::-1]):
+        out[s] = out[s].fillna(out[later])
+    return out
+
+
+def _empty_stage_table() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in STAGES else object) for c in ["unit", "model", *STAGES]})
+
+
 def stage_table(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
-    """Adoption stage dates per (unit, model) in ``structure``; old communes and provinces are
-    projected onto the new ones (the earliest date any merged part reached each stage)."""
+    """Adoption stage dates per (unit, model) in ``structure``.
+
+    New structure: the records of new units and of declared units as they are; a new commune or
+    province made of old ones reaches a stage on the day the last of its parts reached it (none
+    if any part has not); of the two, the earlier date. Records of dissolved units and of
+    abolished levels feed nothing here (see :func:`history_stages`)."""
     def make() -> pd.DataFrame:
         a = pg.programme.adoptions
         cols = ["unit", "model", *STAGES]
         if not len(a):
-            return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in STAGES else object) for c in cols})
+            return _empty_stage_table()
         t = a[cols].copy()
         t["unit"] = t["unit"].astype(str).astype(object)
         t["model"] = t["model"].astype(str).astype(object)
+        info = pg.units.reindex(t["unit"])
+        st = info["structure"].to_numpy()
         if structure == OLD:
-            keep = pg.units["structure"].reindex(t["unit"]).to_numpy() == OLD
-            return t[keep].reset_index(drop=True)
-        t["unit"] = project_units(pg, t["unit"], structure)
-        t = t[pd.notna(t["unit"])]
-        if t.duplicated(["unit", "model"]).any():
-            t = t.groupby(["unit", "model"], as_index=False, sort=False)[list(STAGES)].min()
-        return t.reset_index(drop=True)
+            return t[st == OLD].reset_index(drop=True)
+        kind = info["kind"].to_numpy()
+        own = (st == NEW) | ~np.isin(kind, ADMIN_KINDS)
+        is_part = (st == OLD) & np.isin(kind, ["commune", "province"]) & info["dissolved"].isna().to_numpy()
+        frames = [t[own]]
+        recs = _backfill(t[is_part]).rename(columns={"unit": "part"})
+        if len(recs):
+            parts = unit_parts(pg)
+            pairs = recs[["part", "model"]].merge(parts, on="part")[["new", "model"]].drop_duplicates()
+            full = pairs.merge(parts, on="new").merge(recs, on=["part", "model"], how="left")
+            g = full.groupby(["new", "model"], sort=False)
+            last = g[list(STAGES)].max()
+            n = g.size()
+            have = g[list(STAGES)].count()
+            derived = last.where(have.eq(n, axis=0)).reset_index().rename(columns={"new": "unit"})
+            frames.append(derived[cols])
+        out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if out.duplicated(["unit", "model"]).any():
+            out = out.groupby(["unit", "model"], as_index=False, sort=False)[list(STAGES)].min()
+        for s_ in STAGES:
+            out[s_] = pd.to_datetime(out[s_])
+        return out.reset_index(drop=True)
 
     _check_structure(structure)
     return pg.memo(("stages", structure), make)
 
 
+def history_units(pg: ProgrammeGraph) -> pd.DataFrame:
+    """Units of an abolished level (districts) as the new structure keeps them: history rows of
+    the new province their old province became, with their key in the old structure."""
+    def make() -> pd.DataFrame:
+        u = pg.units
+        sel = u[(u["structure"] == OLD) & u["kind"].isin(ABOLISHED_KINDS)]
+        sel = sel[sel["dissolved"].isna() | (sel["dissolved"] >= REFORM)]
+        out = sel[["code", "name", "kind"]].copy()
+        out["parent"] = sel["new_province"].astype(object)
+        out["established"] = sel["established"]
+        out["dissolved"] = pd.NaT
+        out["province"] = sel["new_province"].astype(object)
+        out["district"] = np.nan
+        out["commune"] = np.nan
+        out = out.astype({"district": object, "commune": object})
+        return out[out["province"].notna()]
+
+    return pg.memo(("history_units",), make)
+
+
 def project_units(pg: ProgrammeGraph, keys: pd.Series, structure: str) -> np.ndarray:
-    """Unit keys as ``structure`` sees them: an old commune or province becomes the new one in
-    the new structure; local units stay; units with no place in ``structure`` become None."""
+    """Unit keys as ``structure`` sees them: an old commune or province becomes the new one (its
+    default successor for a commune split in several) in the new structure; declared units stay;
+    units with no place in ``structure`` (dissolved communes, abolished districts) become None."""
     info = pg.units.reindex(keys.astype(str))
     st = info["structure"].to_numpy()
     kind = info["kind"].to_numpy()
     k = keys.astype(str).to_numpy(dtype=object)
     if structure == OLD:
         return np.where(st == OLD, k, None)
-    local = np.isin(kind, LOCAL_KINDS)
+    local = ~np.isin(kind, ADMIN_KINDS) & pd.notna(kind)
+    alive = info["dissolved"].isna().to_numpy()
     return np.where((st == NEW) | local, k,
-                    np.where(kind == "commune", info["new_commune"].to_numpy(),
-                             np.where(kind == "province", info["new_province"].to_numpy(), None)))
+                    np.where((kind == "commune") & alive, info["new_commune"].to_numpy(),
+                             np.where((kind == "province") & alive, info["new_province"].to_numpy(), None)))
 
 
 def readings_table(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
-    """Readings keyed by the unit as ``structure`` sees it (see :func:`project_units`)."""
+    """Readings keyed by the unit as ``structure`` sees it (see :func:`project_units`); in the new
+    structure, ``part`` names the old unit a projected reading was recorded for (None if its own)."""
     def make() -> pd.DataFrame:
         r = pg.programme.readings
         if not len(r):
-            return r.assign(unit=r["unit"].astype(object), model=r["model"].astype(object))
-        out = r.assign(unit=project_units(pg, r["unit"], structure), model=r["model"].astype(str))
+            return r.assign(unit=r["unit"].astype(object), model=r["model"].astype(object), part=pd.Series(dtype=object))
+        src = r["unit"].astype(str).astype(object)
+        unit = project_units(pg, r["unit"], structure)
+        part = np.where(pd.notna(unit) & (unit != src.to_numpy()), src.to_numpy(), None)
+        out = r.assign(unit=unit, model=r["model"].astype(str), part=part)
         return out[pd.notna(out["unit"])].reset_index(drop=True)
 
     _check_structure(structure)
@@ -299,4 +458,5 @@ def _check_structure(structure: str) -> None:
         raise NhanRongError(f'cấu trúc "{structure}" không hợp lệ: dùng "old" hoặc "new" / structure must be "old" or "new"')
 
 
-__all__ = ["ProgrammeGraph", "build_graph", "model_node", "positioned_units", "project_units", "readings_table", "stage_table", "unit_frame"]
+__all__ = ["ProgrammeGraph", "build_graph", "model_node", "positioned_units", "project_units", "readings_table", "stage_table",
+           "unit_frame", "unit_parts", "history_units", "alive_at", "REFORM"]

@@ -286,6 +286,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "planner.col.unit": ("Mã đơn vị", "Unit code"),
     "planner.col.unit_name": ("Đơn vị", "Unit"),
     "planner.col.kind": ("Loại đơn vị", "Kind"),
+    "planner.col.commune": ("Xã", "Commune"),
     "planner.col.role": ("Vai trò", "Role"),
     "planner.col.period": ("Đợt", "Wave"),
     "planner.col.start": ("Bắt đầu", "Starts"),
@@ -382,6 +383,9 @@ GAP_KIND_LABELS: dict[str, tuple[str, str]] = {
     "definition": ("Thiếu \"3 được\"", "Incomplete \"3 được\""),
 }
 KIND_LABELS: dict[str, tuple[str, str]] = {
+    # The built-in kinds, in neutral words: "thôn, tổ dân phố" is the legal generic name of what
+    # provinces call thôn, xóm, bản, ấp, buôn, tổ dân phố, khu phố... A repository puts its own
+    # words (and its own kinds) under [kinds] in nhanrong.toml: see nhanrong.kinds.
     "province": ("tỉnh", "province"),
     "district": ("huyện", "district"),
     "commune": ("xã", "commune"),
@@ -390,12 +394,17 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "agency": ("cơ quan", "agency"),
     "party-cell": ("chi bộ", "party cell"),
 }
+KIND_PLURAL_EN: dict[str, str] = {
+    "province": "provinces", "district": "districts", "commune": "communes", "village": "villages",
+    "school": "schools", "agency": "agencies", "party-cell": "party cells",
+}
 WHERE_LABELS: dict[str, tuple[str, str]] = {
     "same": ("cùng đơn vị", "the same unit"),
     "parent": ("đơn vị cấp trên", "the parent unit"),
     "commune": ("xã", "the commune"),
     "district": ("huyện", "the district"),
     "province": ("tỉnh", "the province"),
+    "below": ("các đơn vị cấp dưới", "the units below"),
 }
 ROLLUP_LABELS: dict[str, tuple[str, str]] = {
     "sum": ("cộng", "sum"),

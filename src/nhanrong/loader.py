@@ -23,11 +23,14 @@ from pydantic import BaseModel, ValidationError
 from .errors import DataRootError
 from .problems import Problem, closest, did_you_mean, sort_problems
 from .programme import ADOPTION_COLUMNS, READING_COLUMNS, LocalUnit, Programme
-from .registry import NEW, OLD, Registry, load_registry, unit_key
-from .schema import ADMIN_KINDS, STAGES, ModelFile, PilotsFile, PlanFile, UnitsFile
+from .kinds import kind_label, known_kinds
+from .registry import NEW, OLD, REFORM_DATE, Registry, load_registry, unit_key
+from .schema import ABOLISHED_KINDS, ADMIN_KINDS, STAGES, ModelFile, PilotsFile, PlanFile, SettingsFile, UnitsFile
 from .tomlpos import key_positions, locate
 
 DATA_DIRS = ("models", "units", "pilots", "plans")
+SETTINGS_FILE = "nhanrong.toml"
+"""The repository's own settings (model order, its kinds of unit and its words), at the root."""
 
 
 @dataclass
@@ -247,9 +250,12 @@ def _load_programme(root: str | Path, *, registry: Registry | None = None) -> Pr
     files = discover(root)
     reg = registry or load_registry()
     report = Report()
+    settings = _load_settings(root, report)
+    kinds = known_kinds(settings.kinds)
     models, model_paths, model_srcs = _load_models(root, files["models"], report)
-    _check_models(models, model_srcs, reg, report)
-    local_units, illus_units = _load_units(root, files["units"], reg, report)
+    models = _check_models(models, model_srcs, reg, report, kinds)
+    _check_settings_models(root, settings, models, report)
+    local_units, illus_units = _load_units(root, files["units"], reg, report, settings)
     adoptions, readings, illus_pilots = _load_pilots(root, files["pilots"], models, reg, local_units, report)
     plans, plan_paths = _load_plans(root, files["plans"], models, reg, local_units, report)
     return Programme(
@@ -263,8 +269,49 @@ def _load_programme(root: str | Path, *, registry: Registry | None = None) -> Pr
         plan_paths=plan_paths,
         problems=sort_problems(report.problems),
         illustrative_files=sorted(illus_units + illus_pilots),
-        files=sum(len(v) for v in files.values()),
+        files=sum(len(v) for v in files.values()) + int((root / SETTINGS_FILE).is_file()),
+        settings=settings,
     )
+
+
+def _load_settings(root: Path, report: Report) -> SettingsFile:
+    """``nhanrong.toml``, if the repository has one; defaults otherwise (and when it is broken)."""
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return SettingsFile()
+    src = parse_file(path, root, report)
+    if src is None:
+        return SettingsFile()
+    obj = validate_file(src, SettingsFile, None, report)
+    if obj is None:
+        return SettingsFile()
+    kinds = dict(obj.kinds)  # type: ignore[attr-defined]
+    for k in list(kinds):
+        if k in ADMIN_KINDS:
+            report.error(src, ("kinds", k), "admin-kind", f'"{k}" là cấp hành chính của danh mục chính thức, không khai báo lại được; xoá [kinds.{k}]',
+                         f'"{k}" is an administrative level of the official register and cannot be declared; remove [kinds.{k}]')
+            del kinds[k]
+    known = known_kinds(kinds)
+    for k, spec in kinds.items():
+        for j, parent in enumerate(spec.parents):
+            if parent not in known:
+                vi, en = did_you_mean(parent, known)
+                report.error(src, ("kinds", k, "parents", j), "unknown-kind", f'loại đơn vị "{parent}" chưa được khai báo{vi}',
+                             f'unit kind "{parent}" is not declared{en}')
+    return obj.model_copy(update={"kinds": kinds})  # type: ignore[return-value]
+
+
+def _check_settings_models(root: Path, settings: SettingsFile, models: dict[str, ModelFile], report: Report) -> None:
+    """The model order names models that exist (a typo would silently drop a model from the top)."""
+    if not settings.models:
+        return
+    src = SourceFile(root / SETTINGS_FILE, SETTINGS_FILE)
+    src.text = (root / SETTINGS_FILE).read_text(encoding="utf-8")
+    for i, mid in enumerate(settings.models):
+        if mid not in models:
+            vi, en = did_you_mean(mid, models)
+            report.warning(src, ("models", i), "unknown-model", f'mô hình "{mid}" không có trong models/{vi}',
+                           f'model "{mid}" has no file in models/{en}')
 
 
 def _load_models(root: Path, paths: list[Path], report: Report):
@@ -294,11 +341,24 @@ def _valid_model_id(s: str) -> bool:
     return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", s))
 
 
-def _check_models(models: dict[str, ModelFile], srcs: dict[str, SourceFile], reg: Registry, report: Report) -> None:
-    """References between models: prerequisites, cycles, metric ids."""
+def _check_models(models: dict[str, ModelFile], srcs: dict[str, SourceFile], reg: Registry, report: Report,
+                  kinds: tuple[str, ...]) -> dict[str, ModelFile]:
+    """References between models: kinds, prerequisites, cycles, metric ids.
+
+    Returns the models with unknown kinds left out of ``adopted_by`` (each one reported)."""
     graph = nx.DiGraph()
+    out: dict[str, ModelFile] = {}
     for mid, m in models.items():
         src = srcs[mid]
+        bad_kinds = [k for k in m.adopted_by if k not in kinds]
+        for k in bad_kinds:
+            vi, en = did_you_mean(k, kinds)
+            report.error(src, ("adopted_by", m.adopted_by.index(k)), "unknown-kind",
+                         f'loại đơn vị "{k}" chưa được khai báo{vi}; khai báo nó dưới [kinds] trong {SETTINGS_FILE} hoặc sửa tên',
+                         f'unit kind "{k}" is not declared{en}; declare it under [kinds] in {SETTINGS_FILE} or fix the name')
+        if bad_kinds:
+            m = m.model_copy(update={"adopted_by": [k for k in m.adopted_by if k not in bad_kinds]})
+        out[mid] = m
         metric_ids = [x.id for x in m.metrics]
         seen: set[str] = set()
         for i, x in enumerate(m.metrics):
@@ -312,10 +372,21 @@ def _check_models(models: dict[str, ModelFile], srcs: dict[str, SourceFile], reg
                     report.error(src, ("metrics", i, part), "unknown-metric", f'{part} "{ref}" không phải chỉ số của mô hình này{vi}',
                                  f'{part} "{ref}" is not a metric of this model{en}')
         for i, req in enumerate(m.requires):
+            if req.kind is not None and req.kind not in kinds:
+                vi, en = did_you_mean(req.kind, kinds)
+                report.error(src, ("requires", i, "kind"), "unknown-kind", f'loại đơn vị "{req.kind}" chưa được khai báo{vi}',
+                             f'unit kind "{req.kind}" is not declared{en}')
             if req.model not in models:
                 vi, en = did_you_mean(req.model, models)
                 report.error(src, ("requires", i, "model"), "unknown-model", f'mô hình điều kiện "{req.model}" không có trong models/{vi}',
                              f'required model "{req.model}" has no file in models/{en}')
+            elif req.model == mid:
+                # The same model elsewhere (the province's, the villages below) is a real prerequisite;
+                # at the same unit it can never be met.
+                if req.where == "same":
+                    report.error(src, ("requires", i, "where"), "requires-itself",
+                                 'mô hình không thể là điều kiện của chính nó ở cùng đơn vị; dùng where = "province", "district", "commune", "parent" hoặc "below"',
+                                 'a model cannot require itself at the same unit; use where = "province", "district", "commune", "parent" or "below"')
             else:
                 graph.add_edge(mid, req.model)
         for i, t in enumerate(m.targets):
@@ -341,12 +412,14 @@ def _check_models(models: dict[str, ModelFile], srcs: dict[str, SourceFile], reg
         req_index = next((k for k, r in enumerate(models[first].requires) if r.model == ordered[1]), 0)
         report.error(srcs[first], ("requires", req_index, "model"), "requires-cycle", f"vòng lặp điều kiện giữa các mô hình: {chain}; bỏ một điều kiện để phá vòng",
                      f"prerequisite cycle between models: {chain}; remove one requirement to break it")
+    return out
 
 
-def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report):
+def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report, settings: SettingsFile):
     """Declared units; parents may be official units or other declared units (any order)."""
     declared: dict[str, tuple[LocalUnit, SourceFile, int]] = {}
     illustrative: list[str] = []
+    kinds = known_kinds(settings.kinds)
     for path in paths:
         src = parse_file(path, root, report)
         if src is None:
@@ -358,6 +431,17 @@ def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report):
             illustrative.append(src.rel)
         for i, u in zip(kept, obj.unit):
             key = unit_key(obj.structure, u.code)
+            if u.kind not in kinds:
+                vi, en = did_you_mean(u.kind, kinds)
+                report.error(src, ("unit", i, "kind"), "unknown-kind",
+                             f'loại đơn vị "{u.kind}" chưa được khai báo{vi}; khai báo nó dưới [kinds] trong {SETTINGS_FILE} hoặc sửa tên',
+                             f'unit kind "{u.kind}" is not declared{en}; declare it under [kinds] in {SETTINGS_FILE} or fix the name')
+                continue
+            if u.established and u.dissolved and u.dissolved <= u.established:
+                report.error(src, ("unit", i, "dissolved"), "lifetime-order",
+                             f'"{u.code}" giải thể ({u.dissolved:%d/%m/%Y}) không thể trước hoặc cùng ngày thành lập ({u.established:%d/%m/%Y})',
+                             f'"{u.code}" is dissolved ({u.dissolved:%Y-%m-%d}) on or before it was established ({u.established:%Y-%m-%d})')
+                continue
             if key in reg.units:
                 report.error(src, ("unit", i, "code"), "duplicate-unit", f'mã "{u.code}" đã là đơn vị hành chính chính thức ({reg.units[key].name}); chọn mã khác',
                              f'code "{u.code}" is already an official unit ({reg.units[key].name}); choose another code')
@@ -372,7 +456,7 @@ def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report):
                 LocalUnit(key, u.code, u.name, u.kind, obj.structure,
                           unit_key(obj.structure, u.parent) if u.parent else None,
                           u.dissolved, unit_key(obj.structure, u.merged_into) if u.merged_into else None,
-                          u.lat, u.lon, obj.illustrative, src.rel),
+                          u.lat, u.lon, obj.illustrative, src.rel, u.established),
                 src, i,
             )
     good: dict[str, LocalUnit] = {}
@@ -383,7 +467,9 @@ def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report):
             continue
         if u.parent is not None and u.parent not in reg.units and u.parent not in declared:
             code = u.parent.partition(":")[2]
-            vi, en = did_you_mean(code, [k.partition(":")[2] for k in declared])
+            allowed = _parent_kinds(u.kind, settings)
+            vi, en = did_you_mean(code, [k.partition(":")[2] for k, (d, _, _) in declared.items()
+                                         if d.structure == u.structure and (not allowed or d.kind in allowed)])
             report.error(src, ("unit", i, "parent"), "unknown-unit", f'đơn vị cấp trên "{code}" không có trong danh mục ({u.structure}) hay units/{vi}',
                          f'parent unit "{code}" is not in the register ({u.structure}) nor in units/{en}')
             continue
@@ -392,6 +478,13 @@ def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report):
             report.error(src, ("unit", i, "merged_into"), "unknown-unit", f'merged_into "{code}" không phải đơn vị đã biết ({u.structure})',
                          f'merged_into "{code}" is not a known unit ({u.structure})')
             continue
+        allowed = _parent_kinds(u.kind, settings)
+        if allowed and u.parent is not None:
+            pkind = reg.units[u.parent].kind if u.parent in reg.units else declared[u.parent][0].kind
+            if pkind not in allowed:
+                report.warning(src, ("unit", i, "parent"), "parent-kind",
+                               f'"{u.code}" ({u.kind}) nằm dưới một {pkind}; {SETTINGS_FILE} cho phép cấp trên là: {", ".join(allowed)}',
+                               f'"{u.code}" ({u.kind}) is under a {pkind}; {SETTINGS_FILE} allows parents of kind: {", ".join(allowed)}')
         if u.kind in ADMIN_KINDS and u.dissolved is None:
             report.warning(src, ("unit", i, "kind"), "admin-not-dissolved", f'"{u.code}" là {u.kind} nhưng không có trong danh mục chính thức: nếu đã giải thể/sáp nhập, ghi dissolved và merged_into',
                            f'"{u.code}" is a {u.kind} missing from the official register: if it was merged, set dissolved and merged_into')
@@ -407,17 +500,25 @@ def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report):
     return good, illustrative
 
 
+def _parent_kinds(kind: str, settings: SettingsFile) -> list[str]:
+    spec = settings.kinds.get(kind)
+    return list(spec.parents) if spec is not None else []
+
+
 def _resolve_unit(code: str, structure: str, reg: Registry, local: dict[str, LocalUnit]) -> str | None:
     key = unit_key(structure, code)
     return key if key in reg.units or key in local else None
 
 
-def _unknown_unit_message(code: str, structure: str, reg: Registry, local: dict[str, LocalUnit]) -> tuple[str, str]:
+def _unknown_unit_message(code: str, structure: str, reg: Registry, local: dict[str, LocalUnit],
+                          kinds: Iterable[str] | None = None) -> tuple[str, str]:
+    """Why a code is unknown, and the closest declared code of the kinds that fit (``kinds``)."""
     other = NEW if structure == OLD else OLD
     if _resolve_unit(code, other, reg, local):
         return (f'mã đơn vị "{code}" không có trong cấu trúc "{structure}" (nó thuộc cấu trúc "{other}"); sửa structure của tệp hoặc mã đơn vị',
                 f'unit code "{code}" is not in the "{structure}" structure (it is in "{other}"); fix the file\'s structure or the code')
-    vi, en = did_you_mean(code, [u.code for u in local.values() if u.structure == structure])
+    fit = None if kinds is None else set(kinds)
+    vi, en = did_you_mean(code, [u.code for u in local.values() if u.structure == structure and (fit is None or u.kind in fit)])
     return (f'mã đơn vị "{code}" không có trong danh mục ({structure}) hay units/{vi}; khai báo nó trong units/ hoặc sửa mã',
             f'unknown unit code "{code}" (not in the {structure} register nor in units/){en}; declare it under units/ or fix the code')
 
@@ -447,6 +548,7 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
     kinds.update((k, u.kind) for k, u in local.items())
     adopted = {mid: frozenset(m.adopted_by) for mid, m in models.items()}
     readable = {mid: frozenset(x.id for x in m.metrics if x.rollup != "ratio") for mid, m in models.items()}
+    lifetimes: dict[str, tuple] = {}
     for path in paths:
         src = parse_file(path, root, report)
         if src is None:
@@ -475,7 +577,7 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
             ukey = prefix + a.unit
             kind = kinds.get(ukey)
             if kind is None:
-                vi, en = _unknown_unit_message(a.unit, structure, reg, local)
+                vi, en = _unknown_unit_message(a.unit, structure, reg, local, models[model_id].adopted_by)
                 report.error(src, base + ("unit",), "unknown-unit", vi, en)
                 continue
             if kind not in adopted[model_id]:
@@ -494,7 +596,7 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
             if learned is not None:
                 learned = prefix + learned
                 if learned not in kinds:
-                    vi, en = _unknown_unit_message(a.learned_from, structure, reg, local)  # type: ignore[arg-type]
+                    vi, en = _unknown_unit_message(a.learned_from, structure, reg, local, models[model_id].adopted_by)  # type: ignore[arg-type]
                     report.error(src, base + ("learned_from",), "unknown-unit", vi, en)
                     continue
             st = a.stages
@@ -507,6 +609,14 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
                 missing = [s for s, d in zip(STAGES[: STAGES.index(_last_stage(dates))], dates) if d is None]
                 report.warning(src, base + ("stages",), "stage-skipped", f'bỏ qua giai đoạn {", ".join(missing)} mà không ghi ngày bắt đầu',
                                f'stage(s) {", ".join(missing)} skipped without a start date')
+            life = lifetimes.get(ukey)
+            if life is None:
+                life = lifetimes[ukey] = _lifetime(ukey, reg, local)
+            lo, hi = life
+            if lo is not None or hi is not None:  # dates outside the unit's lifetime: the slow path says so
+                both = present + [r.date for r in a.readings]
+                if both and ((lo is not None and min(both) < lo) or (hi is not None and max(both) >= hi)):
+                    _check_lifetime(src, base, ukey, life, dates, a.readings, reg, local, report)
             seen[(ukey, model_id)] = (src, i)
             c_unit.append(ukey)
             c_model.append(model_id)
@@ -542,6 +652,93 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
     readings["value"] = readings["value"].astype(float)
     readings = readings.drop_duplicates(["unit", "model", "metric", "date"], keep="last").reset_index(drop=True)
     return adoptions, readings, illustrative
+
+
+def _lifetime(ukey: str, reg: Registry, local: dict[str, LocalUnit]) -> tuple:
+    """(first day, first day no longer) the unit existed; None where open.
+
+    Units of the new register exist from the reform; units of the old register end with it;
+    declared units carry ``established`` and ``dissolved``."""
+    u = local.get(ukey)
+    if u is not None:
+        return u.established, u.dissolved
+    if ukey in reg.units:
+        return (None, REFORM_DATE) if ukey.startswith(OLD + ":") else (REFORM_DATE, None)
+    return None, None
+
+
+def _unit_name(ukey: str, reg: Registry, local: dict[str, LocalUnit]) -> str:
+    u = local.get(ukey) or reg.units.get(ukey)
+    return u.name if u is not None else ukey.partition(":")[2]
+
+
+def _successor(ukey: str, reg: Registry, local: dict[str, LocalUnit]) -> str | None:
+    u = local.get(ukey)
+    if u is not None:
+        return u.merged_into
+    return reg.old_to_new.get(ukey) or reg.old_province_to_new.get(ukey)
+
+
+def _check_lifetime(src: SourceFile, base: tuple, ukey: str, life: tuple, dates: tuple, readings: list,
+                    reg: Registry, local: dict[str, LocalUnit], report: Report) -> None:
+    """Warn (once for the stages, once for the readings) about dates outside the unit's lifetime.
+
+    Such records stay loaded: the date is likely right and the unit code wrong (recorded under
+    the old commune after the merger), which the planner fixes by moving the record."""
+    start, end = life
+    name = _unit_name(ukey, reg, local)
+    succ = _successor(ukey, reg, local)
+    succ_name = _unit_name(succ, reg, local) if succ else ""
+    reform = end == REFORM_DATE and ukey.startswith(OLD + ":") and ukey in reg.units
+
+    def outside(d: dt.date) -> bool:
+        return (start is not None and d < start) or (end is not None and d >= end)
+
+    def say(where: tuple, what_vi: str, what_en: str, d: dt.date, more: int) -> None:
+        extra_vi = f" (và {more} số liệu khác)" if more else ""
+        extra_en = f" (and {more} more)" if more else ""
+        if start is not None and d < start:
+            if start == REFORM_DATE and ukey.startswith(NEW + ":"):
+                fix_vi = 'ghi bản ghi trước ngày này cho đơn vị cũ (structure = "old")'
+                fix_en = 'record dates before it under the old unit (structure = "old")'
+            else:
+                fix_vi, fix_en = "kiểm tra lại ngày hoặc mã đơn vị", "check the date or the unit code"
+            report.warning(src, where, "before-established",
+                           f'{what_vi} ngày {d:%d/%m/%Y}{extra_vi} trước khi "{name}" được thành lập ({start:%d/%m/%Y}); {fix_vi}',
+                           f'{what_en} dated {d:%Y-%m-%d}{extra_en} is before "{name}" was established ({start:%Y-%m-%d}); {fix_en}')
+            return
+        if reform and reg.units[ukey].kind in ABOLISHED_KINDS:
+            report.warning(src, where, "after-dissolved",
+                           f'{what_vi} ngày {d:%d/%m/%Y}{extra_vi} sau khi cấp {kind_label(reg.units[ukey].kind, "vi")} '
+                           f'không còn (từ {end:%d/%m/%Y}): "{name}" chỉ còn là số liệu lịch sử; ghi bản ghi này cho tỉnh hoặc xã mới (structure = "new")',
+                           f'{what_en} dated {d:%Y-%m-%d}{extra_en} is after the {kind_label(reg.units[ukey].kind, "en")} level was abolished ({end:%Y-%m-%d}): '
+                           f'"{name}" is history; record it for the new province or commune (structure = "new")')
+            return
+        if reform:
+            into_vi = f" thuộc {succ_name}" if succ_name else ""
+            into_en = f" is part of {succ_name}" if succ_name else " is part of a new commune"
+            report.warning(src, where, "after-dissolved",
+                           f'{what_vi} ngày {d:%d/%m/%Y}{extra_vi} sau khi cấu trúc cũ kết thúc: từ {end:%d/%m/%Y} "{name}"{into_vi} (cấu trúc mới); '
+                           f'ghi bản ghi này với structure = "new" và mã đơn vị mới',
+                           f'{what_en} dated {d:%Y-%m-%d}{extra_en} is after the old structure ended: since {end:%Y-%m-%d} "{name}"{into_en} '
+                           f'(new structure); record it with structure = "new" and the new unit code')
+            return
+        into_vi = f", nhập vào {succ_name}" if succ_name else ""
+        into_en = f", merged into {succ_name}" if succ_name else ""
+        report.warning(src, where, "after-dissolved",
+                       f'{what_vi} ngày {d:%d/%m/%Y}{extra_vi} sau khi "{name}" giải thể ({end:%d/%m/%Y}{into_vi}); '
+                       f'ghi cho đơn vị còn tồn tại, hoặc sửa ngày',
+                       f'{what_en} dated {d:%Y-%m-%d}{extra_en} is after "{name}" was dissolved ({end:%Y-%m-%d}{into_en}); '
+                       f'record it under the unit that exists, or fix the date')
+
+    bad = [(s, d) for s, d in zip(STAGES, dates) if d is not None and outside(d)]
+    if bad:
+        s, d = bad[0]
+        say(base + ("stages", s), f'giai đoạn "{s}"', f'stage "{s}"', d, 0)
+    late = [(k, r) for k, r in enumerate(readings) if outside(r.date)]
+    if late:
+        k, r = late[0]
+        say(base + ("readings", k), f'số liệu "{r.metric}"', f'reading "{r.metric}"', r.date, len(late) - 1)
 
 
 def _last_stage(dates: tuple) -> str:

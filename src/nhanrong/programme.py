@@ -13,11 +13,11 @@ import pandas as pd
 
 from .problems import Problem
 from .registry import Registry
-from .schema import ModelFile, PlanFile, STAGES
+from .schema import ModelFile, PlanFile, SettingsFile, STAGES
 
 ADOPTION_COLUMNS = ["unit", "model", *STAGES, "learned_from", "note", "path", "index"]
 READING_COLUMNS = ["unit", "model", "metric", "date", "value"]
-UNIT_COLUMNS = ["key", "code", "name", "kind", "structure", "parent", "lat", "lon", "dissolved", "merged_into", "illustrative", "path"]
+UNIT_COLUMNS = ["key", "code", "name", "kind", "structure", "parent", "lat", "lon", "established", "dissolved", "merged_into", "illustrative", "path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,7 @@ class LocalUnit:
     lon: float | None = None
     illustrative: bool = False
     path: str = ""
+    established: object = None  # datetime.date | None: the unit came into being that day
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,27 @@ class Programme:
     problems: list[Problem]
     illustrative_files: list[str] = field(default_factory=list)
     files: int = 0
+    settings: SettingsFile = field(default_factory=SettingsFile)
+
+    def kind_label(self, kind: str, lang: str = "vi", *, plural: bool = False) -> str:
+        """The word this repository uses for a kind of unit (see :mod:`nhanrong.kinds`)."""
+        from .kinds import kind_label
+
+        return kind_label(kind, lang, self.settings.kinds, plural=plural)
+
+    @property
+    def model_order(self) -> list[str]:
+        """Model ids in the order the repository lists them (``models`` in nhanrong.toml),
+        then the others by id: every screen, table and brief shows models in this order."""
+        listed = [m for m in self.settings.models if m in self.models]
+        return listed + sorted(m for m in self.models if m not in listed)
+
+    def model_name(self, model_id: str, lang: str = "vi") -> str:
+        """A model's name as written (Vietnamese), its English name in English when it has one."""
+        m = self.models.get(model_id)
+        if m is None:
+            return model_id
+        return (m.name_en or m.name) if lang == "en" else m.name
 
     @property
     def errors(self) -> list[Problem]:

@@ -13,6 +13,7 @@ the two structures reuse codes: the new Lào Cai is code 15, like old Yên Bái.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 import unicodedata
@@ -23,6 +24,9 @@ from importlib import resources
 from .errors import UnknownScopeError
 
 OLD, NEW = "old", "new"
+REFORM_DATE = dt.date(2025, 7, 1)
+"""The day the 2025 reform took effect: districts abolished, provinces and communes merged.
+Units of the new structure exist from this day; units of the old structure end the day before."""
 
 
 def unit_key(structure: str, code: str) -> str:
@@ -59,6 +63,9 @@ class Registry:
     old_to_new: dict[str, str]  # old commune key -> new commune key (the default target)
     partly: frozenset[str] = field(default_factory=frozenset)  # old keys split across new communes
     old_province_to_new: dict[str, str] = field(default_factory=dict)
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """New commune or province key -> every old unit (January 2025 register) that went into it,
+    in code order. An old commune split across several new communes is a part of each."""
 
     def get(self, key: str) -> AdminUnit | None:
         return self.units.get(key)
@@ -158,6 +165,7 @@ def load_registry() -> Registry:
 
     old_to_new: dict[str, str] = {}
     partly: set[str] = set()
+    parts: dict[str, set[str]] = {}
     for new_pkey, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for new_wkey, old_keys in wards.items():
             target = new_by_ward.get((new_pkey, new_wkey))
@@ -165,6 +173,7 @@ def load_registry() -> Registry:
                 src = find_old(old)
                 if src and target:
                     old_to_new[src] = target
+                    parts.setdefault(target, set()).add(src)
     for new_pkey, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old, targets in olds.items():
             src = find_old(old)
@@ -175,6 +184,10 @@ def load_registry() -> Registry:
                     old_to_new[src] = target
                     if len(targets) > 1:
                         partly.add(src)
+                for t in targets:
+                    piece = new_by_ward.get((new_pkey, t["newWardKey"]))
+                    if piece:
+                        parts.setdefault(piece, set()).add(src)
 
     old_province_to_new = {
         unit_key(OLD, old_prov_key_to_code[o]): unit_key(NEW, new_prov_key_to_code[n])
@@ -182,4 +195,7 @@ def load_registry() -> Registry:
         for o in olds
         if o in old_prov_key_to_code and n in new_prov_key_to_code
     }
-    return Registry(units, old_to_new, frozenset(partly), old_province_to_new)
+    for old, new in old_province_to_new.items():
+        parts.setdefault(new, set()).add(old)
+    ordered = {k: tuple(sorted(v, key=lambda x: units[x].code)) for k, v in parts.items()}
+    return Registry(units, old_to_new, frozenset(partly), old_province_to_new, ordered)

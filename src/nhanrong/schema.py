@@ -17,15 +17,20 @@ STAGES: tuple[str, ...] = ("assess", "pilot", "evaluate", "scale")
 Stage = Literal["assess", "pilot", "evaluate", "scale"]
 Structure = Literal["old", "new"]
 Pillar = Literal["government", "economy", "society"]
-UnitKind = Literal[
-    "province", "district", "commune", "village", "school", "agency", "party-cell"
-]
 ADMIN_KINDS: tuple[str, ...] = ("province", "district", "commune")
+"""Kinds of the official register: the administrative structure is the law's, not the data's."""
 LOCAL_KINDS: tuple[str, ...] = ("village", "school", "agency", "party-cell")
+"""Kinds every data repository may use without declaring them. A repository declares its own
+kinds (markets, cooperatives, health stations...) in ``nhanrong.toml``; see :class:`SettingsFile`."""
+ABOLISHED_KINDS: tuple[str, ...] = ("district",)
+"""Kinds of the old structure that the 2025 reform abolished: they have no unit in the new one."""
 Rollup = Literal["sum", "mean", "min", "max", "ratio"]
-Where = Literal["same", "parent", "commune", "district", "province"]
+Where = Literal["same", "parent", "commune", "district", "province", "below"]
 
 ModelId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+KindId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=40,
+                              description="A unit kind: province, district, commune, village, school, agency, "
+                                          "party-cell, or one declared under [kinds] in nhanrong.toml.")]
 MetricId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
@@ -68,11 +73,27 @@ class Stages(Strict):
 
 
 class Requirement(Strict):
-    """Another model that must have reached ``stage`` first, at ``where``."""
+    """A model that must have reached ``stage`` first, at ``where``.
+
+    The model may be the same one at a higher level (a district's operations centre needs the
+    province's: ``model`` = this model, ``where = "province"``). With ``where = "below"`` the
+    requirement is on the units of ``kind`` under the adopting unit: at least ``share`` of them
+    must have reached ``stage`` ("80% of the commune's villages").
+    """
 
     model: ModelId
-    where: Where = Field(description="same: the same unit; parent: its parent unit; commune/district/province: the enclosing unit of that kind.")
+    where: Where = Field(description="same: the same unit; parent: its parent unit; commune/district/province: the enclosing unit of that kind; below: the units of `kind` under it.")
     stage: Stage = "scale"
+    kind: KindId | None = Field(None, description='With where = "below": the kind of the units below (e.g. village).')
+    share: float = Field(1.0, gt=0, le=1, description='With where = "below": the share of those units that must have reached the stage (0 < share <= 1).')
+
+    @model_validator(mode="after")
+    def _below_parts(self) -> "Requirement":
+        if self.where == "below" and not self.kind:
+            raise ValueError('where = "below" needs kind (the kind of the units below, e.g. "village")')
+        if self.where != "below" and (self.kind is not None or self.share != 1.0):
+            raise ValueError('kind and share only go with where = "below"')
+        return self
 
 
 class Target(Strict):
@@ -119,7 +140,7 @@ class ModelFile(Strict):
     name_en: str = ""
     summary: str = ""
     pillars: list[Pillar] = Field(min_length=1)
-    adopted_by: list[UnitKind] = Field(min_length=1, description="Kinds of unit that adopt the model.")
+    adopted_by: list[KindId] = Field(min_length=1, description="Kinds of unit that adopt the model.")
     requires: list[Requirement] = Field(default_factory=list)
     stages: Stages
     targets: list[Target] = Field(default_factory=list)
@@ -133,14 +154,16 @@ class ModelFile(Strict):
 
 
 class UnitDecl(Strict):
-    """A unit no registry package has: village, school, agency, party cell, or a dissolved commune."""
+    """A unit no registry package has: village, school, agency, party cell, a kind the data
+    declares, or a commune dissolved before the January 2025 register."""
 
     code: Code
     name: str = Field(min_length=1)
-    kind: UnitKind
+    kind: KindId
     parent: Code | None = None
-    dissolved: dt.date | None = Field(None, description="For a unit that no longer exists: the date it was merged.")
-    merged_into: Code | None = None
+    established: dt.date | None = Field(None, description="For a unit created after the data begins: the date it came into being.")
+    dissolved: dt.date | None = Field(None, description="For a unit that no longer exists: the first day it no longer existed (the merger's effective date).")
+    merged_into: Code | None = Field(None, description="The unit it was merged into: its units below move there from the dissolved date.")
     lat: float | None = None
     lon: float | None = None
     note: str = ""
@@ -221,9 +244,30 @@ class PlanFile(Strict):
     note: str = ""
 
 
+# --- nhanrong.toml -----------------------------------------------------------------
+
+
+class KindSpec(Strict):
+    """A kind of unit the data uses, with the words the province uses for it."""
+
+    name: str = Field(min_length=1, description='Vietnamese word(s), as the province writes them, e.g. "thôn, bản, tổ dân phố".')
+    name_en: str = ""
+    parents: list[KindId] = Field(default_factory=list, description="Kinds its parent may be; empty means any.")
+
+
+class SettingsFile(Strict):
+    """The data repository's own settings (``nhanrong.toml`` at its root; optional)."""
+
+    name: str = Field("", description="The programme's name, shown in the app and the brief.")
+    name_en: str = ""
+    models: list[ModelId] = Field(default_factory=list, description="The order models are shown in; models not listed follow, by id.")
+    kinds: dict[KindId, KindSpec] = Field(default_factory=dict, description="Unit kinds the data declares, or the province's words for the built-in ones.")
+
+
 FILE_KINDS: dict[str, type[BaseModel]] = {
     "models": ModelFile,
     "units": UnitsFile,
     "pilots": PilotsFile,
     "plans": PlanFile,
+    "settings": SettingsFile,
 }

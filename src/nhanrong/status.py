@@ -13,16 +13,18 @@ import numpy as np
 import pandas as pd
 
 from .errors import NhanRongError, UnknownModelError, UnknownScopeError
-from .graph import ProgrammeGraph, positioned_units, stage_table
+from .graph import REFORM, ProgrammeGraph, _backfill, alive_at, history_units, positioned_units, stage_table, unit_parts
 from .registry import NEW, OLD, unit_key
 from .i18n import stage_names
-from .schema import STAGES
+from .schema import ABOLISHED_KINDS, STAGES
 
 STAGE_NAMES: tuple[str, ...] = ("not_started", *STAGES)
 STAGE_VI = stage_names("vi")
 LEVELS: tuple[str, ...] = ("province", "district", "commune")
 STATUS_COLUMNS = ["model", "scope", "scope_key", "scope_name", "structure", "level", "as_of", "eligible",
-                  *STAGE_NAMES, "coverage"]
+                  *STAGE_NAMES, "coverage", "history", "parts", "parts_scale"]
+HISTORY_AS_OF = (REFORM - pd.Timedelta(days=1)).date()
+"""The day units of an abolished level are frozen at: the last day of the old structure."""
 
 
 class UnknownLevelError(NhanRongError):
@@ -78,34 +80,133 @@ def _in_scope(frame: pd.DataFrame, sc: tuple[str, str] | None) -> pd.Series:
 
 
 def all_stages(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> pd.DataFrame:
-    """Every (eligible unit, model) pair at ``as_of`` with its stage: computed once per date."""
+    """Every (eligible unit, model) pair at ``as_of`` with its stage: computed once per date.
+
+    In the new structure, models adopted by an abolished level (districts) also get one
+    ``history`` row per old district of the new province, at its stage on the last day of the
+    old structure; ``parts`` and ``parts_scale`` count the old units a new unit is made of and
+    how many of them are at scale (1 and 0/1 for a unit with no parts).
+    """
     def make() -> pd.DataFrame:
-        pos = positioned_units(pg, structure)
-        alive = pos[pos["dissolved"].isna() | (pos["dissolved"] > as_of)]
+        pos = positioned_units(pg, structure, as_of)
+        alive = pos[alive_at(pos, as_of)]
+        hist = history_units(pg) if structure == NEW else None
         parts = []
         for mid, m in pg.programme.models.items():
-            sel = alive[alive["kind"].isin(m.adopted_by)]
-            part = sel.reset_index().rename(columns={"key": "unit"})
-            part.insert(part.columns.get_loc("parent") + 1, "model", pd.Series(mid, index=part.index, dtype=object))
-            parts.append(part)
-        cols = ["unit", "code", "name", "kind", "parent", "model", "dissolved", "province", "district", "commune"]
+            for src, is_hist in ((alive, False), (hist, True)):
+                if src is None:
+                    continue
+                sel = src[src["kind"].isin(m.adopted_by)]
+                if not len(sel):
+                    continue
+                part = sel.reset_index().rename(columns={"key": "unit", "index": "unit"})
+                part.insert(part.columns.get_loc("parent") + 1, "model", pd.Series(mid, index=part.index, dtype=object))
+                part["history"] = is_hist
+                parts.append(part)
+        cols = ["unit", "code", "name", "kind", "parent", "model", "dissolved", "province", "district", "commune", "history"]
         if parts:
             e = pd.concat(parts, ignore_index=True)[cols]
         else:  # no models: the same columns, no rows
-            e = alive.iloc[:0].reset_index().rename(columns={"key": "unit"}).assign(model=pd.Series(dtype=object))[cols]
+            e = alive.iloc[:0].reset_index().rename(columns={"key": "unit"}).assign(
+                model=pd.Series(dtype=object), history=pd.Series(dtype=bool))[cols]
+        e["history"] = e["history"].astype(bool)
         st = stage_table(pg, structure)
         e = e.merge(st, on=["unit", "model"], how="left")
-        d = np.stack([e[s].to_numpy(dtype="datetime64[ns]") for s in STAGES], axis=1)
-        reached = d <= as_of.to_datetime64()  # NaT compares False
+        if structure == NEW and e["history"].any():
+            old = stage_table(pg, OLD).set_index(["unit", "model"])
+            h = e["history"].to_numpy()
+            look = pd.MultiIndex.from_arrays([e.loc[h, "unit"], e.loc[h, "model"]])
+            for s_ in STAGES:
+                e.loc[h, s_] = old[s_].reindex(look).to_numpy()
+        d = np.stack([e[s_].to_numpy(dtype="datetime64[ns]") for s_ in STAGES], axis=1)
+        cut = np.where(e["history"].to_numpy(), np.datetime64(min(as_of, pd.Timestamp(HISTORY_AS_OF)), "ns"),
+                       as_of.to_datetime64()).astype("datetime64[ns]")
+        reached = d <= cut[:, None]  # NaT compares False
         any_ = reached.any(axis=1)
         idx = np.where(any_, len(STAGES) - 1 - np.argmax(reached[:, ::-1], axis=1), -1)
         e["stage_index"] = idx + 1  # 0 = not started
         e["stage"] = pd.Categorical.from_codes(idx + 1, categories=list(STAGE_NAMES))
         since = d[np.arange(len(e)), np.maximum(idx, 0)]
         e["since"] = pd.Series(since, index=e.index).where(any_)
+        e["parts"] = 1
+        e["parts_scale"] = (e["stage_index"] == len(STAGES)).astype(np.int64)
+        if structure == NEW and len(e):
+            counts = _part_counts(pg, as_of)
+            if len(counts):
+                look = pd.MultiIndex.from_arrays([e["unit"], e["model"]])
+                n = counts["parts"].reindex(look).to_numpy()
+                k = counts["parts_scale"].reindex(look).to_numpy()
+                has = ~np.isnan(n)
+                e.loc[has, "parts"] = n[has].astype(np.int64)
+                e.loc[has, "parts_scale"] = k[has].astype(np.int64)
         return e
 
     return pg.memo(("all_stages", structure, as_of), make)
+
+
+def _part_records(pg: ProgrammeGraph) -> pd.DataFrame:
+    """Every (new unit, model, part) with the part's stage dates (NaT where it has no record),
+    for each model a new unit's kind adopts."""
+    def make() -> pd.DataFrame:
+        parts = unit_parts(pg)
+        old = stage_table(pg, OLD)
+        old = _backfill(old[old["unit"].isin(parts["part"])]).rename(columns={"unit": "part"})
+        kinds = pg.units["kind"].reindex(parts["new"]).to_numpy()
+        frames = []
+        for mid, m in pg.programme.models.items():
+            sel = parts[np.isin(kinds, m.adopted_by)]
+            if len(sel):
+                frames.append(sel.assign(model=mid))
+        if not frames:
+            return pd.DataFrame(columns=["new", "part", "model", *STAGES])
+        return pd.concat(frames, ignore_index=True).merge(old, on=["part", "model"], how="left")
+
+    return pg.memo(("part_records",), make)
+
+
+def _part_counts(pg: ProgrammeGraph, as_of: pd.Timestamp) -> pd.DataFrame:
+    """(new unit, model) -> parts, parts_scale at ``as_of``."""
+    pr = _part_records(pg)
+    if not len(pr):
+        return pd.DataFrame(columns=["parts", "parts_scale"])
+    at_scale = (pr["scale"] <= as_of).astype(np.int64)
+    return pd.DataFrame({"parts": 1, "parts_scale": at_scale, "new": pr["new"], "model": pr["model"]}).groupby(["new", "model"]).sum()
+
+
+def part_stages(pg: ProgrammeGraph, as_of: dt.date, *, scope: str | None = None, models: list[str] | None = None) -> pd.DataFrame:
+    """The old units each new unit under ``scope`` (new structure) is made of, with each part's stage.
+
+    Columns: model, unit (new key), code, name, part (old key), part_code, part_name, stage, since.
+    A committee reads it as "Xã N: 3 of its 4 former communes run the model at scale".
+    """
+    as_of_ts = _ts(as_of)
+    mids = _models(pg, models)
+    sc = scope_unit(pg, NEW, scope)
+    pr = _part_records(pg)
+    pr = pr[pr["model"].isin(mids)]
+    if sc is not None and len(pr):
+        pos = positioned_units(pg, NEW)
+        inside = pos[sc[1]].reindex(pr["new"]).to_numpy() == sc[0]
+        pr = pr[inside | (pr["new"].to_numpy() == sc[0])]
+    cols = ["model", "unit", "code", "name", "part", "part_code", "part_name", "stage", "since"]
+    if not len(pr):
+        return pd.DataFrame(columns=cols)
+    d = np.stack([pr[s_].to_numpy(dtype="datetime64[ns]") for s_ in STAGES], axis=1)
+    reached = d <= as_of_ts.to_datetime64()
+    any_ = reached.any(axis=1)
+    idx = np.where(any_, len(STAGES) - 1 - np.argmax(reached[:, ::-1], axis=1), -1)
+    units = pg.units
+    out = pd.DataFrame({
+        "model": pr["model"].to_numpy(), "unit": pr["new"].to_numpy(),
+        "code": units["code"].reindex(pr["new"]).to_numpy(), "name": units["name"].reindex(pr["new"]).to_numpy(),
+        "part": pr["part"].to_numpy(), "part_code": units["code"].reindex(pr["part"]).to_numpy(),
+        "part_name": units["name"].reindex(pr["part"]).to_numpy(),
+        "stage": pd.Categorical.from_codes(idx + 1, categories=list(STAGE_NAMES)),
+        "since": pd.Series(d[np.arange(len(pr)), np.maximum(idx, 0)]).where(any_).to_numpy(),
+    })
+    order = {m: i for i, m in enumerate(mids)}
+    out = out.assign(_m=out["model"].map(order)).sort_values(["_m", "code", "part_code"], kind="stable").drop(columns="_m")
+    return out[cols].reset_index(drop=True)
 
 
 def unit_stages(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: str | None = None,
@@ -129,15 +230,25 @@ def _counts(us: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     codes = us["stage"].cat.codes.to_numpy()
     onehot = pd.DataFrame({name: (codes == i).astype(np.int64) for i, name in enumerate(STAGE_NAMES)}, index=us.index)
     onehot["eligible"] = 1
+    onehot["history"] = us["history"].to_numpy().astype(np.int64)
+    onehot["parts"] = us["parts"].to_numpy().astype(np.int64)
+    onehot["parts_scale"] = us["parts_scale"].to_numpy().astype(np.int64)
     for c in by:
         onehot[c] = us[c].to_numpy()
     return onehot.groupby(by, sort=False, dropna=True).sum().reset_index()
 
 
+EXTRA = ("history", "parts", "parts_scale")
+
+
 def _provinces_with_data(pg: ProgrammeGraph, structure: str) -> list[str]:
-    st = stage_table(pg, structure)
-    pos = positioned_units(pg, structure)
-    return sorted(pos["province"].reindex(st["unit"].unique()).dropna().unique())
+    """Provinces (in ``structure``) that hold at least one record, history included."""
+    a = pg.programme.adoptions
+    if not len(a):
+        return []
+    info = pg.units.reindex(pd.Index(a["unit"].astype(str).unique()))
+    col = info.loc[info["structure"] == OLD, "province"] if structure == OLD else info["new_province"]
+    return sorted(col.dropna().unique())
 
 
 def status(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: str | None = None,
@@ -146,7 +257,9 @@ def status(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: s
     data), and with ``level``, one row per unit of that level under the scope.
 
     Columns: model, scope (code), scope_key, scope_name, structure, level, as_of, eligible,
-    not_started, assess, pilot, evaluate, scale, coverage (share at scale; NaN if none eligible).
+    not_started, assess, pilot, evaluate, scale, coverage (share at scale; NaN if none eligible),
+    history (eligible units of an abolished level, counted at their last state: new structure),
+    parts and parts_scale (the old units behind the eligible units, and how many are at scale).
     """
     _check_level(level, structure)
     as_of_ts = _ts(as_of)
@@ -154,8 +267,8 @@ def status(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: s
     sc = scope_unit(pg, structure, scope)
     us = unit_stages(pg, as_of_ts, structure=structure, scope=scope)
     us = us[us["model"].isin(mids)]
-    pos = positioned_units(pg, structure)
-    alive = pos[pos["dissolved"].isna() | (pos["dissolved"] > as_of_ts)]
+    pos = positioned_units(pg, structure, as_of_ts)
+    alive = pos[alive_at(pos, as_of_ts)]
     # The rows to show, as (row key, its level, the column that groups units under it).
     if sc is None:
         heads = pd.Index(_provinces_with_data(pg, structure))
@@ -173,7 +286,7 @@ def status(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: s
     for keys, lvl in blocks:
         if not len(keys):
             continue
-        counts = _counts(us, ["model", lvl]) if len(us) else pd.DataFrame(columns=["model", lvl, *STAGE_NAMES, "eligible"])
+        counts = _counts(us, ["model", lvl]) if len(us) else pd.DataFrame(columns=["model", lvl, *STAGE_NAMES, "eligible", *EXTRA])
         grid = pd.MultiIndex.from_product([mids, keys], names=["model", lvl])
         c = counts.set_index(["model", lvl]).reindex(grid, fill_value=0).reset_index()
         c = c.rename(columns={lvl: "scope_key"})
@@ -182,7 +295,7 @@ def status(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: s
     if not frames:
         return pd.DataFrame(columns=STATUS_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
-    for col in ("eligible", *STAGE_NAMES):
+    for col in ("eligible", *STAGE_NAMES, *EXTRA):
         out[col] = out[col].astype(np.int64)
     out["scope"] = out["scope_key"].map(pg.units["code"])
     out["scope_name"] = out["scope_key"].map(pg.units["name"])

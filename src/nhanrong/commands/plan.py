@@ -1,5 +1,6 @@
 """``nhanrong plan``: run a scale-out plan, say which targets it meets and why not, and
-write the schedule next to the plan file (plans/<name>.schedule.csv).
+write the schedule next to the plan file (plans/<name>.schedule.csv: one row per unit and model,
+naming the commune of a village, school, agency or party cell).
 
 The table form is for people (Vietnamese, or English with --lang en); ``--format csv``
 prints the schedule; ``--format json`` is the stable machine form (targets, coverage,
@@ -189,7 +190,8 @@ def register(subparsers) -> None:
         description="Plan which units start which model in which period under the plan's resources, prerequisites "
         "and the pilot-first rule; report for every target whether it is met, the earliest date it can be, the "
         "binding constraint and how much more of which resource would meet it. Writes the schedule next to the "
-        "plan (plans/<name>.schedule.csv, one row per unit and model, stable order). --format csv prints the "
+        "plan (plans/<name>.schedule.csv, one row per unit and model with the commune of units below one, stable "
+        "order). --format csv prints the "
         "schedule; --format json prints targets, coverage, resource use and schedule; --out FILE writes the "
         "output to FILE instead (FILE.xlsx: a workbook with schedule, coverage, targets, resources).")
     p.add_argument("plan", metavar="PLAN.toml", help="the plan file, e.g. plans/lao-cai-2026.toml")

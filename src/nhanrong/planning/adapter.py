@@ -32,9 +32,15 @@ def model_specs(pg: ProgrammeGraph) -> dict[str, ModelSpec]:
             id=mid, name=m.name, name_en=m.name_en or m.name, kinds=tuple(m.adopted_by),
             needs={k: float(v) for k, v in m.resources.items()},
             days={s: int(getattr(m.stages, s).expected_days) for s in STAGES},
-            requires=tuple(Requirement(r.model, r.where, r.stage) for r in m.requires),
+            requires=tuple(Requirement(r.model, r.where, r.stage, r.kind or "", float(r.share)) for r in m.requires),
         )
     return out
+
+
+def declared_kinds(pg: ProgrammeGraph) -> dict:
+    """The kinds the repository declares, with its words for them (``[kinds]`` in nhanrong.toml)."""
+    settings = getattr(pg.programme, "settings", None)
+    return dict(getattr(settings, "kinds", None) or {})
 
 
 def plan_units(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False) -> pd.DataFrame:
@@ -175,7 +181,7 @@ def build_instance(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False
         start=plan.start, period=plan.period, horizon=plan.horizon, units=units, models=models, adopted=adopted,
         capacity={k: (float(v),) * plan.horizon for k, v in plan.resources.items()},
         planned=tuple(plan.models), targets=targets, pilot_first=plan.pilot_first, rule=plan.priorities.rule,
-        units_first=tuple(first), name=plan.name, structure=plan.structure,
+        units_first=tuple(first), name=plan.name, structure=plan.structure, kinds=declared_kinds(pg),
     )
     return inst, notes
 

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .instance import Instance, period_bounds
-from .problem import STAGE_INDEX, ancestor, build_jobs, initial_pass, objective, project_existing, scope_groups, stage_offsets
+from .problem import (STAGE_INDEX, below_pairs, build_jobs, initial_pass, objective, project_existing, requirement_target,
+                      scope_groups, stage_offsets)
 
 SCALE = 1000  # pool amounts are compared in thousandths
 WEIGHT = 1_000_000  # objective weights 1/n are scaled to integers
@@ -23,13 +24,15 @@ WEIGHT = 1_000_000  # objective weights 1/n are scaled to integers
 
 @dataclass(frozen=True)
 class ExactResult:
-    """``periods`` per job of :func:`problem.build_jobs` (-1 = not started); ``optimal`` if proven."""
+    """``periods`` per job of :func:`problem.build_jobs` (-1 = not started); ``optimal`` if proven;
+    ``roles``: pilot / scale-out ("" = not started), as in the greedy schedule."""
 
     jobs: pd.DataFrame
     periods: np.ndarray
     objective: float
     bound: float
     optimal: bool
+    roles: np.ndarray | None = None
 
 
 def solve_exact(inst: Instance, *, time_limit: float = 10.0, workers: int = 4) -> ExactResult:
@@ -91,27 +94,65 @@ def solve_exact(inst: Instance, *, time_limit: float = 10.0, workers: int = 4) -
                 m.Add(has >= 1).OnlyEnforceIf(cond)
                 m.Add(D[j] >= P + full).OnlyEnforceIf(cond)
 
-    # Prerequisites.
-    for j in range(n):
-        mid = models[j]
-        for req in inst.models[mid].requires:
-            if req.model not in reach0:
-                continue
-            v = int(ancestor(inst, units[j:j + 1], req.where)[0])
-            s = STAGE_INDEX[req.stage]
-            ready = reach0[req.model][v, s]
-            if np.isfinite(ready):
+    def reached_by(j: int, rmodel: str, v: int, s: int, lit) -> bool:
+        """Enforce, when ``lit`` holds, that unit ``v`` has reached stage ``s`` of ``rmodel`` by job j's start.
+        False when it never can (then ``lit`` must be false)."""
+        ready = reach0[rmodel][v, s]
+        if np.isfinite(ready):
+            if ready > 0 and lit is sched[j]:
                 forbid_before(j, ready)
+            elif ready > 0:
+                m.Add(D[j] >= int(np.ceil(ready))).OnlyEnforceIf(lit)
+            return True
+        jv = job_of.get((rmodel, v))
+        if jv is None:
+            return False
+        off_so = int(stage_offsets(inst, rmodel, "scale-out")[s])
+        off_p = int(stage_offsets(inst, rmodel, "pilot")[s])
+        m.AddImplication(lit, sched[jv])
+        extra = (off_p - off_so) * pilot[jv] if pilot[jv] is not None else 0
+        m.Add(D[j] >= D[jv] + off_so + extra).OnlyEnforceIf(lit)
+        return True
+
+    # Prerequisites.
+    for mid in inst.planned_models:
+        idx = np.flatnonzero(models == mid)
+        for req in inst.models[mid].requires:
+            if req.model not in reach0 or len(idx) == 0:
                 continue
-            jv = job_of.get((req.model, v))
-            if jv is None:
-                m.Add(sched[j] == 0)
+            s = STAGE_INDEX[req.stage]
+            if req.where == "below":
+                # At least `need` of the units below have reached the stage: one literal per unit below.
+                b = below_pairs(inst, req, units[idx])
+                lo = np.searchsorted(b.top, units[idx], "left")
+                hi = np.searchsorted(b.top, units[idx], "right")
+                for j, a, z in zip(idx, lo, hi):
+                    need = int(b.need[units[j]])
+                    if need == 0:
+                        continue
+                    lits = []
+                    for v in b.unit[a:z]:
+                        if reach0[req.model][v, s] <= 0:
+                            need -= 1  # reached already
+                            continue
+                        lit = m.NewBoolVar(f"b{j}_{v}")
+                        if reached_by(j, req.model, int(v), s, lit):
+                            lits.append(lit)
+                        else:
+                            m.Add(lit == 0)
+                    if need <= 0:
+                        continue
+                    if len(lits) < need:
+                        m.Add(sched[j] == 0)
+                    else:
+                        m.Add(sum(lits) >= need).OnlyEnforceIf(sched[j])
                 continue
-            off_so = int(stage_offsets(inst, req.model, "scale-out")[s])
-            off_p = int(stage_offsets(inst, req.model, "pilot")[s])
-            m.AddImplication(sched[j], sched[jv])
-            extra = (off_p - off_so) * pilot[jv] if pilot[jv] is not None else 0
-            m.Add(D[j] >= D[jv] + off_so + extra).OnlyEnforceIf(sched[j])
+            targets = requirement_target(inst, mid, req, units[idx])
+            for j, v in zip(idx, targets):
+                if v < 0:
+                    continue  # its own requirement on itself
+                if not reached_by(j, req.model, int(v), s, sched[j]):
+                    m.Add(sched[j] == 0)
 
     # Capacity.
     for pool in inst.capacity:
@@ -134,10 +175,13 @@ def solve_exact(inst: Instance, *, time_limit: float = 10.0, workers: int = 4) -
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError("CP-SAT found no schedule (the empty schedule is always feasible: a modelling bug)")
     periods = np.array([next((t for t in range(H) if solver.Value(x[j][t])), -1) for j in range(n)], dtype=np.int64)
+    roles = np.array(["" if periods[j] < 0 else "pilot" if pilot[j] is not None and solver.Value(pilot[j]) else "scale-out"
+                      for j in range(n)], dtype=object)
     return ExactResult(
         jobs=jobs,
         periods=periods,
         objective=objective(jobs, periods, H),
         bound=solver.BestObjectiveBound() / WEIGHT,
         optimal=status == cp_model.OPTIMAL,
+        roles=roles,
     )

@@ -18,7 +18,8 @@ from .heuristic import Schedule
 from .instance import period_label, period_starts
 from .labels import ROLES, pick
 
-SCHEDULE_COLUMNS = ["model", "unit", "unit_name", "kind", "role", "period", "start", "scale", "learned_from", "learned_from_name"]
+SCHEDULE_COLUMNS = ["model", "unit", "unit_name", "kind", "commune", "role", "period", "start", "scale", "learned_from",
+                    "learned_from_name"]
 
 
 def _date(start: dt.date, day: float) -> str:
@@ -28,8 +29,9 @@ def _date(start: dt.date, day: float) -> str:
 def schedule_frame(sched: Schedule, *, lang: str = "vi") -> pd.DataFrame:
     """One row per (unit, model) to plan. Units not started within the horizon have empty period and dates.
 
-    Columns: model, unit (code), unit_name, kind, role (thí điểm / nhân rộng), period (Q2/2023...),
-    start and scale (ISO dates), learned_from (code) and its name.
+    Columns: model, unit (code), unit_name, kind, commune (the name of the commune a village, school,
+    agency or party cell is in; empty for communes and above), role (thí điểm / nhân rộng), period
+    (Q2/2023...), start and scale (ISO dates), learned_from (code) and its name.
     """
     inst = sched.instance
     j = sched.jobs
@@ -38,12 +40,17 @@ def schedule_frame(sched: Schedule, *, lang: str = "vi") -> pd.DataFrame:
     labels = np.array([period_label(d, inst.period, lang) for d in starts[:-1]] + [""], dtype=object)
     u = inst.units
     lf = j["learned_from"].to_numpy()
+    units = j["unit"].to_numpy()
+    names = u["name"].to_numpy(dtype=object)
+    com = u["commune"].to_numpy(dtype=np.int64)[units]
+    in_commune = (com >= 0) & (com != units)
     has_lf = within.to_numpy() & (lf >= 0)
     out = pd.DataFrame({
         "model": j["model"].to_numpy(),
         "unit": u["code"].to_numpy()[j["unit"].to_numpy()],
         "unit_name": u["name"].to_numpy()[j["unit"].to_numpy()],
         "kind": u["kind"].to_numpy()[j["unit"].to_numpy()],
+        "commune": np.where(in_commune, names[np.maximum(com, 0)], ""),
         "role": [pick(ROLES, r if w else "", lang) for r, w in zip(j["role"], within)],
         "period": labels[np.where(within, j["period"], inst.horizon)],
         "start": [_date(inst.start, d) if w else "" for d, w in zip(j["start_day"], within)],

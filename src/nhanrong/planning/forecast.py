@@ -15,8 +15,9 @@ import pandas as pd
 from ..formats import fmt_date, fmt_number, fmt_percent
 from .heuristic import STRATEGIES, Schedule, plan_waves
 from .instance import PERIOD_EN, PERIOD_VI, Instance, TargetSpec, period_label, period_starts
-from .labels import KINDS, NOT_REACHED, POOLS, pick
-from .problem import STAGE_INDEX, ancestor, build_jobs, scope_groups
+from ..kinds import kind_label
+from .labels import NOT_REACHED, POOLS, pick
+from .problem import STAGE_INDEX, below_pairs, below_days, build_jobs, requirement_target, scope_groups, target_days
 
 SEARCH_STRATEGIES = STRATEGIES[:2]  # what-if re-runs: two strategies are enough to compare capacities
 
@@ -177,25 +178,46 @@ def _structural(rsched: Schedule, res: TargetResult, earliest_unlimited: dt.date
             else "dù đủ nguồn lực cũng không đạt nếu không gỡ điều kiện này")
     when_en = (f"even with unlimited resources, met at the earliest on {fmt_date(earliest_unlimited, 'en')}" if earliest_unlimited
                else "not met even with unlimited resources unless this is resolved")
+
+    def word(kind: str, lang: str = "vi") -> str:
+        return kind_label(kind, lang, inst.kinds, plural=True)
+
+    def mode(units: np.ndarray) -> str:
+        return str(pd.Series(inst.units["kind"].to_numpy()[units]).mode().iloc[0])
+
     # Prerequisites not ready in time, counted by the unit where they are missing.
     for req in spec.requires:
         if req.model not in inst.models:
             continue
-        anc = ancestor(inst, late_units, req.where)
-        ready = rsched.reach[req.model][anc, STAGE_INDEX[req.stage]]
-        blocked = np.unique(anc[(ready > latest_start) & (anc < len(inst.units))])
-        if len(blocked):
-            rspec = inst.models[req.model]
-            kinds = inst.units["kind"].to_numpy()[blocked]
-            kind = pd.Series(kinds).mode().iloc[0]
-            planned = not inst.planned or req.model in inst.planned
-            tail_vi = "" if planned else " (mô hình này không nằm trong kế hoạch)"
-            tail_en = "" if planned else " (that model is not in the plan)"
+        rspec = inst.models[req.model]
+        sidx = STAGE_INDEX[req.stage]
+        planned = not inst.planned or req.model in inst.planned
+        tail_vi = "" if planned else " (mô hình này không nằm trong kế hoạch)"
+        tail_en = "" if planned else " (that model is not in the plan)"
+        if req.where == "below":
+            # Counted by the adopting units whose share of units below is not reached in time.
+            ready = below_days(below_pairs(inst, req, late_units), rsched.reach[req.model][:, sidx], late_units)
+            blocked = late_units[ready > latest_start]
+            if not len(blocked):
+                continue
+            top = mode(blocked)
             return replace(res, binding="prerequisite",
-                           message_vi=f"{rspec.name} ở {fmt_number(len(blocked))} {pick(KINDS, kind)} {pick(NOT_REACHED, req.stage)}{tail_vi}; "
+                           message_vi=f"{rspec.name} ở {fmt_percent(req.share, 'vi', 0)} {word(req.kind)} của "
+                                      f"{fmt_number(len(blocked))} {word(top)} {pick(NOT_REACHED, req.stage)}{tail_vi}; {when}",
+                           message_en=f"{rspec.name_en or rspec.name}: {pick(NOT_REACHED, req.stage, 'en')} in "
+                                      f"{fmt_percent(req.share, 'en', 0)} of the "
+                                      f"{word(req.kind, 'en')} of {fmt_number(len(blocked), 'en')} {word(top, 'en')}{tail_en}; "
+                                      f"{when_en}")
+        tgt = requirement_target(inst, target.model, req, late_units)
+        ready = target_days(rsched.reach[req.model], tgt, sidx)
+        blocked = np.unique(tgt[(ready > latest_start) & (tgt >= 0) & (tgt < len(inst.units))])
+        if len(blocked):
+            kind = mode(blocked)
+            return replace(res, binding="prerequisite",
+                           message_vi=f"{rspec.name} ở {fmt_number(len(blocked))} {word(kind)} {pick(NOT_REACHED, req.stage)}{tail_vi}; "
                                       f"{when}",
                            message_en=f"{rspec.name_en or rspec.name}: {pick(NOT_REACHED, req.stage, 'en')} in {fmt_number(len(blocked), 'en')} "
-                                      f"{pick(KINDS, kind, 'en')}{tail_en}; {when_en}")
+                                      f"{word(kind, 'en')}{tail_en}; {when_en}")
     if inst.pilot_first:
         groups = scope_groups(inst, late_units)
         pass_day = np.full(len(inst.units) + 1, np.inf)
@@ -211,9 +233,9 @@ def _structural(rsched: Schedule, res: TargetResult, earliest_unlimited: dt.date
             kinds = [inst.units.at[g, "kind"] if g < len(inst.units) else "province" for g in late_scopes]
             kind = pd.Series(kinds).mode().iloc[0]
             return replace(res, binding="pilot",
-                           message_vi=f"chưa có thí điểm đạt đánh giá ở {fmt_number(len(late_scopes))} {pick(KINDS, kind)} kịp hạn "
+                           message_vi=f"chưa có thí điểm đạt đánh giá ở {fmt_number(len(late_scopes))} {word(kind)} kịp hạn "
                                       f"(thí điểm cần {spec.pilot_days} ngày trước khi nhân rộng); {when}",
-                           message_en=f"no pilot passed evaluation in time in {len(late_scopes)} {pick(KINDS, kind, 'en')} "
+                           message_en=f"no pilot passed evaluation in time in {len(late_scopes)} {word(kind, 'en')} "
                                       f"(a pilot takes {spec.pilot_days} days before scale-out); {when_en}")
     return replace(res, binding="time",
                    message_vi=f"không đủ thời gian: {fmt_number(len(late_units))} đơn vị cần {spec.onboard_days} ngày triển khai; "

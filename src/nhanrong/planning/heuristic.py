@@ -30,14 +30,17 @@ from .instance import Instance, period_bounds
 from .nearest import nearest_source, unit_coords
 from .problem import (
     STAGE_INDEX,
-    ancestor,
+    below_pairs,
     build_jobs,
     initial_pass,
     model_order,
     objective,
     project_existing,
+    ready_days,
+    requirement_target,
     scope_groups,
     stage_offsets,
+    target_days,
     topological,
 )
 
@@ -68,8 +71,12 @@ class Schedule:
         return self.reach[model][:-1, STAGE_INDEX["scale"]]
 
 
-def unlock_weight(inst: Instance, jobs: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Per model: for each unit, the objective weight of the other jobs waiting on it as a prerequisite."""
+def unlock_weight(inst: Instance, jobs: pd.DataFrame, reach: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Per model: for each unit, the objective weight of the other jobs waiting on it as a prerequisite.
+
+    Under a "below" requirement, each unit below that has not reached the stage yet (in ``reach``)
+    gets the waiting job's weight over how many more it waits for.
+    """
     n = len(inst.units)
     out = {m: np.zeros(n + 1) for m in inst.models}
     weights = 1.0 / jobs["model"].map(jobs["model"].value_counts()).to_numpy(dtype=float) if len(jobs) else np.zeros(0)
@@ -77,8 +84,22 @@ def unlock_weight(inst: Instance, jobs: pd.DataFrame) -> dict[str, np.ndarray]:
         units = grp["unit"].to_numpy(dtype=np.int64)
         w = weights[grp.index.to_numpy()]
         for req in inst.models[mid].requires:
-            if req.model in out:
-                out[req.model] += np.bincount(ancestor(inst, units, req.where), weights=w, minlength=n + 1)
+            if req.model not in out:
+                continue
+            if req.where == "below":
+                b = below_pairs(inst, req, units)
+                wt = np.zeros(n + 1)
+                wt[units] = w
+                done = np.zeros(len(b.unit), dtype=bool)
+                if reach is not None and req.model in reach:
+                    done = np.isfinite(reach[req.model][b.unit, STAGE_INDEX[req.stage]])
+                missing = np.maximum(b.need - np.bincount(b.top[done], minlength=n + 1), 0)
+                per = np.where(missing > 0, wt / np.maximum(missing, 1), 0.0)
+                out[req.model] += np.bincount(b.unit, weights=per[b.top] * ~done, minlength=n + 1)
+                continue
+            target = requirement_target(inst, mid, req, units)
+            keep = target >= 0
+            out[req.model] += np.bincount(target[keep], weights=w[keep], minlength=n + 1)
     return out
 
 
@@ -96,10 +117,7 @@ def priority_rank(inst: Instance, model: str, units: np.ndarray, reach: dict[str
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     key_rank = inst.units["key"].rank(method="first").to_numpy(dtype=np.int64)[units]
-    ready = np.zeros(n)
-    for req in inst.models[model].requires:
-        if req.model in reach:
-            ready = np.maximum(ready, reach[req.model][ancestor(inst, units, req.where), STAGE_INDEX[req.stage]])
+    ready = np.maximum(ready_days(inst, model, units, reach), 0.0)
     if inst.pilot_first:
         ready = np.maximum(ready, np.where(np.isinf(pass_day[scope_groups(inst, units)]), 0.0, pass_day[scope_groups(inst, units)]))
     ready = np.where(np.isinf(ready), 1e12, ready)
@@ -127,6 +145,15 @@ def priority_rank(inst: Instance, model: str, units: np.ndarray, reach: dict[str
     return rank
 
 
+def _requirement_check(inst: Instance, model: str, req, units: np.ndarray):
+    """What :func:`_run` checks a requirement with: (model, target per unit, stage, None) or, for
+    "below", (model, None, stage, the pairs of :func:`problem.below_pairs` under ``units``)."""
+    sidx = STAGE_INDEX[req.stage]
+    if req.where == "below":
+        return req.model, None, sidx, below_pairs(inst, req, units)
+    return req.model, requirement_target(inst, model, req, units), sidx, None
+
+
 STRATEGIES: tuple[tuple[str, bool], ...] = (
     ("ratio", False), ("ratio", True), ("topological", False), ("topological", True), ("reverse", False), ("reverse", True),
 )
@@ -151,7 +178,7 @@ def plan_waves(inst: Instance, *, extra_periods: int = 0, progress: Progress | N
     passes0 = initial_pass(inst, reach0)
     coords = unit_coords(inst.units) if (learn or inst.rule == "neighbours") else None
     caps = {p: inst.capacity_array(p, H) for p in inst.capacity}
-    unlocks = unlock_weight(inst, jobs)
+    unlocks = unlock_weight(inst, jobs, reach0)
     static: dict[str, dict] = {}
     for mid, grp in jobs.groupby("model", sort=False):
         units = grp["unit"].to_numpy(dtype=np.int64)
@@ -163,8 +190,7 @@ def plan_waves(inst: Instance, *, extra_periods: int = 0, progress: Progress | N
             "rank": np.sort(rank),
             "groups": scope_groups(inst, units[by_rank]),
             "scope_size": np.bincount(scope_groups(inst, units), minlength=len(inst.units) + 1),
-            "reqs": [(r.model, ancestor(inst, units[by_rank], r.where), STAGE_INDEX[r.stage])
-                     for r in inst.models[mid].requires if r.model in reach0],
+            "reqs": [_requirement_check(inst, mid, r, units[by_rank]) for r in inst.models[mid].requires if r.model in reach0],
             "needs": {p: float(a) for p, a in inst.models[mid].needs.items() if p in caps and a > 0},
         }
     ratio = model_order(inst, jobs)
@@ -232,8 +258,14 @@ def _run(inst, H, bounds, jobs, static, order, pilot_phase, reach0, passes0, cap
         if len(pend) == 0:
             return pend, 0
         ok = np.ones(len(pend), dtype=bool)
-        for rmodel, anc, sidx in st["reqs"]:
-            ok &= reach[rmodel][anc[pend], sidx] <= day
+        for rmodel, target, sidx, below in st["reqs"]:
+            if below is None:
+                ok &= target_days(reach[rmodel], target[pend], sidx) <= day
+            else:
+                # Units below each pending one that have reached the stage, against how many it needs.
+                got = np.bincount(below.top[reach[rmodel][below.unit, sidx] <= day], minlength=len(below.need))
+                tops = st["units"][pend]
+                ok &= got[tops] >= below.need[tops]
         if not inst.pilot_first:
             return pend[ok], 0
         pass_day, pending = passes[mid]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal, Mapping
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from ..schema import STAGES
 Period = Literal["week", "month", "quarter"]
 Rule = Literal["readiness", "neighbours", "every-area", "explicit"]
 WHERE_COLUMNS = {"same": None, "parent": "parent", "commune": "commune", "district": "district", "province": "province"}
+ANCESTOR_COLUMNS = ("parent", "commune", "district", "province")
 UNIT_COLUMNS = ["key", "code", "name", "kind", "lat", "lon", "parent", "commune", "district", "province", "scope", "area"]
 ADOPTED_COLUMNS = ["unit", "model", *STAGES]
 NEVER = np.inf
@@ -29,11 +30,19 @@ NEVER = np.inf
 
 @dataclass(frozen=True)
 class Requirement:
-    """Model ``model`` must have reached ``stage`` at the unit found by ``where`` first."""
+    """Model ``model`` must have reached ``stage`` at the unit found by ``where`` first.
+
+    ``where = "below"``: at least ``share`` of the units of ``kind`` under the adopting unit
+    (those eligible for ``model``) must have reached ``stage``; none there = nothing to wait for.
+    ``model`` may be the adopting model itself at a higher level (a district waits on its
+    province); a unit's requirement on itself for its own model is ignored.
+    """
 
     model: str
-    where: str  # same | parent | commune | district | province
+    where: str  # same | parent | commune | district | province | below
     stage: str = "scale"
+    kind: str = ""  # where = "below": the kind of the units below
+    share: float = 1.0  # where = "below": the share of them that must have reached the stage
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,7 @@ class Instance:
     units_first: tuple[int, ...] = ()
     name: str = ""
     structure: str = "new"
+    kinds: Mapping[str, Any] = field(default_factory=dict)  # kinds the repository declares (nhanrong.toml [kinds])
 
     @property
     def planned_models(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""Words the planner's messages use, Vietnamese first: pools, kinds of unit, stages."""
+"""Words the planner's messages use, Vietnamese first: pools, stages, roles. Kinds of unit are named
+through :func:`nhanrong.kinds.kind_label` (the repository may declare its own words)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,6 @@ POOLS: dict[str, tuple[str, str]] = {
     "devices": ("thiết bị", "devices"),
     "budget_vnd": ("đồng", "VND"),
     "people": ("người", "people"),
-}
-KINDS: dict[str, tuple[str, str]] = {
-    "province": ("tỉnh", "provinces"),
-    "district": ("huyện", "districts"),
-    "commune": ("xã", "communes"),
-    "village": ("thôn", "villages"),
-    "school": ("trường", "schools"),
-    "agency": ("cơ quan", "agencies"),
-    "party-cell": ("chi bộ", "party cells"),
 }
 NOT_REACHED: dict[str, tuple[str, str]] = {
     "assess": ("chưa bắt đầu", "not started"),

@@ -7,11 +7,13 @@ solve the same problem, so their objectives can be compared.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from ..schema import STAGES
-from .instance import NEVER, WHERE_COLUMNS, Instance
+from .instance import ANCESTOR_COLUMNS, NEVER, WHERE_COLUMNS, Instance, Requirement
 
 STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
 ROLES = ("pilot", "scale-out")
@@ -96,12 +98,105 @@ def stage_offsets(inst: Instance, model: str, role: str) -> np.ndarray:
 
 
 def ancestor(inst: Instance, units: np.ndarray, where: str) -> np.ndarray:
-    """The unit each requirement is checked at (N = none, the sentinel row)."""
+    """The unit each requirement is checked at (N = none, the sentinel row). Not for "below"."""
     col = WHERE_COLUMNS[where]
     if col is None:
         return units
     anc = inst.units[col].to_numpy(dtype=np.int64)[units]
     return np.where(anc < 0, len(inst.units), anc)
+
+
+def requirement_target(inst: Instance, model: str, req: Requirement, units: np.ndarray) -> np.ndarray:
+    """The unit each of ``units`` (adopting ``model``) waits on for ``req`` (not "below").
+
+    N (the sentinel row) = no such unit: never met. -1 = nothing to wait for: a requirement on
+    the same model at the unit itself (a province's own "province" requirement) is ignored.
+    """
+    units = np.asarray(units, dtype=np.int64)
+    anc = ancestor(inst, units, req.where)
+    if req.model == model:
+        kinds = inst.units["kind"].to_numpy()[units]
+        anc = np.where((anc == units) | (kinds == req.where), -1, anc)
+    return anc
+
+
+def target_days(reach: np.ndarray, target: np.ndarray, stage: int) -> np.ndarray:
+    """Day each target unit of :func:`requirement_target` reaches ``stage`` (-inf for -1: nothing to wait for)."""
+    return np.where(target < 0, -np.inf, reach[target, stage])
+
+
+@dataclass(frozen=True)
+class Below:
+    """A "below" requirement as pairs: ``top`` (an adopting unit) and ``unit`` (a unit of the
+    requirement's kind under it, eligible for the required model), sorted by (top, unit); ``need``
+    (N+1 values): how many units under each top must have reached the stage (0: nothing to wait for)."""
+
+    top: np.ndarray
+    unit: np.ndarray
+    need: np.ndarray
+    count: np.ndarray
+
+
+def below_pairs(inst: Instance, req: Requirement, tops: np.ndarray | None = None) -> Below:
+    """The units a "below" requirement counts, for every unit (or only ``tops``).
+
+    A unit is under ``top`` when ``top`` is its parent, commune, district or province. Units of
+    the kind that the required model is not adopted by do not count.
+    """
+    n = len(inst.units)
+    spec = inst.models.get(req.model)
+    if spec is not None and req.kind in spec.kinds:
+        below = np.flatnonzero(inst.units["kind"].to_numpy() == req.kind)
+    else:
+        below = np.zeros(0, dtype=np.int64)
+    top = np.concatenate([inst.units[c].to_numpy(dtype=np.int64)[below] for c in ANCESTOR_COLUMNS])
+    unit = np.tile(below, len(ANCESTOR_COLUMNS))
+    keep = (top >= 0) & (top != unit)
+    if tops is not None:
+        wanted = np.zeros(n + 1, dtype=bool)
+        wanted[np.asarray(tops, dtype=np.int64)] = True
+        keep &= wanted[np.where(top >= 0, top, n)]
+    # A unit's parent is often its commune too: one pair each, sorted by (top, unit).
+    key = np.unique(top[keep] * np.int64(n) + unit[keep])
+    top, unit = key // n, key % n
+    count = np.bincount(top, minlength=n + 1)
+    need = np.ceil(req.share * count - 1e-9).astype(np.int64)
+    return Below(top, unit, need, count)
+
+
+def below_days(b: Below, days: np.ndarray, tops: np.ndarray) -> np.ndarray:
+    """Day the share of units under each of ``tops`` has been reached, given ``days`` (N+1: the
+    day each unit reaches the stage); -inf where there is nothing to wait for, inf = never."""
+    tops = np.asarray(tops, dtype=np.int64)
+    k = b.need[tops]
+    if len(b.top) == 0:
+        return np.full(len(tops), -np.inf)
+    d = days[b.unit]
+    order = np.lexsort((d, b.top))
+    start = np.searchsorted(b.top[order], tops, "left")
+    kth = d[order][np.clip(start + k - 1, 0, len(d) - 1)]
+    return np.where(k <= 0, -np.inf, kth)
+
+
+def requirement_days(inst: Instance, model: str, req: Requirement, units: np.ndarray,
+                     reach: dict[str, np.ndarray]) -> np.ndarray:
+    """Day each of ``units`` (adopting ``model``) has ``req`` met, from the stage days ``reach``
+    (-inf = nothing to wait for, inf = never). A requirement on a model not in the instance is ignored."""
+    units = np.asarray(units, dtype=np.int64)
+    if req.model not in reach:
+        return np.full(len(units), -np.inf)
+    s = STAGE_INDEX[req.stage]
+    if req.where == "below":
+        return below_days(below_pairs(inst, req, units), reach[req.model][:, s], units)
+    return target_days(reach[req.model], requirement_target(inst, model, req, units), s)
+
+
+def ready_days(inst: Instance, model: str, units: np.ndarray, reach: dict[str, np.ndarray]) -> np.ndarray:
+    """Day every prerequisite of ``model`` is met at each of ``units`` (-inf: none to wait for)."""
+    out = np.full(len(units), -np.inf)
+    for req in inst.models[model].requires:
+        out = np.maximum(out, requirement_days(inst, model, req, units, reach))
+    return out
 
 
 def scope_groups(inst: Instance, units: np.ndarray) -> np.ndarray:
@@ -161,7 +256,8 @@ def topological(inst: Instance) -> list[str]:
         if m in seen or m not in inst.models or m in stack:
             return
         for r in inst.models[m].requires:
-            visit(r.model, stack + (m,))
+            if r.model != m:  # the same model at a higher level: no order between models
+                visit(r.model, stack + (m,))
         seen.add(m)
         order.append(m)
 

@@ -7,6 +7,7 @@ Seeded and deterministic: the same arguments give the same instance.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -32,10 +33,16 @@ def _units_frame(kind, parent, commune, district, province, lat, lon, prefix="u"
 
 
 def random_instance(seed: int, *, districts: int = 2, communes: int = 3, villages: int = 2,
-                    horizon: int = 6, pilot_first: bool = True, rule: str = "readiness") -> Instance:
+                    horizon: int = 6, pilot_first: bool = True, rule: str = "readiness",
+                    below_share: float | None = None, nested: bool = False) -> Instance:
     """A small province: ``districts`` x up to ``communes`` communes x up to ``villages`` villages,
     three models (village teams, commune model requiring the team at the commune, a district
-    model), random existing adoptions, quarters, and tight pools."""
+    model), random existing adoptions, quarters, and tight pools.
+
+    ``below_share``: the commune model also needs that share of the commune's villages at the
+    team's scale stage, and the district model that share of its communes piloting the commune
+    model (instead of the commune model at the district). ``nested``: a fourth model adopted by
+    the province and the districts, a district waiting on the province's."""
     rng = np.random.default_rng(seed)
     kind, parent, commune, district, province, lat, lon = ["province"], [-1], [-1], [-1], [-1], [21.7], [104.9]
     for d in range(districts):
@@ -59,6 +66,14 @@ def random_instance(seed: int, *, districts: int = 2, communes: int = 3, village
         "district": ModelSpec("district", "Mô hình huyện", ("district",), {"budget": 3.0},
                               {s: d() for s in STAGES}, (Requirement("commune", "district", "pilot"),)),
     }
+    if below_share is not None:
+        models["commune"] = replace(models["commune"], requires=(
+            Requirement("team", "same", "scale"), Requirement("team", "below", "scale", "village", below_share)))
+        models["district"] = replace(models["district"], requires=(
+            Requirement("commune", "below", "pilot", "commune", below_share),))
+    if nested:
+        models["ioc"] = ModelSpec("ioc", "Trung tâm điều hành", ("province", "district"), {"budget": 2.0},
+                                  {s: d() for s in STAGES}, (Requirement("ioc", "province", "scale"),))
     rows = []
     for u in range(len(units)):
         for mid, spec in models.items():
@@ -74,9 +89,13 @@ def random_instance(seed: int, *, districts: int = 2, communes: int = 3, village
 
 
 def national_instance(*, provinces: int = 34, communes: int = 3321, villages: int = 80000, periods: int = 24,
-                      seed: int = 0) -> Instance:
+                      seed: int = 0, below_share: float | None = None) -> Instance:
     """A country-size instance in the new structure: provinces -> communes -> villages, schools,
-    agencies, party cells; seven models shaped like the Yên Bái ones; monthly periods."""
+    agencies, party cells; seven models shaped like the Yên Bái ones; monthly periods.
+
+    ``below_share``: the commune model also needs that share of the commune's villages at the
+    community team's scale, and the province model that share of its communes piloting the
+    commune model (the "below" prerequisite form, at national scale)."""
     rng = np.random.default_rng(seed)
     prov_lat = rng.uniform(8.5, 23.0, provinces)
     prov_lon = rng.uniform(102.5, 109.0, provinces)
@@ -111,6 +130,11 @@ def national_instance(*, provinces: int = 34, communes: int = 3321, villages: in
         "digital-citizen": ModelSpec("digital-citizen", "Công dân số", ("commune",), {"trainer_hours": 4, "budget_vnd": 5e6},
                                      days, (Requirement("community-team", "commune", "scale"),)),
     }
+    if below_share is not None:
+        models["commune"] = replace(models["commune"], requires=(
+            *models["commune"].requires, Requirement("community-team", "below", "scale", "village", below_share)))
+        models["district"] = replace(models["district"], requires=(
+            Requirement("commune", "below", "pilot", "commune", below_share),))
     rows = []
     for mid, spec in models.items():
         elig = np.flatnonzero(np.isin(kind, spec.kinds))
