@@ -32,7 +32,7 @@ from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"
-AS_OF = dt.date(2023, 12, 31)
+AS_OF = dt.date(2027, 12, 31)  # the generated records run from 1/7/2025 to the end of 2027
 DATA_DIRS = ("models", "units", "pilots", "plans")
 
 

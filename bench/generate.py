@@ -30,9 +30,10 @@ LOCAL = [
     ("party-cell", "party-cells", "CB", "Chi bộ", 20, 41),  # ~30 a commune: ~100,000 party cells
 ]
 ADOPT_RATE = {"village": 0.95, "commune": 0.9, "school": 0.75, "agency": 0.7, "party-cell": 0.85}
-START, SPAN_DAYS = date(2021, 6, 1), 760
-LAST_READING = date(2023, 12, 31)
-QUARTER_ENDS = [date(y, m, d) for y in (2021, 2022, 2023) for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))]
+# The units are those of the new structure, which exist from 1/7/2025: so do their records.
+START, SPAN_DAYS = date(2025, 7, 1), 760
+LAST_READING = date(2027, 12, 31)
+QUARTER_ENDS = [date(y, m, d) for y in (2025, 2026, 2027) for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))]
 
 
 def load_models(root: Path = BUNDLED) -> dict[str, ModelFile]:

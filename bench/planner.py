@@ -31,7 +31,7 @@ def national_plan():
 
     # Per month, for the whole country: about 60 trainers a province.
     return PlanFile(
-        name="Toàn quốc 2025-2027", scope="01", structure="new", start=dt.date(2025, 7, 1), period="month",
+        name="Toàn quốc 2028-2029", scope="01", structure="new", start=dt.date(2028, 1, 1), period="month",
         horizon=PERIODS, resources={"trainer_hours": 80_000, "devices": 6_000, "budget_vnd": 60_000_000_000},
         priorities={"rule": "every-area"},
     )

@@ -74,6 +74,16 @@ def test_units_with_root_lists_declared_units(make_repo, capsys):
                         "lat": None, "lon": None, "source": "units/villages.toml"}]
 
 
+def test_units_new_structure_places_declared_units_under_the_new_commune(make_repo, capsys):
+    extra = 'structure = "old"\n' + "".join(
+        f'[[unit]]\ncode = "T-04249-{i}"\nname = "Tổ dân phố {i}"\nkind = "village"\nparent = "04249"\n' for i in (2, 10, 3))
+    assert main(["units", str(make_repo({"units/more.toml": extra})), "--province", "15", "--format", "json"]) == 0
+    rows = [r for r in json.loads(capsys.readouterr().out) if r["kind"] == "village"]
+    # old Phường Yên Thịnh (04249) is part of the new Phường Văn Phú (04279); codes in natural order
+    assert [(r["code"], r["parent"]) for r in rows] == [("T-04249-01", "04279"), ("T-04249-2", "04279"),
+                                                        ("T-04249-3", "04279"), ("T-04249-10", "04279")]
+
+
 def test_units_lists_provinces_without_province(capsys):
     assert main(["units", "--structure", "new", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)

@@ -105,3 +105,34 @@ def test_gap_kinds_match_the_engine():
     from nhanrong.gaps import GAP_KINDS as ENGINE_KINDS
 
     assert GAP_KINDS == ENGINE_KINDS
+
+
+@pytest.mark.parametrize("as_of, structure, scope", [
+    ("2022-12-31", "old", "15"),   # before the reform: Tỉnh Yên Bái of the old structure
+    ("2025-06-30", "old", "15"),
+    ("2025-07-01", "new", "15"),   # from 1/7/2025: the new Tỉnh Lào Cai
+    ("2026-12-31", "new", "15"),
+])
+def test_status_and_gaps_default_to_the_structure_in_force_at_the_date(make_repo, capsys, as_of, structure, scope):
+    root = str(make_repo())
+    code, out, _ = run(capsys, "status", root, "--as-of", as_of, "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {r["structure"] for r in rows} == {structure} and rows[0]["scope"] == scope
+    name = {"old": "Tỉnh Yên Bái", "new": "Tỉnh Lào Cai"}[structure]
+    assert rows[0]["scope_name"] == name
+    # gaps reads the same structure: a scope only the other structure has is refused
+    other = {"old": "new", "new": "old"}[structure]
+    code, _, err = run(capsys, "gaps", root, "--as-of", as_of, "--scope", "04279" if structure == "old" else "04249")
+    assert code == 0 if structure == "old" else code == 1
+    if code:
+        assert f"--structure {other}" in err
+
+
+def test_status_json_carries_history_and_parts(make_repo, capsys):
+    code, out, _ = run(capsys, "status", str(make_repo()), "--as-of", "2022-12-31", "--structure", "new", "--scope", "04279",
+                       "--format", "json")
+    r = json.loads(out)[0]
+    assert {"history", "parts", "parts_scale"} <= set(r)
+    # new Phường Văn Phú: four old communes, of which only 04249 (Yên Thịnh) has the model at scale
+    assert (r["eligible"], r["scale"], r["history"], r["parts"], r["parts_scale"]) == (1, 0, 0, 4, 1)

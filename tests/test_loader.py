@@ -149,6 +149,41 @@ def test_unit_declaration_problems(make_repo):
     ]
 
 
+@pytest.mark.parametrize(
+    "settings, expected",
+    [
+        ('models = ["tiny", "tinny"]\n',
+         ['nhanrong.toml:1:19: warning: model "tinny" has no file in models/ (did you mean "tiny"?)']),
+        ('[kinds.commune]\nname = "xã"\n',
+         ['nhanrong.toml:1:1: error: "commune" is an administrative level of the official register and cannot be declared; remove [kinds.commune]']),
+        ('[kinds.market]\nname = "chợ"\nparents = ["comune"]\n',
+         ['nhanrong.toml:3:12: error: unit kind "comune" is not declared (did you mean "commune"?)']),
+        ('[kinds.market]\nnam = "chợ"\n',
+         ['nhanrong.toml:2:1: error: unknown key "kinds.market.nam" (did you mean "name"?)',
+          'nhanrong.toml:1:1: error: missing required key "kinds.market.name"']),
+        ('models = [\n', ["nhanrong.toml:2:1: error: TOML syntax error: Cannot have a comma-less array... "]),
+    ],
+)
+def test_settings_problems_are_located_and_the_rest_still_loads(make_repo, settings, expected):
+    root = make_repo({"nhanrong.toml": settings})
+    prog = load_programme(root)
+    got = [p.format("en") for p in prog.problems]
+    if expected[0].endswith("... "):
+        assert len(got) == 1 and got[0].startswith("nhanrong.toml:") and "TOML syntax error" in got[0]
+    else:
+        assert sorted(got) == sorted(expected)
+    assert len(prog.adoptions) == 2 and "tiny" in prog.models  # nothing else is lost
+
+
+def test_a_model_adopted_by_an_undeclared_kind(make_repo):
+    model = TINY_MODEL.replace('adopted_by = ["commune"]', 'adopted_by = ["commune", "markets"]')
+    prog = load_programme(make_repo({"models/tiny.toml": model, "nhanrong.toml": '[kinds.market]\nname = "chợ"\n'}))
+    assert [p.format("en") for p in prog.problems] == [
+        'models/tiny.toml:4:26: error: unit kind "markets" is not declared (did you mean "market"?); declare it under [kinds] '
+        "in nhanrong.toml or fix the name"]
+    assert prog.models["tiny"].adopted_by == ["commune"] and len(prog.adoptions) == 2
+
+
 def test_dissolved_commune_can_be_named_by_old_records(make_repo):
     units = 'structure = "old"\n[[unit]]\ncode = "04300X"\nname = "Xã Cũ"\nkind = "commune"\nparent = "132"\ndissolved = 2023-06-01\nmerged_into = "04249"\n'
     pilots = PILOT_HEAD + '[[adoption]]\nunit = "04300X"\nstages = { assess = 2022-01-01 }\n'

@@ -450,3 +450,17 @@ def test_property_new_coverage_never_exceeds_the_old_coverage_of_the_same_parts(
         weighted_new += new["scale"] * len(parts)
         weighted_parts += sum(old.loc[p, "scale"] for p in parts)
     assert weighted_new <= weighted_parts
+
+
+def test_a_unit_established_later_counts_from_that_day(tmp_path):
+    units = ('structure = "old"\n[[unit]]\ncode = "TM"\nname = "Thôn Mới"\nkind = "village"\nparent = "04249"\n'
+             'established = 2023-01-01\n')
+    recs = pilots("vt", "old", ['unit = "TM"\nstages = { assess = 2022-06-01, scale = 2023-03-01 }'])
+    prog = load_programme(repo(tmp_path, {"models/vt.toml": model('["village"]'), "units/u.toml": units, "pilots/vt/1.toml": recs}))
+    (w,) = [p for p in prog.warnings if p.code == "before-established"]
+    assert (w.line, w.column) == (6, 12)
+    assert w.message == ('giai đoạn "assess" ngày 01/06/2022 trước khi "Thôn Mới" được thành lập (01/01/2023); '
+                         'kiểm tra lại ngày hoặc mã đơn vị')
+    pg = build_graph(prog)
+    assert status(pg, D(2022, 12, 31), scope="04249").empty or one(status(pg, D(2022, 12, 31), scope="04249"), scope="04249")["eligible"] == 0
+    assert one(status(pg, D(2023, 6, 30), scope="04249"), scope="04249")[["eligible", "scale"]].tolist() == [1, 1]

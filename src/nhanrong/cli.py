@@ -147,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "under ROOT/units/ are listed too. Without --province, lists the provinces.")
     _add_root(p, optional_default=None)
     p.add_argument("--province", help="province code, e.g. 15")
-    p.add_argument("--structure", choices=("old", "new"), default="new", help="administrative structure (default: new)")
+    p.add_argument("--structure", choices=("old", "new"), default="new",
+                   help="administrative structure (default: new, the one in force today, as for status and gaps without --as-of)")
     _add_format(p)
     p.set_defaults(func=cmd_units)
 

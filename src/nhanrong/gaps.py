@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import NhanRongError
-from .formats import fmt_value, natural_key
+from .formats import fmt_value
 from .graph import ProgrammeGraph, readings_table, stage_table, unit_parts
 from .registry import NEW, OLD
 from .schema import ABOLISHED_KINDS, STAGES, ModelFile
 from .i18n import stage_names
-from .status import HISTORY_AS_OF, STAGE_VI, _models, _ts, all_stages, scope_unit
+from .status import HISTORY_AS_OF, STAGE_VI, _models, _part_records, _ts, all_stages, scope_unit
 
 GAP_KINDS: tuple[str, ...] = ("not-started", "stalled", "gate-skipped", "prerequisite", "stale", "definition")
 GAP_KIND_VI = {"not-started": "chưa bắt đầu", "stalled": "chậm, dừng lâu", "gate-skipped": "vượt cửa giai đoạn",
@@ -285,8 +285,7 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
             rows = started.loc[agg["row"]]
             frames.append(_gate_frame(pg, rows, agg, names, rows["name"].tolist(), rows["name"].tolist()))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    own_keys = _own_records(pg)
-    own = started[pd.MultiIndex.from_arrays([started["unit"], started["model"]]).isin(own_keys)]
+    own = started[_own_rows(pg, started)]
     if len(own):
         r = readings_table(pg, NEW)
         agg = _gate_issues(pg, own, as_of, r[r["part"].isna()])
@@ -294,14 +293,22 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
             rows = own.loc[agg["row"]]
             frames.append(_gate_frame(pg, rows, agg, names, rows["name"].tolist(), rows["name"].tolist()))
     heads = e[~e["history"]]
-    parts = unit_parts(pg)
-    parts = parts[parts["new"].isin(heads["unit"])]
-    if len(parts):
-        old = all_stages(pg, as_of, OLD)
-        old = old[(old["stage_index"] > 1) & old["unit"].isin(parts["part"]) & old["model"].isin(heads["model"].unique())]
-        agg = _gate_issues(pg, old, as_of, readings_table(pg, OLD))
+    pr = _part_records(pg)
+    pr = pr[pr[list(STAGES)].notna().any(axis=1).to_numpy()]
+    if len(pr):
+        pr = pr[pd.MultiIndex.from_arrays([pr["new"], pr["model"]]).isin(pd.MultiIndex.from_arrays([heads["unit"], heads["model"]]))]
+    if len(pr):
+        old = pr.drop_duplicates(["part", "model"]).rename(columns={"part": "unit"})[["unit", "model", *STAGES]]
+        d = np.stack([old[s_].to_numpy(dtype="datetime64[ns]") for s_ in STAGES], axis=1) <= as_of.to_datetime64()
+        old = old.assign(stage_index=np.where(d.any(axis=1), len(STAGES) - np.argmax(d[:, ::-1], axis=1), 0),
+                         name=pg.units["name"].reindex(old["unit"]).to_numpy())
+        old = old[old["stage_index"] > 1].reset_index(drop=True)
+        r = pg.programme.readings
+        r = r[r["unit"].astype(str).isin(old["unit"]).to_numpy()]
+        agg = _gate_issues(pg, old, as_of, r.assign(unit=r["unit"].astype(str).astype(object), model=r["model"].astype(str)))
         if len(agg):
             prow = old.loc[agg["row"]]
+            parts = unit_parts(pg)
             pairs = pd.DataFrame({"part": prow["unit"].to_numpy(), "model": prow["model"].to_numpy(), "_i": np.arange(len(prow))})
             pairs = pairs.merge(parts, on="part").merge(heads[["unit", "model"]].reset_index(), left_on=["new", "model"],
                                                         right_on=["unit", "model"])
@@ -315,19 +322,25 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _own_records(pg: ProgrammeGraph) -> pd.MultiIndex:
-    """(unit, model) of the records the new structure reads as they are: records of new units
-    and of declared units (not those made up from old parts)."""
-    def make() -> pd.MultiIndex:
-        a = pg.programme.adoptions
-        if not len(a):
-            return pd.MultiIndex.from_arrays([[], []])
-        unit = a["unit"].astype(str).to_numpy(dtype=object)
-        info = pg.units.reindex(unit)
-        own = (info["structure"].to_numpy() == NEW) | ~info["kind"].isin(["province", "district", "commune"]).to_numpy()
-        return pd.MultiIndex.from_arrays([unit[own], a["model"].astype(str).to_numpy(dtype=object)[own]])
-
-    return pg.memo(("own_records",), make)
+def _own_rows(pg: ProgrammeGraph, rows: pd.DataFrame) -> np.ndarray:
+    """Rows (of a new-structure stage frame) read from a record of their own: every declared unit,
+    and the new communes and provinces recorded in the new structure (not made up from parts)."""
+    admin = rows["kind"].isin(["province", "commune"]).to_numpy()
+    if not admin.any():
+        return np.ones(len(rows), dtype=bool)
+    a = pg.programme.adoptions
+    unit = a["unit"]
+    cats = pd.Index(unit.cat.categories.astype(str)) if hasattr(unit, "cat") else None
+    keys = set(rows.loc[admin, "unit"])
+    if hasattr(unit, "cat"):
+        hit = a[cats.isin(keys)[unit.cat.codes.to_numpy()]]
+    else:
+        hit = a[unit.astype(str).isin(keys).to_numpy()]
+    recorded = pd.MultiIndex.from_arrays([hit["unit"].astype(str), hit["model"].astype(str)])
+    sub = rows[admin]
+    out = np.ones(len(rows), dtype=bool)
+    out[admin] = pd.MultiIndex.from_arrays([sub["unit"], sub["model"]]).isin(recorded)
+    return out
 
 
 def _reached_index(pg: ProgrammeGraph, structure: str, as_of: pd.Timestamp) -> pd.Series:
@@ -553,11 +566,8 @@ def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model
     out = pd.concat(frames, ignore_index=True)
     out["since"] = pd.to_datetime(out["since"])
     out["severity_rank"] = out["severity"].map(SEVERITY_RANK).astype(np.int64)
-    codes = pd.Index(out["unit"].astype(str).unique())
-    rank = dict(zip(sorted(codes, key=natural_key), range(len(codes))))
-    out["_u"] = out["unit"].astype(str).map(rank)  # "Thôn 2" before "Thôn 10", codes alike
-    out = out.sort_values(["severity_rank", "since", "_u", "model", "kind"], ascending=[False, True, True, True, True],
-                          na_position="last", kind="stable").drop(columns="_u")
+    out = out.sort_values(["severity_rank", "since", "unit", "model", "kind"], ascending=[False, True, True, True, True],
+                          na_position="last", kind="stable")
     return out[GAP_COLUMNS].reset_index(drop=True)
 
 

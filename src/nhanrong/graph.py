@@ -245,11 +245,12 @@ def _base_positions(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
         out.insert(out.columns.get_loc("commune"), "district", np.nan)
         out["district"] = out["district"].astype(object)
         # A unit under an old commune, district or province sits under the new unit it became.
-        parent = out["parent"]
-        pinfo = u.reindex(parent.astype(object))
-        old_admin = (pinfo["structure"].to_numpy() == OLD) & np.isin(pinfo["kind"].to_numpy(), ADMIN_KINDS)
-        projected = np.where(pinfo["kind"].to_numpy() == "commune", pinfo["new_commune"].to_numpy(), pinfo["new_province"].to_numpy())
-        out["parent"] = np.where(old_admin, projected, parent.to_numpy(dtype=object))
+        adm = u[(u["structure"] == OLD) & u["kind"].isin(ADMIN_KINDS)]
+        proj = pd.Series(np.where(adm["kind"].to_numpy() == "commune", adm["new_commune"].to_numpy(dtype=object),
+                                  adm["new_province"].to_numpy(dtype=object)), index=adm.index, dtype=object)
+        parent = out["parent"].astype(object)
+        moved = parent.isin(proj.index).to_numpy()
+        out["parent"] = np.where(moved, parent.map(proj).to_numpy(dtype=object), parent.to_numpy(dtype=object))
         out["parent"] = out["parent"].astype(object).where(out["parent"].notna(), None)
         return out
 
@@ -333,8 +334,9 @@ def unit_parts(pg: ProgrammeGraph) -> pd.DataFrame:
     not parts); an old commune split across several new ones is a part of each."""
     def make() -> pd.DataFrame:
         reg = pg.programme.registry
-        pairs = [(n, o) for n, olds in reg.parts.items() for o in olds]
-        return pd.DataFrame(pairs, columns=["new", "part"]).astype(object)
+        new = [n for n, olds in reg.parts.items() for _ in olds]
+        part = [o for olds in reg.parts.values() for o in olds]
+        return pd.DataFrame({"new": np.array(new, dtype=object), "part": np.array(part, dtype=object)})
 
     return pg.memo(("parts",), make)
 

@@ -136,18 +136,26 @@ _TYPE_VI = {
 
 def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
     """Allowed keys at ``loc`` (for "did you mean"), by walking the model's fields."""
+    import typing
+
     current: Any = model
+    skip = False
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or skip:
+            skip = False
             continue
         fld = getattr(current, "model_fields", {}).get(part)
         if fld is None:
             return []
         ann = fld.annotation
-        for _ in range(3):  # unwrap list[X] and X | None
-            args = [a for a in getattr(ann, "__args__", ()) if a is not type(None)]
+        for _ in range(3):  # unwrap list[X], dict[str, X] and X | None
             if isinstance(ann, type) and issubclass(ann, BaseModel):
                 break
+            if typing.get_origin(ann) is dict:
+                ann = typing.get_args(ann)[1]
+                skip = True  # the next part of the location is the dict's key
+                continue
+            args = [a for a in getattr(ann, "__args__", ()) if a is not type(None)]
             ann = args[0] if args else ann
         current = ann
     return list(getattr(current, "model_fields", {}))

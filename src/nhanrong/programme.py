@@ -63,6 +63,15 @@ class Programme:
         return kind_label(kind, lang, self.settings.kinds, plural=plural)
 
     @property
+    def local_kinds(self) -> list[str]:
+        """Kinds of unit declared under units/ (built-in and the repository's own): what a planner
+        may add, and what villages-and-below pickers list."""
+        from .kinds import known_kinds
+        from .schema import ADMIN_KINDS
+
+        return [k for k in known_kinds(self.settings.kinds) if k not in ADMIN_KINDS]
+
+    @property
     def model_order(self) -> list[str]:
         """Model ids in the order the repository lists them (``models`` in nhanrong.toml),
         then the others by id: every screen, table and brief shows models in this order."""

@@ -29,6 +29,12 @@ REFORM_DATE = dt.date(2025, 7, 1)
 Units of the new structure exist from this day; units of the old structure end the day before."""
 
 
+def structure_at(day: dt.date) -> str:
+    """The structure in force on ``day``: old before the reform, new from 1/7/2025. Every face
+    (CLI, app) defaults to it, so a date and a structure never disagree unless asked."""
+    return OLD if day < REFORM_DATE else NEW
+
+
 def unit_key(structure: str, code: str) -> str:
     """The graph key of a unit: structure and code, since codes repeat across structures."""
     return f"{structure}:{code}"

@@ -246,7 +246,9 @@ def _provinces_with_data(pg: ProgrammeGraph, structure: str) -> list[str]:
     a = pg.programme.adoptions
     if not len(a):
         return []
-    info = pg.units.reindex(pd.Index(a["unit"].astype(str).unique()))
+    unit = a["unit"]
+    keys = unit.cat.categories if hasattr(unit, "cat") else unit.astype(str).unique()
+    info = pg.units[["structure", "province", "new_province"]].reindex(pd.Index(keys, dtype=object).astype(str))
     col = info.loc[info["structure"] == OLD, "province"] if structure == OLD else info["new_province"]
     return sorted(col.dropna().unique())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .formats import natural_key
 from .registry import load_registry, unit_key
 from .errors import UnknownScopeError
 
@@ -21,22 +22,22 @@ def list_units(root: Path | None, *, province: str | None, structure: str) -> li
         for u in units
     ]
     if root is not None:
+        from .graph import build_graph, positioned_units
         from .loader import load_programme
 
-        prog = load_programme(root)
-        inside = {u.key for u in units}
-        local = sorted(prog.local_units.values(), key=lambda u: u.code)
-        changed = True
-        while changed:  # declared units below any unit already inside, in any order
-            changed = False
-            for u in local:
-                if u.key not in inside and u.parent in inside and u.structure == structure:
-                    inside.add(u.key)
-                    changed = True
+        pg = build_graph(load_programme(root))
+        pos = positioned_units(pg, structure)
+        top = unit_key(structure, province)
+        # Declared units placed in this province, in the old structure as declared, in the new one
+        # under the new commune their old commune became (the same placement status and gaps use).
+        local = pos[(pos["province"] == top) & pos.index.isin(list(pg.programme.local_units))]
+        local = local.assign(_k=[natural_key(c) for c in local["code"]]).sort_values("_k")
+        decl = pg.programme.local_units
         rows += [
-            {"code": u.code, "name": u.name, "kind": u.kind, "parent": (u.parent or ":").partition(":")[2],
-             "lat": u.lat, "lon": u.lon, "source": u.path}
-            for u in local if u.key in inside
+            {"code": decl[k].code, "name": decl[k].name, "kind": decl[k].kind,
+             "parent": (p or ":").partition(":")[2] if isinstance(p, str) else "",
+             "lat": decl[k].lat, "lon": decl[k].lon, "source": decl[k].path}
+            for k, p in zip(local.index, local["parent"])
         ]
     if not rows:
         raise UnknownScopeError(f'Không có tỉnh mã "{province}" / no province "{province}"')

@@ -16,11 +16,11 @@ from pathlib import Path
 from ..cli import _add_format, _add_root, _lang, write_rows
 
 STATUS_JSON = ["model", "scope", "scope_name", "structure", "level", "as_of", "eligible",
-               "not_started", "assess", "pilot", "evaluate", "scale", "coverage"]
+               "not_started", "assess", "pilot", "evaluate", "scale", "coverage", "history", "parts", "parts_scale"]
 # The same tuple as nhanrong.gaps.GAP_KINDS (a test checks), kept here so that building the
 # parser does not import pandas for every command.
 GAP_KINDS = ("not-started", "stalled", "gate-skipped", "prerequisite", "stale", "definition")
-GAPS_JSON = ["unit", "unit_name", "model", "kind", "since", "severity", "message", "message_en", "action", "action_en"]
+GAPS_JSON = ["unit", "unit_name", "commune_name", "model", "kind", "since", "severity", "message", "message_en", "action", "action_en"]
 
 
 def _date(text: str) -> dt.date:
@@ -73,7 +73,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from ..status import status
 
     pg = _graph(args.root)
-    frame = status(pg, args.as_of, structure=args.structure, scope=args.scope, level=args.level,
+    frame = status(pg, args.as_of, structure=_structure(args), scope=args.scope, level=args.level,
                    models=[args.model] if args.model else None)
     rows = _rows(frame, STATUS_JSON)
     if args.format == "table":
@@ -90,7 +90,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     from ..gaps import find_gaps
 
     pg = _graph(args.root)
-    frame = find_gaps(pg, args.as_of, structure=args.structure, model=args.model, scope=args.scope, kinds=args.kind)
+    frame = find_gaps(pg, args.as_of, structure=_structure(args), model=args.model, scope=args.scope, kinds=args.kind)
     if args.limit:
         frame = frame.head(args.limit)
     rows = _rows(frame, GAPS_JSON)
@@ -100,10 +100,17 @@ def cmd_gaps(args: argparse.Namespace) -> int:
             r["since"] = fmt_date(r["since"], lang)
             if lang == "en":
                 r["message"], r["action"] = r["message_en"], r["action_en"]
-        write_rows(rows, "table", columns=["unit", "model", "kind", "since", "severity", "message", "action"])
+        write_rows(rows, "table", columns=["unit", "unit_name", "commune_name", "model", "kind", "since", "severity", "message", "action"])
     else:
         write_rows(rows, args.format, columns=GAPS_JSON)
     return 0
+
+
+def _structure(args: argparse.Namespace) -> str:
+    """--structure, else the structure in force at --as-of (the same rule as the app)."""
+    from ..registry import structure_at
+
+    return args.structure or structure_at(args.as_of)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -111,8 +118,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_date, default=dt.date.today(), metavar="DATE",
                    help="date of the status, 2022-12-31 or 31/12/2022 (default: today)")
     p.add_argument("--scope", metavar="CODE", help="unit code (province, district or commune) in --structure; default: every province with data")
-    p.add_argument("--structure", choices=("old", "new"), default="old",
-                   help="administrative structure: old (before 1/7/2025: province/district/commune) or new (province/commune); default: old")
+    p.add_argument("--structure", choices=("old", "new"), default=None,
+                   help="administrative structure: old (before 1/7/2025: province/district/commune) or new (province/commune); "
+                        "default: the one in force at --as-of")
     p.add_argument("--model", metavar="ID", help="only this model (file name under models/, e.g. community-team)")
 
 

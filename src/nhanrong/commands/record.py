@@ -107,7 +107,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _add_saving(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--author", metavar='"TÊN <EMAIL>"', help='who made the change, e.g. "Nguyễn Văn A <a@yenbai.gov.vn>" (the commit author)')
+    p.add_argument("--author", metavar='"TÊN <EMAIL>"', help='who made the change, e.g. "Họ Tên <ten@donvi.gov.vn>" (the commit author)')
     p.add_argument("--dry-run", action="store_true", help="check and show the diff, write nothing")
     p.add_argument("--no-git", action="store_true", help="save the files but do not commit")
     p.add_argument("--branch", action="store_true", help="commit on the author's own review branch nhap/<name> (switches the data root's checkout)")

@@ -23,7 +23,7 @@ from ..loader import load_programme
 from ..problems import did_you_mean
 from ..programme import Programme
 from ..registry import NEW, OLD, Registry, load_registry, split_key, unit_key
-from ..schema import LOCAL_KINDS, STAGES
+from ..schema import STAGES
 from . import gitrepo
 from .changes import STAGE_VI, Change, NewLocalUnit, PlanNumbers, ReadingChange, StageChange
 from .errors import AmbiguousUnitError, BadChangeError, ChangeRefusedError, EditError, UnsupportedLayoutError
@@ -436,10 +436,11 @@ class _Editor:
 
     # local units
     def _unit(self, ch: NewLocalUnit) -> tuple[str, str]:
-        if ch.kind not in LOCAL_KINDS:
-            vi, en = did_you_mean(ch.kind, LOCAL_KINDS)
-            raise BadChangeError(f'loại đơn vị "{ch.kind}" không thêm được{vi}; chọn: {", ".join(LOCAL_KINDS)}',
-                                 f'cannot add a unit of kind "{ch.kind}"{en}; choose: {", ".join(LOCAL_KINDS)}')
+        kinds = self.prog.local_kinds
+        if ch.kind not in kinds:
+            vi, en = did_you_mean(ch.kind, kinds)
+            raise BadChangeError(f'loại đơn vị "{ch.kind}" không thêm được{vi}; chọn: {", ".join(kinds)}',
+                                 f'cannot add a unit of kind "{ch.kind}"{en}; choose: {", ".join(kinds)}')
         if not ch.name.strip():
             raise BadChangeError("tên đơn vị không được để trống", "the unit name must not be empty")
         parent = self.resolve(ch.parent, ch.structure)
@@ -478,9 +479,10 @@ class _Editor:
         chain = [parent, *self._ancestors(parent)]
         district = next((k for k in chain if self.prog.unit_kind(k) in ("district",)), None)
         anchor = district or parent
-        rel = f"units/{KIND_FOLDERS[kind]}/{split_key(anchor)[1]}.toml"
+        folder = KIND_FOLDERS.get(kind, f"{kind}s")  # a declared kind gets its own folder: units/markets/...
+        rel = f"units/{folder}/{split_key(anchor)[1]}.toml"
         if (self.root / rel).exists() and tomli.loads((self.root / rel).read_text(encoding="utf-8")).get("structure") != structure:
-            rel = f"units/{KIND_FOLDERS[kind]}/{split_key(anchor)[1]}-{structure}.toml"  # the same code names another unit
+            rel = f"units/{folder}/{split_key(anchor)[1]}-{structure}.toml"  # the same code names another unit
         return rel
 
     # plans
