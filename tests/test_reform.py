@@ -20,7 +20,7 @@ from nhanrong.gaps import find_gaps
 from nhanrong.graph import build_graph, positioned_units
 from nhanrong.loader import load_programme
 from nhanrong.schema import STAGES
-from nhanrong.status import part_stages, status
+from nhanrong.status import metric_values, part_stages, status
 
 D = dt.date
 PARTS = ["04252", "04255", "04258", "04261", "04264"]  # old wards of the new Phường Yên Bái
@@ -157,8 +157,8 @@ kind = "village"
 parent = "04264"
 """
 VILLAGE_RECORDS = pilots("vt", "old", [
-    'unit = "VD1"\nstages = { assess = 2022-01-01, scale = 2022-03-01 }',
-    'unit = "VH1"\nstages = { assess = 2022-01-01, scale = 2022-05-01 }',
+    'unit = "VD1"\nstages = { assess = 2022-01-01, scale = 2022-03-01 }\nreadings = [{ metric = "accounts", date = 2022-06-30, value = 7 }]',
+    'unit = "VH1"\nstages = { assess = 2022-01-01, scale = 2022-05-01 }\nreadings = [{ metric = "accounts", date = 2022-06-30, value = 3 }]',
 ])
 D1_RECORD = pilots("cm", "old", [
     'unit = "D1"\nstages = { assess = 2022-01-01, pilot = 2022-02-01 }\n'
@@ -185,6 +185,13 @@ def test_villages_of_a_dissolved_commune_move_to_the_commune_it_merged_into(diss
     assert pos.at["old:VD1", "parent"] == "old:04264" and pos.at["old:VD1", "commune"] == "old:04264"
     new = one(status(dissolved, D(2024, 6, 30), structure="new", scope="04252", models=["vt"]), scope="04252")
     assert (new["eligible"], new["scale"]) == (3, 2)
+    # Their readings roll up the same way.
+    def accounts(d, structure="old", scope="132", level="commune"):
+        m = metric_values(dissolved, d, structure=structure, scope=scope, level=level)
+        return dict(zip(m.loc[m["model"] == "vt", "scope"], m.loc[m["model"] == "vt", "value"]))
+    assert accounts(D(2023, 6, 30)) == {"132": 10, "D1": 7, "04264": 3}
+    assert accounts(D(2024, 6, 30)) == {"132": 10, "04264": 10}
+    assert accounts(D(2024, 6, 30), "new", "04252", None) == {"04252": 10}
 
 
 def test_a_dissolved_units_record_never_resurfaces_in_its_successor(dissolved):

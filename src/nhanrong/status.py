@@ -324,15 +324,19 @@ def latest_readings(pg: ProgrammeGraph, as_of: dt.date, structure: str = OLD) ->
         r = r[r["date"] <= as_of]
         r = r.sort_values("date", kind="stable").drop_duplicates(["unit", "model", "metric"], keep="last")
         r = r.assign(unit=r["unit"].astype(str), model=r["model"].astype(str))
-        info = pg.units.reindex(r["unit"])
-        alive = (info["dissolved"].isna() | (info["dissolved"] > as_of)).to_numpy()
+        info = pg.units[["structure", "established", "dissolved", "new_province", "new_commune"]].reindex(r["unit"])
+        keep = alive_at(info, as_of).copy()
+        # Ancestors as the structure places the unit on that day (units below a dissolved one have
+        # moved to its successor); old communes and provinces count in the new ones they became.
+        pos = positioned_units(pg, structure, as_of)[["province", "district", "commune"]].reindex(r["unit"])
         if structure == OLD:
-            keep = (info["structure"] == OLD).to_numpy() & alive
-            anc = info[["province", "district", "commune"]]
+            keep &= (info["structure"] == OLD).to_numpy()
+            anc = pos
         else:
-            keep = alive
-            anc = info[["new_province", "new_commune"]].rename(columns={"new_province": "province", "new_commune": "commune"})
-            anc = anc.assign(district=np.nan)
+            placed = pos["province"].notna().to_numpy()
+            anc = pd.DataFrame({"province": np.where(placed, pos["province"].to_numpy(dtype=object), info["new_province"].to_numpy(dtype=object)),
+                                "commune": np.where(placed, pos["commune"].to_numpy(dtype=object), info["new_commune"].to_numpy(dtype=object)),
+                                "district": np.nan}, index=pos.index)
         out = r.reset_index(drop=True)
         for c in ("province", "district", "commune"):
             out[c] = anc[c].to_numpy()
