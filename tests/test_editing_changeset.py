@@ -14,6 +14,7 @@ from nhanrong.editing import (
 )
 from nhanrong.editing.overlay import load_with, new_errors
 from nhanrong.loader import load_programme
+from conftest import TINY_MODEL
 
 PILOTS = """\
 # Tệp thử: các phường, xã của Thành phố Yên Bái (132).
@@ -333,3 +334,15 @@ def test_new_warning_is_reported_but_does_not_block(root: Path) -> None:
     cs = prepare(root, [StageChange("04255", "tiny", "pilot", dt.date(2022, 8, 1))])  # no assessment date
     assert cs.ok
     assert [w.message.split(": ", 1)[1] for w in cs.warnings] == ["bỏ qua giai đoạn assess mà không ghi ngày bắt đầu"]
+
+
+def test_an_unknown_unit_is_answered_with_a_unit_of_the_models_kind(make_repo) -> None:
+    village_model = TINY_MODEL.replace('adopted_by = ["commune"]', 'adopted_by = ["village"]').replace(
+        'scope = "132"\n', "")
+    units = ('structure = "old"\n[[unit]]\ncode = "TH-1"\nname = "Thôn 1"\nkind = "village"\nparent = "04249"\n'
+             '[[unit]]\ncode = "TH-3"\nname = "Chi bộ 3"\nkind = "party-cell"\nparent = "04249"\n')
+    root = make_repo({"models/vm.toml": village_model, "units/th.toml": units})
+    cs = prepare(root, [StageChange("TH-33", "vm", "assess", dt.date(2022, 9, 1))])
+    assert not cs.ok
+    (msg,) = [r.message for r in cs.refusals]
+    assert 'có phải ý bạn là "TH-1"' in msg  # the village, not the party cell "TH-3"

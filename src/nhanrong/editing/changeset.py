@@ -224,7 +224,11 @@ class _Editor:
             raise AmbiguousUnitError(
                 f'mã "{code}" có ở cả cấu trúc cũ ({self.prog.unit_name(found[0])}) và mới ({self.prog.unit_name(found[1])}); ghi rõ old:{code} hoặc new:{code}',
                 f'code "{code}" exists in both the old ({self.prog.unit_name(found[0])}) and the new structure ({self.prog.unit_name(found[1])}); write old:{code} or new:{code}')
-        local = [u.code for u in self.prog.local_units.values() if structure is None or u.structure == structure]
+        # Suggest only units that could be meant: of a kind the model adopts (a village for a
+        # village model, never a party cell with a similar code).
+        fit = set(self.prog.models[model].adopted_by) if model in self.prog.models else None
+        local = [u.code for u in self.prog.local_units.values()
+                 if (structure is None or u.structure == structure) and (fit is None or u.kind in fit)]
         vi, en = did_you_mean(code, local)
         where = f" ({structure})" if structure else ""
         raise BadChangeError(f'không có đơn vị mã "{code}"{where} trong danh mục hay units/{vi}',

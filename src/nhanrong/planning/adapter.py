@@ -3,7 +3,8 @@
 The plan's structure decides which units exist: in the new structure, old communes
 are replaced by the new ones (their adoption dates projected onto the new commune,
 earliest first) and villages, schools, agencies and party cells are placed under
-their new commune. Units dissolved by the plan's start are left out.
+their new commune. Units dissolved by the plan's start, or not yet established, are left out; the
+units below a dissolved unit are planned under the unit it merged into.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NhanRongError, UnknownScopeError
-from ..graph import ProgrammeGraph, positioned_units, stage_table
+from ..graph import ProgrammeGraph, alive_at, positioned_units, stage_table
 from ..registry import unit_key
 from ..schema import STAGES, PlanFile
 from .instance import ADOPTED_COLUMNS, UNIT_COLUMNS, Instance, ModelSpec, Requirement, TargetSpec, fill_groups
@@ -46,7 +47,7 @@ def declared_kinds(pg: ProgrammeGraph) -> dict:
 def plan_units(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False) -> pd.DataFrame:
     """Units under the plan's scope (``national``: the whole country) that still exist at its
     start, ordered by key, numbered 0..N-1."""
-    pos = positioned_units(pg, plan.structure)
+    pos = positioned_units(pg, plan.structure, plan.start)  # units below a dissolved unit have moved on
     scope = unit_key(plan.structure, plan.scope)
     if not national and scope not in pos.index:
         raise UnknownScopeError(
@@ -57,9 +58,8 @@ def plan_units(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False) ->
     inside = (pos.index == scope) | (pos["province"] == scope) | (pos["district"] == scope) | (pos["commune"] == scope)
     if national:
         inside = np.ones(len(pos), dtype=bool)
-    dissolved = pd.to_datetime(pos["dissolved"])
-    alive = dissolved.isna() | (dissolved > pd.Timestamp(plan.start))
-    u = pos[inside & alive.to_numpy()].sort_index()
+    alive = alive_at(pos, pd.Timestamp(plan.start))
+    u = pos[inside & alive].sort_index()
     keys = u.index.to_numpy(dtype=object)
     # One factorize numbers the keys 0..N-1 (unique, first) and every ancestor column with them.
     cols = ("parent", "commune", "district", "province")
