@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages.common import (Context, data_root, default_as_of, default_structure, lang, load_graph,
+from app_pages.common import (Context, data_root, default_as_of, default_structure, lang, load_graph, md_escape,
                               province_options, scope_options)
 from nhanrong.formats import date_format_hint, fmt_number
 from nhanrong.i18n import lang_name, t
@@ -33,6 +33,27 @@ with st.sidebar:
                          default="vi", selection_mode="single")
 L = lang()  # a second click deselects the button: that still means Vietnamese
 
+# The sidebar's choices survive a language switch. Their labels (and the date's format) follow the
+# language, and a Streamlit that counts them in a widget's identity gives the relabelled widget its
+# default value: the structure would fall back to "old" and the overview silently show the other
+# structure's figures. So on a switch each choice is assigned again before its widget is drawn (the
+# value the planner has on screen, even one changed in the same rerun), which the new widget takes.
+# Streamlit also forgets a widget that is not drawn (the scope of the structure not shown): the last
+# choice is kept here and put back when its widget returns.
+KEPT: dict = st.session_state.setdefault("_sidebar_kept", {})
+switched = st.session_state.get("_sidebar_lang", L) != L
+st.session_state["_sidebar_lang"] = L
+
+
+def restore(key: str, valid=None) -> None:
+    """Keep a sidebar choice across a language switch, and put back a forgotten one."""
+    if key in st.session_state:
+        if switched and (valid is None or st.session_state[key] in valid):
+            st.session_state[key] = st.session_state[key]
+    elif key in KEPT and (valid is None or KEPT[key] in valid):
+        st.session_state[key] = KEPT[key]
+
+
 root = data_root()
 try:
     pg, fp = load_graph(root)
@@ -43,27 +64,34 @@ except Exception as exc:  # noqa: BLE001 - shown to the planner, not swallowed
 with st.sidebar:
     st.title(t("app.title", L))
     st.caption(t("app.subtitle", L))
+    programme = (pg.programme.settings.name_en if L == "en" else "") or pg.programme.settings.name
+    if programme:
+        st.markdown(f"**{md_escape(programme)}**")
+    restore("as_of")
     st.session_state.setdefault("as_of", default_as_of(pg))
     as_of: dt.date = st.date_input(t("sidebar.as_of", L), key="as_of", format=date_format_hint(L),
                                    help=t("sidebar.as_of_help", L), min_value=dt.date(2015, 1, 1),
                                    max_value=dt.date(2035, 12, 31))
+    KEPT["as_of"] = as_of
+    restore("structure", ("old", "new"))
     st.session_state.setdefault("structure", default_structure(pg, fp))
     structure: str = st.radio(t("sidebar.structure", L), ["old", "new"], key="structure",
                               format_func=lambda s: t(f"structure.{s}", L))
+    KEPT["structure"] = structure
     provinces = {p[0]: p for p in province_options(pg, fp, structure)}
     if len(provinces) > 1:
+        restore(f"province_{structure}", provinces)
         prov = st.selectbox(t("sidebar.province", L), list(provinces), key=f"province_{structure}",
                             format_func=lambda c: provinces[c][2])
+        KEPT[f"province_{structure}"] = prov
     else:
         prov = next(iter(provinces), None)
     if prov is not None:
         by_code = {o[0]: o for o in scope_options(pg, fp, structure, provinces[prov][1])}
         widget = f"scope_{structure}_{prov}"
-        kept = st.session_state.get(f"_kept_{widget}")
-        if widget not in st.session_state and kept in by_code:
-            st.session_state[widget] = kept  # Streamlit forgets hidden widgets: restore the choice
+        restore(widget, by_code)
         code = st.selectbox(t("sidebar.scope", L), list(by_code), key=widget, format_func=lambda c: by_code[c][2])
-        st.session_state[f"_kept_{widget}"] = code
+        KEPT[widget] = code
         scope = by_code[code]
     else:
         scope = ("", "", t("units.all", L), "province")

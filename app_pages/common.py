@@ -18,12 +18,13 @@ import pandas as pd
 import streamlit as st
 
 from nhanrong.cache import fingerprint, load_programme_cached
-from nhanrong.formats import fmt_date, months_before, quarter_end_on_or_before, to_date
+from nhanrong.formats import fmt_date, months_before, natural_rank, quarter_end_on_or_before, to_date
 from nhanrong.gaps import find_gaps
 from nhanrong.graph import ProgrammeGraph, build_graph
 from nhanrong.i18n import t
+from nhanrong.registry import unit_key
 from nhanrong.spread import spread
-from nhanrong.status import metric_values, status, unit_stages
+from nhanrong.status import metric_values, part_stages, status, unit_stages
 from nhanrong.targets import evaluate_targets
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -148,7 +149,7 @@ def scope_options(_pg, fp: str, structure: str, province_key: str) -> list[Scope
     below = units[(units["province"] == province_key) & (units["kind"] == sub_kind) & (units["structure"] == structure)]
     if "dissolved" in below:
         below = below[below["dissolved"].isna()]
-    below = below.sort_values("code")
+    below = below.sort_values("code", key=natural_rank)
     rows += [(str(c), str(k), str(n), sub_kind) for k, c, n in zip(below.index, below["code"], below["name"])]
     return rows
 
@@ -181,6 +182,11 @@ def _gaps_frame(_pg, fp: str, as_of: dt.date, structure: str, scope: str | None)
     return find_gaps(_pg, as_of, structure=structure, scope=scope)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _part_frame(_pg, fp: str, as_of: dt.date, scope: str | None) -> pd.DataFrame:
+    return part_stages(_pg, as_of, scope=scope, models=_pg.programme.model_order)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _spread_frame(_pg, fp: str, model: str | None) -> pd.DataFrame:
     return spread(_pg, model)
@@ -188,13 +194,14 @@ def _spread_frame(_pg, fp: str, model: str | None) -> pd.DataFrame:
 
 COLUMNS = {
     "status": ["model", "scope", "scope_key", "scope_name", "structure", "level", "as_of", "eligible", "not_started",
-               "assess", "pilot", "evaluate", "scale", "coverage"],
+               "assess", "pilot", "evaluate", "scale", "coverage", "history", "parts", "parts_scale"],
     "unit_stages": ["unit", "code", "name", "kind", "parent", "model", "stage", "since"],
     "metric_values": ["model", "metric", "scope", "scope_name", "value"],
     "targets": ["model", "metric", "scope", "structure", "target", "target_date", "actual", "gap", "verdict",
-                "projected", "verdict_vi"],
-    "gaps": ["unit", "unit_key", "unit_name", "model", "kind", "since", "severity", "severity_rank", "message",
-             "message_en", "action", "action_en"],
+                "projected", "verdict_vi", "scope_name"],
+    "gaps": ["unit", "unit_key", "unit_name", "commune_name", "model", "kind", "since", "severity", "severity_rank",
+             "message", "message_en", "action", "action_en"],
+    "part_stages": ["model", "unit", "code", "name", "part", "part_code", "part_name", "stage", "since"],
     "spread": ["model", "pilot", "pilot_code", "pilot_name", "depth", "reach"],
 }
 
@@ -223,6 +230,7 @@ metric_frame = _guard(_metric_frame, "metric_values")
 targets_frame = _guard(_targets_frame, "targets")
 gaps_frame = _guard(_gaps_frame, "gaps")
 spread_frame = _guard(_spread_frame, "spread")
+part_frame = _guard(_part_frame, "part_stages")
 
 
 def targets_in_scope(targets: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -236,7 +244,33 @@ def targets_in_scope(targets: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     scope = targets["scope"].astype("string")
     same = (scope == ctx.scope) & (targets["structure"] == ctx.structure)
     whole = scope.isna() | (scope == "")
-    return targets[same | whole]
+    return targets[(same | whole).fillna(False)]
+
+
+def targets_within(targets: pd.DataFrame, ctx: Context, units: pd.DataFrame) -> pd.DataFrame:
+    """Targets set for units inside the selected scope (not the scope itself), in the chosen structure.
+
+    Old units carry their old ancestors (``province``, ``district``, ``commune``) and the new
+    ones they roll up into (``new_province``, ``new_commune``); new units only the latter. So in
+    the old structure a district's target is within its province; in the new one an old
+    province's or district's target is within the new province it was merged into. A target of a
+    new unit never lies within an old one (a new commune may straddle old districts).
+    """
+    if targets is None or not len(targets):
+        return targets
+    code = targets["scope"].astype("string").fillna("")
+    structure = targets["structure"].astype(str)
+    keys = pd.Series([unit_key(s, c) if c else "" for s, c in zip(structure, code)], index=targets.index)
+    if not ctx.scope_key:
+        return targets[(code != "").to_numpy()]
+    col = ctx.scope_kind if ctx.structure == "old" else f"new_{ctx.scope_kind}"
+    if col not in units.columns:
+        return targets.iloc[0:0]
+    anc = units[col].reindex(keys.to_numpy()).to_numpy(dtype=object)
+    inside = (anc == ctx.scope_key) & (keys.to_numpy() != ctx.scope_key)
+    if ctx.structure == "old":
+        inside &= (structure == "old").to_numpy()
+    return targets[inside]
 
 
 def illustrative_banner(ctx: Context, pg) -> None:
@@ -269,10 +303,12 @@ def errors_banner(ctx: Context, pg) -> None:
         st.warning(ctx.t("errors.banner", n=n), icon="⚠️")
 
 
-MODEL_ORDER = ("community-team", "commune", "district", "state-agency", "school", "party-handbook", "digital-citizen")
+def ordered(pg) -> dict:
+    """The models in the repository's order (``models`` in nhanrong.toml, then the rest by id)."""
+    models = pg.programme.models
+    return {m: models[m] for m in pg.programme.model_order}
 
 
-def ordered(models: dict) -> dict:
-    """Models in the order planners know them (the Yên Bái seven first), then by id."""
-    rank = {m: i for i, m in enumerate(MODEL_ORDER)}
-    return {m: models[m] for m in sorted(models, key=lambda m: (rank.get(m, len(rank)), m))}
+def kind_label(pg, kind: str, lang: str, plural: bool = False) -> str:
+    """The repository's word for a kind of unit ("xóm", "chợ"...), else the built-in one."""
+    return pg.programme.kind_label(kind, lang, plural=plural)

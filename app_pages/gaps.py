@@ -10,14 +10,14 @@ from app_pages.common import context, gaps_frame, graph, illustrative_banner, or
 from nhanrong.brief import format_gaps
 from nhanrong.charts import gaps_chart
 from nhanrong.exports import CSV_MIME, XLSX_MIME, to_csv_bytes, to_xlsx_bytes
-from nhanrong.formats import fmt_number
+from nhanrong.formats import fmt_number, natural_rank
 from nhanrong.i18n import GAP_KIND_LABELS, label
 
 SEVERITIES = ["high", "medium", "low"]
 
 ctx = context()
 pg = graph()
-models = ordered(pg.programme.models)
+models = ordered(pg)
 
 st.header(ctx.t("gaps.header", scope=ctx.scope_name, as_of=ctx.d(ctx.as_of)))
 illustrative_banner(ctx, pg)
@@ -31,7 +31,19 @@ pick_kinds = c2.multiselect(ctx.t("gaps.filter_kind"), list(GAP_KIND_LABELS), ke
                             format_func=lambda k: label("gap_kind", k, ctx.lang), placeholder=ctx.t("choose"))
 pick_sev = c3.multiselect(ctx.t("gaps.filter_severity"), SEVERITIES, key="gaps_severity",
                           format_func=lambda s: label("severity", s, ctx.lang), placeholder=ctx.t("choose"))
-search = c4.text_input(ctx.t("gaps.search"), key="gaps_search", placeholder="Khe Bành, 04252…").strip().casefold()
+
+
+def search_hint(gaps: pd.DataFrame) -> str:
+    """An example drawn from the gaps on screen (a unit's name and its code), else a neutral hint."""
+    if len(gaps):
+        local = gaps[gaps["unit"].astype(str) != gaps["unit_key"].astype(str)]  # units, not model files
+        if len(local):
+            first = local.iloc[0]
+            return ctx.t("gaps.search_example", example=f"{first['unit_name']}, {first['unit']}…")
+    return ctx.t("gaps.search_neutral")
+
+
+search = c4.text_input(ctx.t("gaps.search"), key="gaps_search", placeholder=search_hint(gaps)).strip().casefold()
 
 shown = gaps
 if len(shown):
@@ -42,9 +54,11 @@ if len(shown):
     if pick_sev:
         shown = shown[shown["severity"].isin(pick_sev)]
     if search:
-        hay = (shown["unit_name"].astype(str) + " " + shown["unit"].astype(str)).str.casefold()
+        hay = (shown["unit_name"].astype(str) + " " + shown["unit"].astype(str) + " "
+               + shown.get("commune_name", pd.Series("", index=shown.index)).fillna("").astype(str)).str.casefold()
         shown = shown[hay.str.contains(search, regex=False)]
-    shown = shown.sort_values(["severity_rank", "since", "unit"], ascending=[False, True, True], kind="stable")
+    shown = shown.sort_values(["severity_rank", "since", "unit"], ascending=[False, True, True], kind="stable",
+                              key=lambda c: natural_rank(c) if c.name == "unit" else c)
 
 high = int((shown["severity"] == "high").sum()) if len(shown) else 0
 st.markdown(f"**{ctx.t('gaps.count', n=fmt_number(len(shown), ctx.lang), high=fmt_number(high, ctx.lang))}**")

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import (context, graph, illustrative_banner, md_escape, metric_frame, ordered, spread_frame,
-                              status_frame, targets_frame)
-from nhanrong.brief import format_targets
+from app_pages.common import (context, graph, illustrative_banner, kind_label, md_escape, metric_frame, ordered,
+                              spread_frame, status_frame, targets_frame)
+from nhanrong.brief import HISTORY_AS_OF, format_targets
 from nhanrong.charts import coverage_by_chart, spread_chart
-from nhanrong.formats import fmt_number, fmt_value
+from nhanrong.formats import fmt_number, fmt_percent, fmt_value, natural_rank
 from nhanrong.i18n import label
-from nhanrong.schema import STAGES
+from nhanrong.registry import REFORM_DATE
+from nhanrong.schema import ABOLISHED_KINDS, STAGES
 
 ctx = context()
 pg = graph()
@@ -21,7 +22,7 @@ if not models:
     st.info(ctx.t("no_data"))
     st.stop()
 
-mid = st.selectbox(ctx.t("model.select"), list(ordered(models)), key="model_id", format_func=lambda m: models[m].name)
+mid = st.selectbox(ctx.t("model.select"), list(ordered(pg)), key="model_id", format_func=lambda m: models[m].name)
 m = models[mid]
 path = pg.programme.model_paths.get(mid, f"models/{mid}.toml")
 
@@ -41,8 +42,9 @@ with seen:
     targets = targets_frame(pg, ctx.fp, ctx.as_of)
     mine = targets[targets["model"] == mid] if len(targets) else targets
     if len(mine):
-        st.dataframe(format_targets(mine, models, ctx.lang).drop(columns=[ctx.t("col.model")]), hide_index=True,
-                     width="stretch", key="model_targets")
+        st.dataframe(format_targets(mine, models, ctx.lang, ctx.structure).drop(columns=[ctx.t("col.model")]),
+                     hide_index=True, width="stretch", key="model_targets",
+                     column_config={ctx.t("col.scope"): st.column_config.TextColumn(width="medium")})
     else:
         st.warning(ctx.t("model.missing_part", path=path))
 with touched:
@@ -98,16 +100,38 @@ else:
 
 # --- coverage by district (old) or commune ---------------------------------------------------
 level = "district" if ctx.structure == "old" and ctx.scope_kind == "province" else "commune"
-level_label = label("kind", level, ctx.lang)
+level_label = kind_label(pg, level, ctx.lang)
 st.subheader(ctx.t("model.coverage_by", level=level_label))
 with st.spinner(ctx.t("computing")):
     by_level = status_frame(pg, ctx.fp, ctx.as_of, ctx.structure, ctx.scope or None, level)
-sub = by_level[(by_level["model"] == mid) & (by_level["level"] == level)] if len(by_level) else by_level
+mine_rows = by_level[by_level["model"] == mid] if len(by_level) else by_level
+head = mine_rows[mine_rows["level"] == ctx.scope_kind] if len(mine_rows) else mine_rows
+history = int(head["history"].sum()) if len(head) and "history" in head else 0
+if history:  # a model of an abolished level: in the new structure its units are frozen at 30/06/2025
+    abolished = [k for k in m.adopted_by if k in ABOLISHED_KINDS] or list(ABOLISHED_KINDS)
+    st.info(ctx.t("model.history", kind=kind_label(pg, abolished[0], ctx.lang, plural=True), n=fmt_number(history, ctx.lang),
+                  reform=ctx.d(REFORM_DATE), date=ctx.d(HISTORY_AS_OF)))
+sub = mine_rows[mine_rows["level"] == level] if len(mine_rows) else mine_rows
 sub = sub[sub["eligible"] > 0] if len(sub) else sub
+merged = ctx.structure == "new" and len(sub) and "parts" in sub and bool((sub["parts"] > sub["eligible"]).any())
 if len(sub):
-    st.altair_chart(coverage_by_chart(sub.rename(columns={"scope_name": "name"}), level_label, ctx.lang),
+    if merged:  # the new structure: a merged commune is at scale only when all its parts are
+        st.caption(ctx.t("units.parts_rule", kind=kind_label(pg, level, ctx.lang)))
+    st.altair_chart(coverage_by_chart(sub.rename(columns={"scope_name": "name"}), level_label, ctx.lang, parts=bool(merged)),
                     width="stretch", key="model_coverage_chart")
-else:
+    with st.expander(ctx.t("model.coverage_table", level=level_label), expanded=False):
+        rows = sub.sort_values("scope", key=natural_rank)
+        figures = {
+            ctx.t("col.unit"): rows["scope_name"].astype(str), ctx.t("col.code"): rows["scope"].astype(str),
+            ctx.t("col.eligible"): rows["eligible"].map(lambda v: fmt_number(v, ctx.lang)),
+            label("stage", "scale", ctx.lang): rows["scale"].map(lambda v: fmt_number(v, ctx.lang)),
+            ctx.t("col.coverage"): rows["coverage"].map(lambda v: fmt_percent(v, ctx.lang)),
+        }
+        if merged:
+            figures[ctx.t("col.parts_scale")] = [f"{fmt_number(a, ctx.lang)}/{fmt_number(b, ctx.lang)}"
+                                                 for a, b in zip(rows["parts_scale"], rows["parts"])]
+        st.dataframe(pd.DataFrame(figures), hide_index=True, width="stretch", key="model_coverage_table")
+elif not history:  # an abolished level's model has no communes: the note above says why
     st.info(ctx.t("no_rows"))
 
 # --- pilots and their spread -------------------------------------------------------------------

@@ -8,15 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (context, errors_banner, gaps_frame, graph, illustrative_banner, md_escape, metric_frame, ordered,
-                              status_frame, targets_frame, targets_in_scope)
-from nhanrong.brief import BriefData, build_brief, fmt_delta, metric_label, status_table, summarise
+                              status_frame, targets_frame, targets_in_scope, targets_within)
+from nhanrong.brief import (HISTORY_AS_OF, BriefData, build_brief, fmt_delta, format_targets, metric_label, reform_lines,
+                            reform_notes, status_table, summarise)
 from nhanrong.charts import coverage_chart, funnel_chart
 from nhanrong.formats import fmt_date, fmt_number, fmt_percent, fmt_value
 from nhanrong.i18n import PILLAR_LABELS, label
 
 ctx = context()
 pg = graph()
-models = pg.programme.models
+models = ordered(pg)
+kinds = pg.programme.settings.kinds
 scope = ctx.scope or None
 
 st.header(ctx.t("overview.header", scope=ctx.scope_name, as_of=ctx.d(ctx.as_of)))
@@ -28,26 +30,33 @@ if not len(pg.programme.adoptions):
 with st.spinner(ctx.t("computing")):
     now = status_frame(pg, ctx.fp, ctx.as_of, ctx.structure, scope)
     prev = status_frame(pg, ctx.fp, ctx.prev, ctx.structure, scope)
-    targets = targets_in_scope(targets_frame(pg, ctx.fp, ctx.as_of), ctx)
-    summary = summarise(now, prev, targets, ordered(models), ctx.scope, ctx.as_of)
+    all_targets = targets_frame(pg, ctx.fp, ctx.as_of)
+    targets = targets_in_scope(all_targets, ctx)  # the scope's own and the whole data's: the cards
+    within = targets_within(all_targets, ctx, pg.units)  # those of units inside the scope: listed below
+    summary = summarise(now, prev, targets, models, ctx.scope, ctx.as_of)
 
 # --- one card per model: coverage, change since the previous period, target and verdict --
-st.subheader(ctx.t("overview.models"))
+st.subheader(ctx.t("overview.models", n=fmt_number(len(models), ctx.lang)))
 st.caption(ctx.t("overview.trend_caption", prev=ctx.d(ctx.prev)))
 cols = st.columns(4)
 for i, row in summary.iterrows():
     with cols[i % 4].container(border=True):
         flat = pd.isna(row["delta"]) or abs(row["delta"]) < 0.05
+        notes = reform_notes(row, models.get(row["model"]), ctx.lang, kinds)
         st.markdown(f"**{md_escape(row['name'])}**")  # the full name wraps; a metric label would be cut
+        help_text = f'{ctx.t("metric.eligible")}: {fmt_number(row["eligible"], ctx.lang)}'
+        if notes:
+            help_text += "\n\n" + ctx.t("overview.reform_help", date=ctx.d(HISTORY_AS_OF))
         st.metric(row["name"], fmt_percent(row["coverage"], ctx.lang), delta=fmt_delta(row["delta"], ctx.lang),
                   delta_color="off" if flat else "normal", delta_arrow="off" if flat else "auto",
-                  label_visibility="collapsed",
-                  help=f'{ctx.t("metric.eligible")}: {fmt_number(row["eligible"], ctx.lang)}')
+                  label_visibility="collapsed", help=help_text)
         if pd.isna(row["target"]):
             st.caption(ctx.t("no_target"))
         else:
             st.caption(ctx.t("target_line", target=fmt_percent(row["target"], ctx.lang),
                              date=fmt_date(row["target_date"], ctx.lang), verdict=label("verdict", row["verdict"], ctx.lang)))
+        for note in notes:  # the new structure: why the figure differs from the old structure's
+            st.caption(md_escape(note))
 
 if not len(summary):
     st.stop()
@@ -59,6 +68,22 @@ st.altair_chart(coverage_chart(summary.rename(columns={"name": "model_name"}), c
 
 with st.expander(ctx.t("overview.table"), expanded=False):
     st.dataframe(status_table(summary, ctx.lang), hide_index=True, width="stretch", key="overview_table")
+    for line in reform_lines(summary, models, ctx.lang, kinds):
+        st.caption(md_escape(line))
+
+# --- targets: the scope's own, the whole data's, and those of the units within the scope -------------
+st.subheader(ctx.t("overview.targets"))
+listed = [x for x in (targets, within) if x is not None and len(x)]
+shown_targets = pd.concat(listed) if listed else targets
+if listed:
+    st.caption(ctx.t("overview.targets_caption", scope=ctx.scope_name))
+    rank = {m: i for i, m in enumerate(models)}
+    shown_targets = shown_targets.assign(_m=shown_targets["model"].map(rank)).sort_values(
+        ["_m", "target_date"], kind="stable").drop(columns="_m")
+    st.dataframe(format_targets(shown_targets, models, ctx.lang, ctx.structure), hide_index=True, width="stretch",
+                 key="overview_targets", column_config={ctx.t("col.scope"): st.column_config.TextColumn(width="medium")})
+else:
+    st.caption(ctx.t("overview.no_targets"))
 
 # --- headline figures by DTI pillar -----------------------------------------------------------
 # Each model sits under its main pillar (the first in its file), so no figure shows twice;
@@ -76,10 +101,10 @@ pillar_cols = st.columns(len(PILLAR_LABELS))
 for col, pillar in zip(pillar_cols, PILLAR_LABELS):
     with col:
         st.markdown(f"#### {label('pillar', pillar, ctx.lang)}")
-        also = [m.name for m in ordered(models).values() if pillar in m.pillars[1:]]
+        also = [m.name for m in models.values() if pillar in m.pillars[1:]]
         if also:
             st.caption(ctx.t("overview.pillar_also", models="; ".join(also)))
-        for mid, m in ordered(models).items():
+        for mid, m in models.items():
             if m.pillars[0] != pillar:
                 continue
             denominators = {x.denominator for x in m.metrics if x.rollup == "ratio"}
@@ -104,8 +129,11 @@ st.divider()
 def brief_html() -> bytes:
     """Built when the planner clicks (not on every rerun): gaps, decisions, HTML."""
     gaps = gaps_frame(pg, ctx.fp, ctx.as_of, ctx.structure, scope)
-    return build_brief(BriefData(ctx.scope_name, ctx.as_of, summary, targets, gaps, models,
-                                 bool(pg.programme.illustrative_files)), ctx.lang).encode("utf-8")
+    settings = pg.programme.settings
+    return build_brief(BriefData(ctx.scope_name, ctx.as_of, summary, shown_targets, gaps, models,
+                                 bool(pg.programme.illustrative_files), scope=ctx.scope, structure=ctx.structure,
+                                 kinds=kinds, programme=(settings.name_en if ctx.lang == "en" else "") or settings.name),
+                       ctx.lang).encode("utf-8")
 
 
 st.download_button(ctx.t("overview.brief"), data=brief_html,

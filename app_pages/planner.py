@@ -16,7 +16,8 @@ from nhanrong.errors import NhanRongError
 from nhanrong.formats import date_format_hint, fmt_date, fmt_number, fmt_percent
 from nhanrong.i18n import label
 from nhanrong.planning.adapter import build_instance
-from nhanrong.planning.export import cost_by_pool, excel_bytes, resource_use, schedule_csv, schedule_frame
+from nhanrong.exports import CSV_MIME, XLSX_MIME
+from nhanrong.planning.export import cost_by_pool, excel_bytes, resource_use, schedule_csv_bytes, schedule_frame
 from nhanrong.planning.forecast import coverage_curves, evaluate_targets, run_plan
 from nhanrong.planning.labels import PERIODS, POOLS, RULES, pick, ui
 from nhanrong.planning.planfile import edited_plan, save_plan
@@ -56,11 +57,13 @@ def plan_from_widgets(plan, start, period, horizon, rule, pilot_first, resources
                        pilot_first=bool(pilot_first))
 
 
-def schedule_display(schedule: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    """The schedule as planners read it: model names, kinds and dates in their language, titled columns."""
+def schedule_display(schedule: pd.DataFrame, names: dict[str, str], lang: str, kind_word=None) -> pd.DataFrame:
+    """The schedule as planners read it: model names, kinds (in the repository's words when
+    ``kind_word(kind, lang)`` is given) and dates in their language, titled columns."""
+    kind_word = kind_word or (lambda k, lg: label("kind", k, lg))
     out = schedule.assign(
         model=schedule["model"].map(lambda m: names.get(m, m)),
-        kind=schedule["kind"].map(lambda k: label("kind", k, lang)),
+        kind=schedule["kind"].map(lambda k: kind_word(k, lang)),
         start=[fmt_date(pd.Timestamp(d).date(), lang) if d else "" for d in schedule["start"]],
         scale=[fmt_date(pd.Timestamp(d).date(), lang) if d else "" for d in schedule["scale"]],
     )
@@ -148,7 +151,7 @@ path = prog.root / prog.plan_paths[name]
 digest_key = f"planner_digest_{name}"
 if digest_key not in st.session_state:
     st.session_state[digest_key] = read_snapshot(path).digest
-names = {m: x.name for m, x in prog.models.items()}
+names = {m: prog.models[m].name for m in prog.model_order}
 
 with st.form(key=f"planner_form_{name}"):
     st.subheader(ui("numbers", L))
@@ -172,7 +175,7 @@ with st.form(key=f"planner_form_{name}"):
                        "amount": st.column_config.NumberColumn(ui("amount", L), min_value=0, format="%.0f")})
     targets = c6.data_editor(
         targets_frame_in(plan), key=f"planner_targets_{name}", hide_index=True, width="stretch", num_rows="dynamic",
-        column_config={"model": st.column_config.SelectboxColumn(ui("model", L), options=sorted(prog.models),
+        column_config={"model": st.column_config.SelectboxColumn(ui("model", L), options=list(prog.model_order),
                                                                   format_func=lambda m: names.get(m, m)),
                        "coverage": st.column_config.NumberColumn(ui("coverage", L), min_value=0, max_value=100),
                        "date": st.column_config.DateColumn(ui("date", L), format="DD/MM/YYYY" if L == "vi" else "YYYY-MM-DD"),
@@ -261,19 +264,21 @@ with st.expander(ui("whatif", L)):
                for c in cmp.summary.columns if c.startswith("cost_")},
         })
         st.dataframe(summary, hide_index=True, width="stretch", key="planner_variants_table")
-        planned = inst.planned_models
+        planned = [m for m in prog.model_order if m in inst.planned_models] + [
+            m for m in inst.planned_models if m not in prog.model_order]
         pick_model = st.selectbox(ui("model", L), planned, key="planner_variant_model",
                                   format_func=lambda m: names.get(m, m))
         st.altair_chart(variants_chart(cmp.curves, pick_model, ui("variant_curves", L, model=names.get(pick_model, pick_model)), L),
                         width="stretch", key="planner_variants_chart")
 
 st.subheader(ui("schedule", L))
-st.dataframe(schedule_display(schedule, names, L), hide_index=True, width="stretch", key="planner_schedule")
+st.dataframe(schedule_display(schedule, names, L, prog.kind_label), hide_index=True, width="stretch", key="planner_schedule")
 d1, d2, d3 = st.columns(3)
-d1.download_button(ui("download_csv", L), schedule_csv(sched).encode("utf-8"), f"{name}.schedule.csv", "text/csv",
-                   key="planner_csv")
-d2.download_button(ui("download_xlsx", L), excel_bytes(sched, results, lang=L), f"{name}.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="planner_xlsx")
+# Built on click, through the one export path (formula-safe text, BOM and CRLF for Excel).
+d1.download_button(ui("download_csv", L), lambda: schedule_csv_bytes(sched), f"{name}.schedule.csv", CSV_MIME,
+                   key="planner_csv", on_click="ignore")
+d2.download_button(ui("download_xlsx", L), lambda: excel_bytes(sched, results, lang=L), f"{name}.xlsx", XLSX_MIME,
+                   key="planner_xlsx", on_click="ignore")
 if d3.button(ui("save", L), key="planner_save"):
     try:
         save_plan(path, edited, expected=st.session_state[digest_key])

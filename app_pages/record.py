@@ -19,10 +19,10 @@ from nhanrong.editing.errors import EditError, StaleFileError
 from nhanrong.editing.gitrepo import branch_name, is_repo, parse_author, unit_history
 from nhanrong.editing.imports import preview_import
 from nhanrong.i18n import t as rt
-from nhanrong.formats import date_format_hint, fmt_date, fmt_number
+from nhanrong.formats import date_format_hint, fmt_date, fmt_number, natural_rank
 from nhanrong.graph import positioned_units
 from nhanrong.i18n import label
-from nhanrong.schema import ADMIN_KINDS, LOCAL_KINDS, STAGES
+from nhanrong.schema import ADMIN_KINDS, STAGES
 
 PENDING, DONE, IMPORT = "record_pending", "record_done", "record_import"
 
@@ -41,12 +41,12 @@ def tr(key: str, **values) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def unit_options(_pg, fp: str, structure: str, scope_key: str, kinds: tuple[str, ...]) -> dict[str, str]:
-    """key -> "name (code)" of the units of ``kinds`` inside the scope, in code order."""
+    """key -> "name (code)" of the units of ``kinds`` inside the scope, in natural code order (…-2 before …-10)."""
     u = positioned_units(_pg, structure)
     inside = (u["province"] == scope_key) | (u["district"] == scope_key) | (u["commune"] == scope_key) | (u.index == scope_key)
     if not scope_key:
         inside = pd.Series(True, index=u.index)
-    sel = u[inside & u["kind"].isin(kinds) & u["dissolved"].isna()].sort_values("code")
+    sel = u[inside & u["kind"].isin(kinds) & u["dissolved"].isna()].sort_values("code", key=natural_rank, kind="stable")
     return {k: f"{n} ({c})" for k, n, c in zip(sel.index, sel["name"], sel["code"])}
 
 
@@ -92,7 +92,7 @@ def pick_unit(prefix: str, kinds: tuple[str, ...]) -> str | None:
 
 
 def pick_model(prefix: str) -> str:
-    return st.selectbox(tr("record.field.model"), list(ordered(prog.models)), format_func=model_label, key=f"{prefix}_model")
+    return st.selectbox(tr("record.field.model"), list(ordered(pg)), format_func=model_label, key=f"{prefix}_model")
 
 
 def recordable_metrics(model: str) -> dict[str, str]:
@@ -105,7 +105,7 @@ st.header(tr("record.header"))
 st.caption(tr("record.intro"))
 in_git = is_repo(ctx.root)
 c1, c2 = st.columns([2, 1])
-author = c1.text_input(tr("record.author"), key="record_author", placeholder="Nguyễn Văn A <a@yenbai.gov.vn>",
+author = c1.text_input(tr("record.author"), key="record_author", placeholder=tr("record.author_placeholder"),
                        help=tr("record.author_help")).strip()
 use_branch = c2.checkbox(tr("record.branch"), key="record_branch", disabled=not in_git, help=tr("record.branch_help"))
 st.caption(tr("record.git_on") if in_git else tr("record.git_off"))
@@ -208,7 +208,8 @@ with tabs[3]:
                          hide_index=True, key="record_upload_skipped")
 
 with tabs[4]:
-    kind = st.selectbox(tr("record.field.kind"), list(LOCAL_KINDS), format_func=lambda k: label("kind", k, L), key="record_unit_kind")
+    kind = st.selectbox(tr("record.field.kind"), list(prog.local_kinds), format_func=lambda k: prog.kind_label(k, L),
+                        key="record_unit_kind")
     parent = pick_unit("record_unit_parent", tuple(ADMIN_KINDS))
     code = st.text_input(tr("record.field.code"), key="record_unit_code").strip()
     name = st.text_input(tr("record.field.name"), key="record_unit_name").strip()

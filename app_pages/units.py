@@ -1,20 +1,24 @@
 """Đơn vị / Units: drill down province → district → commune → village (old structure) or
-province → commune → village (new), with a heat map of units × models and a map of communes."""
+province → commune → village (new), with a heat map of units × models and a map of communes.
+In the new structure, a commune made of several former ones lists them with their stages: it is
+at scale only when all of them are."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import context, graph, illustrative_banner, ordered, status_frame, unit_stages_frame
+from app_pages.common import (context, graph, illustrative_banner, kind_label, md_escape, ordered, part_frame,
+                              status_frame, unit_stages_frame)
 from nhanrong.charts import heatmap_chart, map_chart
-from nhanrong.formats import fmt_date, fmt_percent
+from nhanrong.formats import fmt_date, fmt_percent, natural_rank
 from nhanrong.i18n import label, stage_order
 
 ctx = context()
 pg = graph()
-models = ordered(pg.programme.models)
+models = ordered(pg)
 names = {m: x.name for m, x in models.items()}
+model_rank = {m: i for i, m in enumerate(models)}
 units = pg.units
 if not ctx.scope_key or ctx.scope_key not in units.index:
     st.info(ctx.t("no_data"))
@@ -32,7 +36,15 @@ def children(_pg, fp: str, parent_key: str, kind: str, as_of) -> list[tuple[str,
     rows = u[(u["parent"] == parent_key) & (u["kind"] == kind)]
     if "dissolved" in rows:
         rows = rows[rows["dissolved"].isna() | (rows["dissolved"] > pd.Timestamp(as_of))]
-    return [(str(k), str(r["code"]), str(r["name"])) for k, r in rows.sort_values("code").iterrows()]
+    rows = rows.sort_values("code", key=natural_rank, kind="stable")  # "…-2" before "…-10"
+    return [(str(k), str(r["code"]), str(r["name"])) for k, r in rows.iterrows()]
+
+
+def unit_order(frame: pd.DataFrame, key: str, by: str) -> pd.DataFrame:
+    """``frame`` sorted unit by unit: the selected unit first, then the others by ``by`` in natural
+    order (Thôn 2 before Thôn 10), each unit's models in the repository's order."""
+    return frame.assign(_s=(frame[key] != selected_key).astype(int), _n=natural_rank(frame[by].astype(str)),
+                        _m=frame["model"].map(model_rank)).sort_values(["_s", "_n", key, "_m"], kind="stable")
 
 
 # --- drill down -----------------------------------------------------------------------------------
@@ -44,7 +56,7 @@ while CHILD.get(selected_kind):
     if not options:
         break
     by_key = {k: n for k, _, n in options}
-    pick = st.selectbox(ctx.t("units.drill", level=label("kind", kind, ctx.lang)), ["", *by_key],
+    pick = st.selectbox(ctx.t("units.drill", level=kind_label(pg, kind, ctx.lang)), ["", *by_key],
                         key=f"units_{ctx.structure}_{kind}_{selected_key}",
                         format_func=lambda k, names=by_key: ctx.t("units.all") if k == "" else names[k])
     if not pick:
@@ -63,14 +75,13 @@ with st.spinner(ctx.t("computing")):
     if child_kind:
         st_rows = status_frame(pg, ctx.fp, ctx.as_of, ctx.structure, selected_code, child_kind)
         st_rows = st_rows[st_rows["eligible"] > 0]
-        own = st_rows["scope_key"] == selected_key
-        order = [selected_key, *st_rows.loc[~own].sort_values("scope")["scope_key"].unique()]
+        st_rows = unit_order(st_rows, "scope_key", "scope")  # registry units by code
         cells = pd.DataFrame({
             "unit_key": st_rows["scope_key"], "unit_name": st_rows["scope_name"].astype(str),
-            "model_name": st_rows["model"].map(names), "level": st_rows["coverage"].fillna(0) * 4,
+            "model_name": st_rows["model"].map(names), "model_rank": st_rows["model"].map(model_rank),
+            "level": st_rows["coverage"].fillna(0) * 4,
             "text": st_rows["coverage"].map(lambda v: fmt_percent(v, ctx.lang, 0)),
         })
-        cells["rank"] = cells["unit_key"].map({k: i for i, k in enumerate(order)})
         table = pd.DataFrame({
             ctx.t("col.unit"): st_rows["scope_name"].astype(str), ctx.t("col.model"): st_rows["model"].map(names),
             ctx.t("col.eligible"): st_rows["eligible"],
@@ -79,22 +90,73 @@ with st.spinner(ctx.t("computing")):
         })
     else:
         us = unit_stages_frame(pg, ctx.fp, ctx.as_of, ctx.structure, selected_code)
+        us = unit_order(us, "unit", "name")  # villages, schools, party cells by name
         cells = pd.DataFrame({
             "unit_key": us["unit"], "unit_name": us["name"].astype(str), "model_name": us["model"].map(names),
-            "level": us["stage"].map(stages.index).astype(float),
+            "model_rank": us["model"].map(model_rank), "level": us["stage"].map(stages.index).astype(float),
             "text": us["stage"].map(lambda s: label("stage", s, ctx.lang)),
         })
-        cells["rank"] = (cells["unit_key"] != selected_key).astype(int)
         table = pd.DataFrame({
             ctx.t("col.unit"): us["name"].astype(str), ctx.t("col.code"): us["code"].astype(str),
-            ctx.t("col.kind"): us["kind"].map(lambda k: label("kind", k, ctx.lang)),
+            ctx.t("col.kind"): us["kind"].map(lambda k: kind_label(pg, k, ctx.lang)),
             ctx.t("col.model"): us["model"].map(names),
             ctx.t("col.stage"): us["stage"].map(lambda s: label("stage", s, ctx.lang)),
             ctx.t("col.since"): us["since"].map(lambda d: fmt_date(d, ctx.lang)),
         })
-model_rank = {names[m]: i for i, m in enumerate(models)}
-cells = cells.assign(model_rank=cells["model_name"].map(model_rank)).sort_values(
-    ["model_rank", "rank", "unit_name"], kind="stable")
+# --- the new structure: the former communes a new commune is made of -------------------------------
+# A new commune is at the stage of its least advanced former commune: the planner sees which one holds
+# it back, and why the new structure's figures are lower than the old one's.
+
+
+def stage_text(stage, since) -> str:
+    text = label("stage", stage, ctx.lang)
+    return text if pd.isna(since) else f"{text} · {fmt_date(since, ctx.lang)}"
+
+
+def parts_table(ps: pd.DataFrame, whole: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per former unit (and first, with ``whole``, the new unit itself), one column per model."""
+    mids = [m for m in models if m in set(ps["model"])]
+    ps = ps.assign(_u=natural_rank(ps["code"].astype(str)), _p=natural_rank(ps["part_code"].astype(str)))
+    rows = []
+    if whole is not None and len(whole):
+        got = {r.model: stage_text(r.stage, r.since) for r in whole.itertuples()}
+        first = ps.iloc[0]
+        rows.append({ctx.t("col.unit"): ctx.t("units.parts_whole", name=first["name"], kind=kind_label(pg, "commune", ctx.lang)),
+                     ctx.t("col.code"): str(first["code"]), **{names[m]: got.get(m, "") for m in mids}})
+    for (_, _, unit_name, part_name, part_code), g in ps.groupby(["_u", "_p", "name", "part_name", "part_code"], sort=True,
+                                                                  observed=True):
+        got = {r.model: stage_text(r.stage, r.since) for r in g.itertuples()}
+        row = {} if whole is not None else {ctx.t("col.new_unit"): str(unit_name)}
+        row.update({ctx.t("col.part") if whole is None else ctx.t("col.unit"): str(part_name),
+                    ctx.t("col.part_code") if whole is None else ctx.t("col.code"): str(part_code),
+                    **{names[m]: got.get(m, "") for m in mids}})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+parts = pd.DataFrame()
+if ctx.structure == "new" and selected_kind in ("province", "commune"):
+    with st.spinner(ctx.t("computing")):
+        parts = part_frame(pg, ctx.fp, ctx.as_of, selected_code)
+    if len(parts):
+        parts = parts[units["kind"].reindex(parts["unit"]).to_numpy() == "commune"]
+parts_rule = ctx.t("units.parts_rule", kind=kind_label(pg, "commune", ctx.lang))
+if selected_kind == "commune" and len(parts):  # first: what the planner opened the commune for
+    st.subheader(ctx.t("units.parts", kind=kind_label(pg, "commune", ctx.lang, plural=True), name=sel["name"]))
+    st.caption(md_escape(parts_rule))
+    st.dataframe(parts_table(parts, us[us["unit"] == selected_key] if not child_kind else None), hide_index=True,
+                 width="stretch", key="units_parts")
+
+# The heat map keeps the rows' order: units top to bottom as sorted above, models left to right. A name
+# several units share (five "Chi bộ Tổ dân phố 1" in a merged commune) gets its code, or their rows would merge.
+if len(cells):
+    codes = (st_rows["scope"] if child_kind else us["code"]).astype(str).to_numpy()
+    first = pd.DataFrame({"key": cells["unit_key"].to_numpy(), "name": cells["unit_name"].to_numpy(), "code": codes})
+    first = first.drop_duplicates("key")
+    shared = set(first.loc[first["name"].duplicated(keep=False), "key"])
+    if shared:
+        cells["unit_name"] = [f"{n} ({c})" if k in shared else n
+                              for k, n, c in zip(cells["unit_key"], cells["unit_name"], codes)]
 st.caption(ctx.t("units.heat_caption"))
 if len(cells):
     st.altair_chart(heatmap_chart(cells, ctx.t("units.heat", name=sel["name"]), ctx.lang),
@@ -118,3 +180,7 @@ else:
 
 with st.expander(ctx.t("units.list"), expanded=False):
     st.dataframe(table, hide_index=True, width="stretch", key="units_table")
+if selected_kind == "province" and len(parts):
+    with st.expander(ctx.t("units.parts_list", kind=kind_label(pg, "commune", ctx.lang)), expanded=False):
+        st.caption(md_escape(parts_rule))
+        st.dataframe(parts_table(parts), hide_index=True, width="stretch", key="units_parts_list")

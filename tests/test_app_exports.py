@@ -39,7 +39,7 @@ def test_xlsx_has_header_dates_numbers_and_filter():
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == "A1:D3"
     assert ws["B2"].value == "Xã Âu Lâu"
-    assert ws["B3"].value.startswith("'=")
+    assert ws["B3"].value.startswith("'=") and ws["B3"].data_type == "s" and ws["B3"].number_format == "@"
     assert ws["C2"].value.date() == dt.date(2022, 2, 1) and ws["C2"].number_format == "DD/MM/YYYY"
     assert ws["C3"].value is None
     assert ws["D3"].value == 12

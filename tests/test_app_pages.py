@@ -65,6 +65,11 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def graph_of(at: AppTest):
+    """The ProgrammeGraph the app loaded for this run."""
+    return at.session_state["_pg"]
+
+
 def goto(at: AppTest, page: str) -> AppTest:
     at.switch_page(page).run()
     assert_ok(at)
@@ -168,7 +173,8 @@ def test_units_page_drills_down_to_a_commune(bundled):
     assert_ok(at)
     assert at.header[0].value == "Đơn vị: Tỉnh Yên Bái › Thành phố Yên Bái › Phường Yên Ninh"
     listing = table(at, "Giai đoạn")
-    villages = listing[listing["Loại"] == "thôn, tổ dân phố"]
+    word = graph_of(at).programme.kind_label("village", "vi")  # the repository's own word (nhanrong.toml)
+    villages = listing[listing["Loại"] == word]
     assert len(villages) > 0 and set(villages["Giai đoạn"]) == {"Nhân rộng"}  # 100% of villages at 31/12/2022
 
 

@@ -9,15 +9,16 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from nhanrong.brief import BriefData, build_brief, decisions, fmt_delta, format_gaps, status_table, summarise
+from nhanrong.brief import (BriefData, build_brief, decisions, fmt_delta, format_gaps, format_targets, reform_notes,
+                            status_table, summarise)
 from nhanrong.schema import ModelFile
 
 AS_OF = dt.date(2022, 12, 31)
 
 
-def model(name: str, **extra) -> ModelFile:
+def model(name: str, adopted_by=("party-cell",), **extra) -> ModelFile:
     stage = {"expected_days": 30}
-    return ModelFile(name=name, pillars=["society"], adopted_by=["party-cell"],
+    return ModelFile(name=name, pillars=["society"], adopted_by=list(adopted_by),
                      stages={"assess": stage, "pilot": stage, "evaluate": stage, "scale": stage}, **extra)
 
 
@@ -166,3 +167,94 @@ def test_brief_lists_the_first_gaps_and_counts_the_rest():
                                 many, MODELS), "vi")
     assert doc.count("dừng ở thí điểm") == 25
     assert "… và 5 khoảng trống khác (xem ứng dụng)." in doc
+
+
+# --- after the 2025 reform: scopes, communes, history and parts ----------------------------------------
+
+
+def test_format_targets_names_the_scope():
+    rows = pd.concat([TARGETS.assign(scope_name="Tỉnh Yên Bái"),
+                      TARGETS.iloc[[0]].assign(scope="", scope_name="toàn bộ dữ liệu"),
+                      TARGETS.iloc[[0]].assign(scope="132", scope_name="Thành phố Yên Bái")], ignore_index=True)
+    vi = format_targets(rows, MODELS, "vi")
+    assert list(vi.columns[:3]) == ["Mô hình", "Phạm vi", "Chỉ số"]
+    assert vi["Phạm vi"].tolist() == ["Tỉnh Yên Bái", "Tỉnh Yên Bái", "toàn bộ dữ liệu", "Thành phố Yên Bái"]
+    assert format_targets(rows, MODELS, "en")["Scope"].tolist()[2] == "all data"
+    # Seen from the new structure, a unit of the old one says so.
+    assert format_targets(rows, MODELS, "vi", "new")["Phạm vi"].tolist()[3] == "Thành phố Yên Bái (cấu trúc cũ)"
+    assert format_targets(TARGETS, MODELS, "vi")["Phạm vi"].tolist() == ["15", "15"]  # no name: the code
+
+
+def test_format_gaps_names_the_commune():
+    gaps = GAPS.assign(commune_name=["Phường Yên Ninh", "", ""])
+    table = format_gaps(gaps, MODELS, "vi")
+    assert list(table.columns[:5]) == ["Mức độ", "Mô hình", "Đơn vị", "Mã", "Xã"]
+    assert table["Xã"].tolist() == ["Phường Yên Ninh", "", ""]
+    assert format_gaps(GAPS, MODELS, "en")["Commune"].tolist() == ["", "", ""]  # an older frame without the column
+
+
+def test_decisions_name_the_unit_of_a_target_within_the_scope():
+    district = TARGETS.iloc[[0]].assign(scope="132", scope_name="Thành phố Yên Bái")
+    own = TARGETS.iloc[[0]].assign(scope_name="Tỉnh Yên Bái")
+    out = decisions(pd.concat([own, district]), GAPS.iloc[0:0], MODELS, "vi", ("old", "15"))
+    assert out[0].startswith("«Sổ tay đảng viên điện tử tỉnh Yên Bái»: chỉ tiêu Độ bao phủ (100,0%")
+    assert out[1].startswith("«Sổ tay đảng viên điện tử tỉnh Yên Bái»: chỉ tiêu Độ bao phủ của Thành phố Yên Bái (100,0%")
+
+
+def new_rows(**coverage) -> pd.DataFrame:
+    """status rows in the new structure with history and parts: (eligible, scale, history, parts, parts_scale)."""
+    rows = []
+    for mid, (eligible, scale, history, parts, parts_scale) in coverage.items():
+        rows.append({"model": mid, "scope": "15", "scope_key": "new:15", "scope_name": "Tỉnh Lào Cai", "structure": "new",
+                     "level": "province", "as_of": AS_OF, "eligible": eligible, "not_started": eligible - scale, "assess": 0,
+                     "pilot": 0, "evaluate": 0, "scale": scale, "coverage": scale / eligible, "history": history,
+                     "parts": parts, "parts_scale": parts_scale})
+    return pd.DataFrame(rows)
+
+
+REFORM_MODELS = {"district": model("Mô hình cấp huyện", adopted_by=["district"]),
+                 "commune": model("Mô hình cấp xã", adopted_by=["commune"]),
+                 "team": model("Tổ cộng đồng", adopted_by=["village", "commune"])}
+
+
+def reform_summary():
+    now = new_rows(district=(18, 1, 18, 18, 1), commune=(99, 0, 0, 319, 14), team=(1455, 1407, 0, 1675, 1524))
+    return summarise(now, None, TARGETS.iloc[0:0], REFORM_MODELS, "15", AS_OF)
+
+
+def test_reform_notes_say_why_the_new_structure_differs():
+    s = reform_summary().set_index("model")
+    assert s.loc["commune", ["history", "parts", "parts_scale"]].tolist() == [0, 319, 14]
+    assert reform_notes(s.loc["district"], REFORM_MODELS["district"], "vi") == [
+        "Gồm 18 huyện (cấp đã bỏ), theo trạng thái ngày 30/06/2025."]
+    assert reform_notes(s.loc["commune"], REFORM_MODELS["commune"], "vi") == [
+        "99 xã mới gồm 319 xã cũ; 14 trong số đó đã nhân rộng."]
+    assert reform_notes(s.loc["team"], REFORM_MODELS["team"], "vi") == [
+        "1.455 đơn vị hiện nay ứng với 1.675 đơn vị trước sắp xếp; 1.524 trong số đó đã nhân rộng."]
+    assert reform_notes(s.loc["commune"], REFORM_MODELS["commune"], "en") == [
+        "99 new communes made of 319 former ones; 14 of those at scale."]
+    assert reform_notes(s.loc["district"], REFORM_MODELS["district"], "en") == [
+        "Includes 18 districts (an abolished level), as they stood on 2025-06-30."]
+    # The old structure (and an older status frame without the columns) has nothing to explain.
+    old = summarise(status_rows(party_handbook=(1000, 438)), None, TARGETS, MODELS, "15", AS_OF)
+    assert reform_notes(old.iloc[0], MODELS["party-handbook"], "vi") == []
+
+
+def test_reform_notes_use_the_repositorys_words():
+    from nhanrong.schema import KindSpec
+
+    team = model("Tổ xóm", adopted_by=["village"])
+    row = pd.Series({"eligible": 10, "history": 0, "parts": 12, "parts_scale": 3})
+    assert reform_notes(row, team, "vi", {"village": KindSpec(name="xóm")}) == [
+        "10 xóm mới gồm 12 xóm cũ; 3 trong số đó đã nhân rộng."]
+
+
+def test_brief_in_the_new_structure_explains_history_and_parts():
+    doc = build_brief(BriefData("Tỉnh Lào Cai", AS_OF, reform_summary(), TARGETS.iloc[0:0], GAPS.iloc[0:0], REFORM_MODELS,
+                                scope="15", structure="new", programme="Chuyển đổi số <thử>"), "vi")
+    assert "Đọc số liệu theo cấu trúc mới (từ 01/07/2025):" in doc
+    assert "«Mô hình cấp huyện»: Gồm 18 huyện (cấp đã bỏ), theo trạng thái ngày 30/06/2025." in doc
+    assert "«Mô hình cấp xã»: 99 xã mới gồm 319 xã cũ; 14 trong số đó đã nhân rộng." in doc
+    assert "Chương trình: Chuyển đổi số &lt;thử&gt;" in doc
+    assert doc.index("Đọc số liệu theo cấu trúc mới") < doc.index("2. Chỉ tiêu")  # under the status table
+    assert "cấu trúc mới" not in brief()  # the old structure: no note

@@ -83,3 +83,12 @@ def test_stage_order_runs_from_not_started_to_scale():
 def test_gap_kind_labels_cover_the_engine_kinds():
     gaps = pytest.importorskip("nhanrong.gaps")
     assert set(gaps.GAP_KINDS) <= set(CATALOGUES["gap_kind"])
+
+
+def test_the_catalogue_is_not_tied_to_one_province():
+    """The app serves any province: no place name, and no fixed count of models, in its own words."""
+    for key, pair in STRINGS.items():
+        for text in pair:
+            for word in ("Yên Bái", "yenbai", "Bảy", "bảy", "seven"):
+                assert word not in text, (key, word)
+    assert t("overview.models", "vi", n="7") == "7 mô hình: giai đoạn và độ bao phủ"

@@ -4,8 +4,8 @@ import io
 
 import pandas as pd
 
-from nhanrong.planning.export import (SCHEDULE_COLUMNS, cost_by_pool, resource_use, schedule_csv, schedule_frame,
-                                      schedule_path, write_excel, write_schedule)
+from nhanrong.planning.export import (SCHEDULE_COLUMNS, cost_by_pool, excel_bytes, resource_use, schedule_csv,
+                                      schedule_csv_bytes, schedule_frame, schedule_path, write_excel, write_schedule)
 from nhanrong.planning.forecast import evaluate_targets, run_plan
 from planning_cases import one_model, two_models
 
@@ -68,3 +68,15 @@ def test_schedule_file_next_to_the_plan_and_excel(tmp_path):
     assert set(book) == {"schedule", "coverage", "targets", "resources"}
     assert len(book["schedule"]) == 10 and bool(book["targets"].at[0, "met"]) is False
     assert not [p for p in tmp_path.rglob(".*") if p.is_file()]  # no temporary file left behind
+
+
+def test_downloads_are_the_files_for_excel(tmp_path):
+    sched = run_plan(one_model(trainers=2))
+    data = schedule_csv_bytes(sched)
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data  # BOM: Excel shows Vietnamese
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))) == \
+        list(csv.reader(io.StringIO(schedule_csv(sched), newline="")))
+    results = evaluate_targets(sched)
+    book = pd.read_excel(io.BytesIO(excel_bytes(sched, results)), sheet_name=None)
+    assert set(book) == {"schedule", "coverage", "targets", "resources"}
+    assert book["schedule"].equals(pd.read_excel(write_excel(sched, results, tmp_path / "p.xlsx"), sheet_name="schedule"))

@@ -11,18 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass, field
+from typing import Mapping
 
 import pandas as pd
 
 from .formats import fmt_date, fmt_number, fmt_percent, fmt_value
 from .i18n import label, t
-from .schema import ModelFile
+from .kinds import kind_label
+from .registry import REFORM_DATE
+from .schema import ABOLISHED_KINDS, KindSpec, ModelFile
 
 STAGE_COLUMNS = ["not_started", "assess", "pilot", "evaluate", "scale"]
 DECISION_KINDS = ("definition", "prerequisite", "stalled", "gate-skipped", "not-started", "stale")
 DECISION_KEYS = {"prerequisite": "decision.prerequisite", "stalled": "decision.stalled",
                  "gate-skipped": "decision.gate", "not-started": "decision.not_started", "stale": "decision.stale"}
 MAX_GAPS = 25
+REFORM_COLUMNS = ["history", "parts", "parts_scale"]
+HISTORY_AS_OF = REFORM_DATE - dt.timedelta(days=1)
+"""The day units of an abolished level are frozen at (the same day as nhanrong.status.HISTORY_AS_OF)."""
 
 
 def _scope_rows(status: pd.DataFrame, scope: str | None) -> pd.DataFrame:
@@ -51,7 +57,8 @@ def summarise(status: pd.DataFrame, prev: pd.DataFrame | None, targets: pd.DataF
     """One row per model: stage counts, coverage now and six months before, its coverage target.
 
     Columns: model, name, pillars, eligible, not_started..scale, coverage, prev_coverage,
-    delta (points, 0..100), target, target_date, verdict.
+    delta (points, 0..100), target, target_date, verdict, and the new structure's history, parts
+    and parts_scale (0, eligible and scale when ``status`` does not have them).
     """
     now = _scope_rows(status, scope).set_index("model")
     before = _scope_rows(prev, scope).set_index("model") if prev is not None else pd.DataFrame()
@@ -65,6 +72,10 @@ def summarise(status: pd.DataFrame, prev: pd.DataFrame | None, targets: pd.DataF
         else:
             row.update({c: 0 for c in ["eligible", *STAGE_COLUMNS]})
             row["coverage"] = float("nan")
+        fallback = {"history": 0, "parts": row["eligible"], "parts_scale": row["scale"]}
+        for c in REFORM_COLUMNS:
+            v = now.loc[mid, c] if mid in now.index and c in now.columns else None
+            row[c] = int(v) if v is not None and not pd.isna(v) else fallback[c]
         prev_cov = before.loc[mid, "coverage"] if mid in before.index else float("nan")
         row["prev_coverage"] = float(prev_cov) if not pd.isna(prev_cov) else float("nan")
         row["delta"] = (row["coverage"] - row["prev_coverage"]) * 100
@@ -74,6 +85,39 @@ def summarise(status: pd.DataFrame, prev: pd.DataFrame | None, targets: pd.DataF
         row["verdict"] = tgt["verdict"] if tgt is not None else None
         out.append(row)
     return pd.DataFrame(out)
+
+
+def reform_notes(row, model: ModelFile | None, lang: str,
+                 kinds: Mapping[str, KindSpec] | None = None) -> list[str]:
+    """What a reader must know to read one model's figures in the new structure, from its
+    ``summarise`` (or ``status``) row: units of an abolished level counted at their last state,
+    and new units made of several former ones (at scale only when every part is).
+
+    Empty in the old structure, where there is no history and every unit is its only part.
+    """
+    notes: list[str] = []
+    adopted = list(model.adopted_by) if model is not None else []
+
+    def get(col: str, default: int = 0) -> int:
+        v = row.get(col, default) if hasattr(row, "get") else default
+        return default if v is None or pd.isna(v) else int(v)
+
+    eligible, history = get("eligible"), get("history")
+    if history > 0:
+        abolished = [k for k in adopted if k in ABOLISHED_KINDS] or list(ABOLISHED_KINDS)
+        notes.append(t("overview.history", lang, n=fmt_number(history, lang),
+                       kind=kind_label(abolished[0], lang, kinds, plural=history != 1),
+                       date=fmt_date(HISTORY_AS_OF, lang)))
+    parts, at_scale = get("parts", eligible), get("parts_scale", 0)
+    if history == 0 and parts > eligible > 0:  # a model of one abolished and one living level has no clean count
+        living = [k for k in adopted if k not in ABOLISHED_KINDS]
+        n, p, k = fmt_number(eligible, lang), fmt_number(parts, lang), fmt_number(at_scale, lang)
+        if len(living) == 1:
+            notes.append(t("overview.parts", lang, n=n, parts=p, scale=k,
+                           kind=kind_label(living[0], lang, kinds, plural=lang == "en" and eligible != 1)))
+        else:
+            notes.append(t("overview.parts_units", lang, n=n, parts=p, scale=k))
+    return notes
 
 
 def fmt_delta(points: float, lang: str) -> str | None:
@@ -95,9 +139,28 @@ def metric_label(models: dict[str, ModelFile], model: str, metric: str, lang: st
     return (spec.name_en or spec.name) if lang == "en" else spec.name, spec.unit
 
 
-def format_targets(targets: pd.DataFrame, models: dict[str, ModelFile], lang: str) -> pd.DataFrame:
-    """Targets as planners read them: names, formatted values and dates, verdict label."""
-    cols = ["col.model", "col.metric", "col.target", "col.target_date", "col.actual", "col.projected", "col.verdict"]
+def target_scope(r, lang: str, structure: str | None = None) -> str:
+    """The unit a target is set for, by name ("toàn bộ dữ liệu" when it is set for all the data);
+    marked old/new when it belongs to the other structure than the one on screen."""
+    code = r.get("scope")
+    code = "" if code is None or pd.isna(code) else str(code)
+    if not code:
+        return t("targets.all_data", lang)
+    name = r.get("scope_name")
+    name = code if name is None or pd.isna(name) or not str(name) else str(name)
+    tstruct = r.get("structure")
+    if structure and isinstance(tstruct, str) and tstruct in ("old", "new") and tstruct != structure:
+        return t(f"targets.scope_{tstruct}", lang, name=name)
+    return name
+
+
+def format_targets(targets: pd.DataFrame, models: dict[str, ModelFile], lang: str,
+                   structure: str | None = None) -> pd.DataFrame:
+    """Targets as planners read them: the model, the unit it is set for, formatted values and
+    dates, verdict label. With ``structure`` (the one on screen), a unit of the other structure is
+    marked as such."""
+    cols = ["col.model", "col.scope", "col.metric", "col.target", "col.target_date", "col.actual", "col.projected",
+            "col.verdict"]
     if targets is None or not len(targets):
         return pd.DataFrame(columns=[t(c, lang) for c in cols])
     rows = []
@@ -105,6 +168,7 @@ def format_targets(targets: pd.DataFrame, models: dict[str, ModelFile], lang: st
         name, unit = metric_label(models, r["model"], r["metric"], lang)
         rows.append([
             models[r["model"]].name if r["model"] in models else r["model"],
+            target_scope(r, lang, structure),
             name,
             fmt_value(r["target"], unit, lang),
             fmt_date(r["target_date"], lang),
@@ -116,16 +180,20 @@ def format_targets(targets: pd.DataFrame, models: dict[str, ModelFile], lang: st
 
 
 def format_gaps(gaps: pd.DataFrame, models: dict[str, ModelFile], lang: str) -> pd.DataFrame:
-    """Gaps with translated labels, in the engine's order (severity, then date)."""
-    cols = ["col.severity", "col.model", "col.unit", "col.code", "col.gap_kind", "col.since", "col.message", "col.action"]
+    """Gaps with translated labels, in the engine's order (severity, then date); the commune
+    column names the commune of a village, school or party cell (blank for communes and above)."""
+    cols = ["col.severity", "col.model", "col.unit", "col.code", "col.commune", "col.gap_kind", "col.since",
+            "col.message", "col.action"]
     if gaps is None or not len(gaps):
         return pd.DataFrame(columns=[t(c, lang) for c in cols])
     en = lang == "en"
+    commune = gaps["commune_name"] if "commune_name" in gaps else pd.Series("", index=gaps.index)
     out = pd.DataFrame({
         t("col.severity", lang): gaps["severity"].map(lambda s: label("severity", s, lang)),
         t("col.model", lang): gaps["model"].map(lambda m: models[m].name if m in models else m),
         t("col.unit", lang): gaps["unit_name"].astype(str),
         t("col.code", lang): gaps["unit"].astype(str),
+        t("col.commune", lang): commune.map(lambda c: "" if c is None or pd.isna(c) else str(c)),
         t("col.gap_kind", lang): gaps["kind"].map(lambda k: label("gap_kind", k, lang)),
         t("col.since", lang): gaps["since"].map(lambda d: fmt_date(d, lang)),
         t("col.message", lang): gaps["message_en" if en else "message"].astype(str),
@@ -134,16 +202,22 @@ def format_gaps(gaps: pd.DataFrame, models: dict[str, ModelFile], lang: str) -> 
     return out.reset_index(drop=True)
 
 
-def decisions(targets: pd.DataFrame, gaps: pd.DataFrame, models: dict[str, ModelFile], lang: str) -> list[str]:
+def decisions(targets: pd.DataFrame, gaps: pd.DataFrame, models: dict[str, ModelFile], lang: str,
+              scope: tuple[str, str] | None = None) -> list[str]:
     """What the committee must decide: targets behind or overdue, then gaps grouped by model and kind.
 
     Grouped so a meeting sees one line per (model, problem), most severe first,
-    not one line per village.
+    not one line per village. A target set for another unit than ``scope`` (structure, code),
+    say a district's within the province, names that unit.
     """
     out: list[tuple[int, str]] = []
     if targets is not None and len(targets):
         for _, r in targets[targets["verdict"].isin(["behind", "overdue"])].iterrows():
             name, unit = metric_label(models, r["model"], r["metric"], lang)
+            code = "" if pd.isna(r.get("scope")) else str(r.get("scope") or "")
+            own = scope is not None and (str(r.get("structure")), code) == tuple(scope)
+            if code and not own and isinstance(r.get("scope_name"), str) and r.get("scope_name"):
+                name = t("decision.metric_at", lang, metric=name, scope=r["scope_name"])
             out.append((4 if r["verdict"] == "overdue" else 3, t(
                 "decision.behind", lang, model=models[r["model"]].name if r["model"] in models else r["model"],
                 metric=name, target=fmt_value(r["target"], unit, lang), date=fmt_date(r["target_date"], lang),
@@ -171,7 +245,8 @@ body { font-family: "Noto Sans", "Segoe UI", Arial, sans-serif; color: #111; fon
 h1 { font-size: 17pt; margin: 0 0 4pt; }
 h2 { font-size: 13pt; margin: 16pt 0 6pt; border-bottom: 1.5pt solid #111; padding-bottom: 2pt; }
 p.meta { color: #333; margin: 0 0 8pt; }
-p.note { border: 1pt solid #666; padding: 4pt 6pt; font-size: 9.5pt; }
+p.note, div.note { border: 1pt solid #666; padding: 4pt 6pt; font-size: 9.5pt; margin-top: 6pt; }
+div.note p, div.note ul { margin: 2pt 0; }
 table { border-collapse: collapse; width: 100%; font-size: 9.5pt; page-break-inside: auto; }
 tr { page-break-inside: avoid; }
 th, td { border: 0.75pt solid #777; padding: 3pt 4pt; text-align: left; vertical-align: top; }
@@ -205,6 +280,10 @@ class BriefData:
     models: dict[str, ModelFile]
     illustrative: bool = False
     today: dt.date = field(default_factory=dt.date.today)
+    scope: str = ""  # the scope's code ("" = all the data)
+    structure: str = ""  # "old" | "new": the structure the figures are in
+    kinds: Mapping[str, KindSpec] | None = None  # the repository's words for kinds of unit
+    programme: str = ""  # the programme's name (nhanrong.toml), if any
 
 
 def status_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -224,16 +303,29 @@ def status_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def reform_lines(summary: pd.DataFrame, models: dict[str, ModelFile], lang: str,
+                 kinds: Mapping[str, KindSpec] | None = None) -> list[str]:
+    """One line per model whose figures need the new structure explained ("«model»: note note")."""
+    lines = []
+    for _, row in summary.iterrows():
+        notes = reform_notes(row, models.get(row["model"]), lang, kinds)
+        if notes:
+            lines.append(f"«{row['name']}»: {' '.join(notes)}")
+    return lines
+
+
 def build_brief(data: BriefData, lang: str = "vi") -> str:
     """A complete, print-ready HTML document (A4) for the steering committee."""
     e = html.escape
     st_table = status_table(data.summary, lang)
     numeric = set(st_table.columns[1:-2])
-    targets = format_targets(data.targets, data.models, lang)
+    targets = format_targets(data.targets, data.models, lang, data.structure or None)
     n_gaps = 0 if data.gaps is None else len(data.gaps)
     top = data.gaps.head(MAX_GAPS) if n_gaps else data.gaps
     gaps = format_gaps(top, data.models, lang).drop(columns=[t("col.code", lang)])
-    todo = decisions(data.targets, data.gaps, data.models, lang)
+    todo = decisions(data.targets, data.gaps, data.models, lang,
+                     (data.structure, data.scope) if data.structure else None)
+    reform = reform_lines(data.summary, data.models, lang, data.kinds)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{e(lang)}"><head><meta charset="utf-8">',
@@ -242,9 +334,15 @@ def build_brief(data: BriefData, lang: str = "vi") -> str:
         f"<h1>{e(t('brief.title', lang))}</h1>",
         f'<p class="meta">{e(t("brief.scope", lang, scope=data.scope_name, as_of=fmt_date(data.as_of, lang), today=fmt_date(data.today, lang)))}</p>',
     ]
+    if data.programme:
+        parts.insert(-1, f'<p class="meta">{e(t("brief.programme", lang, name=data.programme))}</p>')
     if data.illustrative:
         parts.append(f'<p class="note">{e(t("brief.illustrative", lang))}</p>')
     parts += [f"<h2>{e(t('brief.status', lang))}</h2>", _table(st_table, numeric)]
+    if reform:
+        parts.append(f'<div class="note"><p>{e(t("brief.reform", lang, reform=fmt_date(REFORM_DATE, lang)))}</p><ul>'
+                     + "".join(f"<li>{e(x)}</li>" for x in reform) + "</ul>"
+                     + f'<p>{e(t("overview.reform_help", lang, date=fmt_date(HISTORY_AS_OF, lang)))}</p></div>')
     parts.append(f"<h2>{e(t('brief.targets', lang))}</h2>")
     parts.append(_table(targets) if len(targets) else f"<p>{e(t('brief.no_targets', lang))}</p>")
     parts.append(f"<h2>{e(t('brief.gaps', lang))}</h2>")

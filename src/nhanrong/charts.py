@@ -25,7 +25,9 @@ FONT = "sans-serif"
 
 def _count_axis(lang: str) -> alt.Axis:
     """A count axis grouped the language's way (1.000 in Vietnamese, 1,000 in English)."""
-    return alt.Axis(format=",d", labelExpr="replace(datum.label, /,/g, '.')" if lang == "vi" else "datum.label")
+    # Whole units only: a small domain would otherwise get ticks at 0.2, 0.4... all labelled "0".
+    return alt.Axis(format=",d", tickMinStep=1,
+                    labelExpr="replace(datum.label, /,/g, '.')" if lang == "vi" else "datum.label")
 
 
 def date_axis(lang: str) -> alt.Axis:
@@ -118,17 +120,23 @@ def coverage_chart(rows: pd.DataFrame, lang: str = "vi") -> alt.Chart:
         title=_title(t("chart.coverage", lang), t("chart.target_tick", lang)), height=alt.Step(28))
 
 
-def coverage_by_chart(rows: pd.DataFrame, level_label: str, lang: str = "vi") -> alt.Chart:
-    """Share at scale per sub-unit (``rows``: name, coverage, eligible), labelled and sorted."""
+def coverage_by_chart(rows: pd.DataFrame, level_label: str, lang: str = "vi", parts: bool = False) -> alt.Chart:
+    """Share at scale per sub-unit (``rows``: name, coverage, eligible), labelled and sorted.
+
+    With ``parts`` (the new structure, ``rows`` with parts and parts_scale), the tooltip also
+    gives how many of the former units behind each unit are at scale ("3/5").
+    """
     data = rows.dropna(subset=["coverage"]).sort_values(["coverage", "name"], ascending=[False, True])
     data = data.assign(cov_text=data["coverage"].map(lambda v: fmt_percent(v, lang)),
                        eligible_text=data["eligible"].map(lambda v: fmt_number(v, lang)))
+    tooltip = [alt.Tooltip("name:N", title=t("col.unit", lang)), alt.Tooltip("cov_text:N", title=t("col.coverage", lang)),
+               alt.Tooltip("eligible_text:N", title=t("col.eligible", lang))]
+    if parts and {"parts", "parts_scale"} <= set(data.columns):
+        data["parts_text"] = [f"{fmt_number(a, lang)}/{fmt_number(b, lang)}" for a, b in zip(data["parts_scale"], data["parts"])]
+        tooltip.append(alt.Tooltip("parts_text:N", title=t("chart.parts", lang)))
     y = alt.Y("name:N", title=None, sort=list(data["name"]), axis=alt.Axis(labelLimit=220))
     x = alt.X("coverage:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%"), title=t("chart.share", lang))
-    bars = alt.Chart(data).mark_bar(color="#4292c6", stroke="#333", strokeWidth=0.5).encode(
-        y=y, x=x, tooltip=[alt.Tooltip("name:N", title=t("col.unit", lang)),
-                           alt.Tooltip("cov_text:N", title=t("col.coverage", lang)),
-                           alt.Tooltip("eligible_text:N", title=t("col.eligible", lang))])
+    bars = alt.Chart(data).mark_bar(color="#4292c6", stroke="#333", strokeWidth=0.5).encode(y=y, x=x, tooltip=tooltip)
     text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="cov_text:N")
     return (bars + text).properties(title=_title(t("chart.coverage_by", lang, level=level_label)), height=alt.Step(20))
 
@@ -142,7 +150,10 @@ def heatmap_chart(cells: pd.DataFrame, title: str, lang: str = "vi") -> alt.Char
     data = cells.copy()
     data["ink"] = _ink(data["level"].round().astype(int), 3)
     units = list(dict.fromkeys(data["unit_name"]))
-    models = list(dict.fromkeys(data["model_name"]))  # in the caller's order
+    if "model_rank" in data:  # the repository's order, whichever unit comes first
+        models = list(dict.fromkeys(data.sort_values("model_rank", kind="stable")["model_name"]))
+    else:
+        models = list(dict.fromkeys(data["model_name"]))  # in the caller's order
     base = alt.Chart(data).encode(
         x=alt.X("model_name:N", title=None, sort=models,
                 axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False, orient="top")),

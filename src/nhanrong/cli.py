@@ -8,7 +8,6 @@ Each command lives in a ``cmd_*`` function registered in :func:`build_parser`.
 from __future__ import annotations
 
 import argparse
-import csv
 import importlib
 import json
 import os
@@ -27,7 +26,11 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def write_rows(rows: list[dict], fmt: str, out=None, columns: Sequence[str] | None = None) -> None:
-    """Print rows as an aligned table, CSV or JSON (the stable machine form)."""
+    """Print rows as an aligned table, CSV or JSON (the stable machine form).
+
+    CSV goes through :func:`nhanrong.exports.write_csv`: text a spreadsheet would read as a
+    formula is neutralised. JSON is data and the table is for a terminal: both as they are.
+    """
     out = out or sys.stdout
     if fmt == "json":
         json.dump(rows, out, ensure_ascii=False, indent=2, default=str)
@@ -35,9 +38,9 @@ def write_rows(rows: list[dict], fmt: str, out=None, columns: Sequence[str] | No
         return
     columns = list(columns or (rows[0].keys() if rows else []))
     if fmt == "csv":
-        w = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+        from .exports import write_csv
+
+        write_csv(out, rows, columns)
         return
     cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
     widths = [max([len(c), *(len(row[i]) for row in cells)]) for i, c in enumerate(columns)]

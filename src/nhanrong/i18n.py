@@ -44,10 +44,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "choose": ("Chọn (để trống = tất cả)", "Choose (empty = all)"),
     "no_rows": ("Không có dòng nào phù hợp.", "No matching rows."),
     "illustrative.banner": (
-        "Dữ liệu cấp đơn vị đi kèm chỉ mang tính minh hoạ: các con số tổng của tỉnh lấy từ báo cáo công khai, "
-        "còn từng thôn, chi bộ, trường học là dữ liệu mẫu. Xem trang Dữ liệu.",
-        "The bundled unit-level data is illustrative: province totals come from public reports, "
-        "individual villages, party cells and schools are sample data. See the Data health page.",
+        "Dữ liệu cấp đơn vị đi kèm chỉ mang tính minh hoạ: có tệp được đánh dấu là dữ liệu mẫu (illustrative), "
+        "số liệu của từng đơn vị trong các tệp đó không phải số liệu thật. Xem danh sách ở trang Dữ liệu.",
+        "The bundled unit-level data is illustrative: some files are marked as sample data (illustrative), "
+        "and the figures of the units in them are not real. See the list on the Data health page.",
     ),
     "error.load": ("Không nạp được dữ liệu: {error}", "Could not load the data: {error}"),
     "error.compute": ("Không tính được phần «{what}»: {error}. Các phần khác vẫn hiển thị; hãy báo lỗi này cho nhóm kỹ thuật.",
@@ -56,7 +56,23 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "The data has {n} error(s): records with errors are left out. See Data health to fix them."),
     # --- overview -------------------------------------------------------------------
     "overview.header": ("Tổng quan nhân rộng · {scope} · tính đến {as_of}", "Scale-out overview · {scope} · as of {as_of}"),
-    "overview.models": ("Bảy mô hình: giai đoạn và độ bao phủ", "The models: stages and coverage"),
+    "overview.models": ("{n} mô hình: giai đoạn và độ bao phủ", "{n} models: stages and coverage"),
+    "overview.history": ("Gồm {n} {kind} (cấp đã bỏ), theo trạng thái ngày {date}.",
+                         "Includes {n} {kind} (an abolished level), as they stood on {date}."),
+    "overview.parts": ("{n} {kind} mới gồm {parts} {kind} cũ; {scale} trong số đó đã nhân rộng.",
+                       "{n} new {kind} made of {parts} former ones; {scale} of those at scale."),
+    "overview.parts_units": ("{n} đơn vị hiện nay ứng với {parts} đơn vị trước sắp xếp; {scale} trong số đó đã nhân rộng.",
+                             "{n} units today stand for {parts} units before the reorganisation; {scale} of those at scale."),
+    "overview.reform_help": ("Cấu trúc mới: một đơn vị sau sắp xếp chỉ tính là đã nhân rộng khi mọi đơn vị cũ hợp thành "
+                             "đã nhân rộng; đơn vị của cấp đã bỏ (huyện) giữ trạng thái ngày {date}.",
+                             "New structure: a unit formed by the reorganisation is at scale only when every former unit "
+                             "in it is; units of an abolished level (districts) keep their state of {date}."),
+    "overview.targets": ("Chỉ tiêu trong phạm vi", "Targets within the scope"),
+    "overview.targets_caption": ("Chỉ tiêu của {scope}, của toàn bộ dữ liệu và của các đơn vị thuộc {scope}. "
+                                 "Thẻ mô hình ở trên chỉ so với chỉ tiêu của chính {scope} hoặc của toàn bộ dữ liệu.",
+                                 "Targets of {scope}, of all the data and of the units within {scope}. "
+                                 "The model cards above compare only with targets of {scope} itself or of all the data."),
+    "overview.no_targets": ("Chưa có chỉ tiêu nào trong phạm vi này.", "No target within this scope."),
     "overview.pillars": ("Số liệu chính theo trụ cột DTI", "Headline figures by DTI pillar"),
     "overview.pillars_caption": ("Mỗi mô hình xếp theo trụ cột chính; thay đổi so với kỳ trước.",
                                  "Each model under its main pillar; change since the previous period."),
@@ -74,6 +90,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.model": ("Mô hình", "Model"),
     "col.unit": ("Đơn vị", "Unit"),
     "col.code": ("Mã", "Code"),
+    "col.scope": ("Phạm vi", "Scope"),
+    "col.commune": ("Xã", "Commune"),
+    "col.new_unit": ("Đơn vị mới", "New unit"),
+    "col.part": ("Đơn vị cũ hợp thành", "Former unit in it"),
+    "col.part_code": ("Mã đơn vị cũ", "Former code"),
+    "col.parts_scale": ("Đơn vị cũ đã nhân rộng", "Former units at scale"),
     "col.kind": ("Loại", "Kind"),
     "col.stage": ("Giai đoạn", "Stage"),
     "col.since": ("Từ ngày", "Since"),
@@ -106,6 +128,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.amount": ("Mỗi đơn vị", "Per unit"),
     "col.rollup": ("Cách cộng dồn", "Roll-up"),
     "col.measure": ("Đơn vị đo", "Unit of measure"),
+    "targets.all_data": ("toàn bộ dữ liệu", "all data"),
+    "targets.scope_old": ("{name} (cấu trúc cũ)", "{name} (old structure)"),
+    "targets.scope_new": ("{name} (cấu trúc mới)", "{name} (new structure)"),
     # --- model page -----------------------------------------------------------------
     "model.select": ("Chọn mô hình", "Choose a model"),
     "model.file": ("Tệp: {path}", "File: {path}"),
@@ -123,6 +148,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "model.spread": ("Đơn vị thí điểm và mức lan toả", "Pilots and their spread"),
     "model.no_spread": ("Chưa có đơn vị thí điểm nào.", "No pilots yet."),
     "model.resources_none": ("Chưa ghi nguồn lực.", "No resources recorded."),
+    "model.history": ("Mô hình áp dụng cho {kind}, cấp đã bỏ từ {reform}. Trong cấu trúc mới, {n} {kind} của phạm vi này "
+                      "được tính theo trạng thái ngày {date}.",
+                      "The model is adopted by {kind}, a level abolished on {reform}. In the new structure, the {n} {kind} "
+                      "of this scope count as they stood on {date}."),
+    "model.coverage_table": ("Bảng số liệu theo {level}", "Figures by {level}"),
     # --- units page -----------------------------------------------------------------
     "units.header": ("Đơn vị: {name}", "Unit: {name}"),
     "units.drill": ("Đi sâu: chọn {level}", "Drill down: choose a {level}"),
@@ -135,12 +165,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "units.map_model": ("Mô hình trên bản đồ", "Model on the map"),
     "units.no_coords": ("Không có toạ độ cho các xã trong phạm vi này.", "No coordinates for the communes in this scope."),
     "units.list": ("Danh sách đơn vị và giai đoạn", "Units and their stages"),
+    "units.parts": ("Các {kind} cũ hợp thành {name}", "The former {kind} that make up {name}"),
+    "units.parts_rule": ("Một {kind} mới chỉ tính là đã nhân rộng khi mọi {kind} cũ hợp thành đã nhân rộng: giai đoạn của "
+                         "{kind} mới là giai đoạn của {kind} cũ đi chậm nhất.",
+                         "A new {kind} counts as at scale only when every former {kind} it is made of is at scale: its "
+                         "stage is that of its least advanced former {kind}."),
+    "units.parts_whole": ("{name} ({kind} mới)", "{name} (new {kind})"),
+    "units.parts_list": ("Các {kind} cũ hợp thành từng {kind} mới", "The former parts of each new {kind}"),
     # --- gaps page ------------------------------------------------------------------
     "gaps.header": ("Khoảng trống cần xử lý · {scope} · tính đến {as_of}", "Gaps to act on · {scope} · as of {as_of}"),
     "gaps.filter_model": ("Mô hình", "Models"),
     "gaps.filter_kind": ("Loại khoảng trống", "Gap kinds"),
     "gaps.filter_severity": ("Mức độ", "Severity"),
     "gaps.search": ("Tìm theo tên hoặc mã đơn vị", "Search by unit name or code"),
+    "gaps.search_example": ("Ví dụ: {example}", "e.g. {example}"),
+    "gaps.search_neutral": ("Tên hoặc mã đơn vị", "A unit's name or code"),
     "gaps.count": ("{n} khoảng trống ({high} mức cao)", "{n} gaps ({high} high)"),
     "gaps.csv": ("Tải CSV", "Download CSV"),
     "gaps.xlsx": ("Tải Excel (.xlsx)", "Download Excel (.xlsx)"),
@@ -167,11 +206,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.no_decisions": ("Không có vấn đề nào cần quyết định.", "Nothing needs a decision."),
     "brief.no_gaps": ("Không có khoảng trống.", "No gaps."),
     "brief.no_targets": ("Chưa có chỉ tiêu.", "No targets."),
+    "brief.reform": ("Đọc số liệu theo cấu trúc mới (từ {reform}):", "Reading the figures in the new structure (from {reform}):"),
+    "brief.programme": ("Chương trình: {name}", "Programme: {name}"),
     "brief.illustrative": ("Lưu ý: dữ liệu cấp đơn vị mang tính minh hoạ.", "Note: unit-level data is illustrative."),
     "decision.behind": ("«{model}»: chỉ tiêu {metric} ({target} đến {date}) đang {verdict_l}, thực tế {actual}. "
                         "Quyết định bổ sung nguồn lực hoặc điều chỉnh lộ trình.",
                         "«{model}»: target {metric} ({target} by {date}) is {verdict_l}, actual {actual}. "
                         "Decide on more resources or a revised schedule."),
+    "decision.metric_at": ("{metric} của {scope}", "{metric} of {scope}"),
     "decision.definition": ("«{model}»: chưa đủ \"3 được\" ({parts}). Giao đơn vị chủ trì hoàn thiện trước khi nhân rộng.",
                             "«{model}»: \"3 được\" incomplete ({parts}). Assign a lead to complete it before scaling out."),
     "decision.stalled": ("«{model}»: {n} đơn vị dừng quá lâu ở một giai đoạn. Chỉ đạo đánh giá và tháo gỡ.",
@@ -191,6 +233,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.spread": ("Số đơn vị học theo mỗi đơn vị thí điểm", "Units that learned from each pilot"),
     "chart.target_tick": ("vạch đen: chỉ tiêu", "black tick: target"),
     "chart.share": ("Tỷ lệ", "Share"),
+    "chart.parts": ("Đơn vị cũ đã nhân rộng", "Former units at scale"),
     "chart.units": ("Số đơn vị", "Units"),
     # --- the "Ghi nhận / Record" page (app_pages/record.py) ------------------------------
     "record.page": ("Ghi nhận", "Record"),
@@ -201,6 +244,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "Preview the change to the file, then press Save."),
     "record.author": ("Người ghi (Họ tên <email>)", "Recorded by (Name <email>)"),
     "record.author_help": ("Tên và email này là tác giả của commit trong git.", "This name and email become the git commit's author."),
+    "record.author_placeholder": ("Họ Tên <ten@donvi.gov.vn>", "Full Name <name@agency.gov.vn>"),
     "record.author_needed": ("Nhập người ghi dạng Họ Tên <email> để lưu vào git.", "Type who records the change as Name <email> to save it to git."),
     "record.branch": ("Lưu vào nhánh riêng để duyệt", "Save on my review branch"),
     "record.branch_help": ("Mỗi người một nhánh nhap/<tên>; người lập kế hoạch của tỉnh duyệt rồi gộp vào nhánh chính.",

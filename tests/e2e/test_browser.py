@@ -26,7 +26,8 @@ PAGES = [
 
 
 DOCS = REPO / "docs" / "screenshots"
-DOCS_SHOTS = {"01-tong-quan", "02-mo-hinh", "04-khoang-trong", "05-du-lieu", "07-don-vi-van-yen", "08-ke-hoach", "09-ghi-nhan"}
+DOCS_SHOTS = {"01-tong-quan", "02-mo-hinh", "04-khoang-trong", "05-du-lieu", "07-don-vi-van-yen", "08-ke-hoach", "09-ghi-nhan",
+              "10-cau-truc-moi", "11-xa-moi"}
 
 
 def _shot(page, name: str) -> None:
@@ -126,3 +127,40 @@ def test_units_drill_down(server, page):
     charts = page.get_by_test_id("stVegaLiteChart")
     assert charts.count() >= 2 and all(charts.nth(i).bounding_box()["height"] > 20 for i in range(charts.count()))
     _shot(page, "07-don-vi-van-yen")
+
+
+def test_new_structure_survives_a_language_switch_and_explains_itself(server, page):
+    """The new structure: the district model's card says its districts are history; switching the
+    language keeps the structure; a new commune lists the former communes it is made of."""
+    page.goto(server)
+    page.get_by_text(PAGES[0][1]).wait_for()
+    settle(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Mới (từ 1/7/2025)", exact=False).click()
+    page.get_by_text("Tổng quan nhân rộng · Tỉnh Lào Cai · tính đến 31/12/2022").wait_for()
+    settle(page)
+    assert "Gồm 18 huyện (cấp đã bỏ), theo trạng thái ngày 30/06/2025." in _card(page, "Mô hình chuyển đổi số cấp huyện")
+    assert "xã mới gồm" in _card(page, "Mô hình chuyển đổi số cấp xã")
+    _shot(page, "10-cau-truc-moi")
+
+    sidebar.get_by_text("English", exact=True).click()
+    page.get_by_text("Scale-out overview · Tỉnh Lào Cai · as of 2022-12-31").wait_for()
+    settle(page)
+    assert "Includes 18 districts (an abolished level)" in _card(page, "Mô hình chuyển đổi số cấp huyện")
+    sidebar.get_by_text("Tiếng Việt", exact=True).click()
+    page.get_by_text("Tổng quan nhân rộng · Tỉnh Lào Cai · tính đến 31/12/2022").wait_for()
+    settle(page)
+
+    page.get_by_test_id("stSidebarNav").get_by_text("Đơn vị", exact=True).click()
+    page.get_by_text("Đơn vị: Tỉnh Lào Cai").first.wait_for()
+    settle(page)
+    page.get_by_test_id("stSelectbox").filter(has_text="Đi sâu: chọn xã").click()
+    page.keyboard.type("Phường Yên Bái")
+    page.get_by_role("option", name="Phường Yên Bái", exact=True).click()
+    page.get_by_text("Đơn vị: Tỉnh Lào Cai › Phường Yên Bái").wait_for()
+    page.get_by_text("Các xã cũ hợp thành Phường Yên Bái").wait_for()
+    settle(page)
+    assert not page.get_by_test_id("stException").count()
+    charts = page.get_by_test_id("stVegaLiteChart")
+    assert charts.count() >= 2 and all(charts.nth(i).bounding_box()["height"] > 20 for i in range(charts.count()))
+    _shot(page, "11-xa-moi")

@@ -4,7 +4,9 @@ naming the commune of a village, school, agency or party cell).
 
 The table form is for people (Vietnamese, or English with --lang en); ``--format csv``
 prints the schedule; ``--format json`` is the stable machine form (targets, coverage,
-resource use and schedule; dates ISO, shares 0..1). ``--out FILE.xlsx`` writes a workbook.
+resource use and schedule; dates ISO, shares 0..1). ``--out FILE.xlsx`` writes a workbook;
+``--out FILE.csv`` / ``FILE.json`` that format. Every CSV and workbook goes through
+:mod:`nhanrong.exports` (names and notes never run as formulas in a spreadsheet); JSON is data.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 
 from ..cli import _lang, write_rows
 
+# --out FILE without --format: the format its suffix names (.xlsx is always the workbook).
+OUT_FORMATS = {".csv": "csv", ".json": "json"}
 TARGET_JSON = ["model", "scope", "target", "date", "eligible", "covered", "coverage", "met", "earliest", "binding",
                "message", "message_en"]
 
@@ -75,11 +79,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
         written = write_schedule(sched, plan_path)
 
     comparison = compare_variants(inst, variants, lang=lang).summary if variants else None
-    if args.out and args.out.endswith(".xlsx"):
+    suffix = Path(args.out).suffix.lower() if args.out else ""
+    if suffix == ".xlsx":
         write_excel(sched, results, Path(args.out), lang=lang)
         fmt, target = "table", sys.stdout  # the table still goes to stdout
     else:
-        fmt = args.format
+        fmt = args.format or OUT_FORMATS.get(suffix, "table")
         target = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
     try:
         if fmt == "csv":
@@ -193,12 +198,15 @@ def register(subparsers) -> None:
         "plan (plans/<name>.schedule.csv, one row per unit and model with the commune of units below one, stable "
         "order). --format csv prints the "
         "schedule; --format json prints targets, coverage, resource use and schedule; --out FILE writes the "
-        "output to FILE instead (FILE.xlsx: a workbook with schedule, coverage, targets, resources).")
+        "output to FILE instead (FILE.xlsx: a workbook with schedule, coverage, targets, resources; FILE.csv or "
+        "FILE.json: that format unless --format says otherwise). In CSV and Excel output, text that would start a "
+        "spreadsheet formula (=, +, -, @, tab, line break) gets a leading apostrophe.")
     p.add_argument("plan", metavar="PLAN.toml", help="the plan file, e.g. plans/lao-cai-2026.toml")
     p.add_argument("root", nargs="?", default=None, metavar="ROOT",
                    help="data folder (default: the folder above plans/ holding the plan, else the current folder)")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
-    p.add_argument("--out", metavar="FILE", help="write the output to FILE (.xlsx: Excel workbook)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default=None,
+                   help="output format (default: as the suffix of --out names it, .csv or .json, else table)")
+    p.add_argument("--out", metavar="FILE", help="write the output to FILE (.xlsx: Excel workbook; .csv, .json: that format)")
     p.add_argument("--no-schedule", action="store_true", help="do not write plans/<name>.schedule.csv")
     p.add_argument("--what-if", action="append", metavar="SPEC",
                    help="also run a variant and compare (repeatable); SPEC parts separated by commas: "

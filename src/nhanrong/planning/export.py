@@ -1,18 +1,18 @@
 """The schedule as files people review: one CSV row per unit and model, in a stable order
 (model, then unit code) so that re-planning shows as small git diffs; and an Excel
-workbook with the schedule, coverage, targets and resource use.
+workbook with the schedule, coverage, targets and resource use. Every file is written
+through :mod:`nhanrong.exports` (names and notes never run as formulas in a spreadsheet).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..exports import frame_csv_text, to_csv_bytes, write_file, write_xlsx, xlsx_bytes
 from .forecast import TargetResult, coverage_curves, targets_frame
 from .heuristic import Schedule
 from .instance import period_label, period_starts
@@ -85,21 +85,16 @@ def cost_by_pool(sched: Schedule) -> dict[str, float]:
     return dict(sorted(total.items()))
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename: never a half-written file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def schedule_csv(sched: Schedule) -> str:
-    return schedule_frame(sched, lang="vi").to_csv(index=False, lineterminator="\n")
+    """The committed schedule file's text (Vietnamese labels, LF line ends, no BOM: small git diffs),
+    safe to open in a spreadsheet (:mod:`nhanrong.exports`)."""
+    return frame_csv_text(schedule_frame(sched, lang="vi"))
+
+
+def schedule_csv_bytes(sched: Schedule) -> bytes:
+    """The schedule of :func:`schedule_csv` as a download for Excel: UTF-8 with a byte-order mark
+    (Vietnamese diacritics show in Excel on Windows), CRLF line ends."""
+    return to_csv_bytes(schedule_frame(sched, lang="vi"))
 
 
 def schedule_path(plan_path: Path) -> Path:
@@ -109,31 +104,30 @@ def schedule_path(plan_path: Path) -> Path:
 
 
 def write_schedule(sched: Schedule, plan_path: Path) -> Path:
-    path = schedule_path(plan_path)
-    atomic_write_text(path, schedule_csv(sched))
-    return path
+    """Write plans/<name>.schedule.csv (atomically): the bytes of :func:`schedule_csv`."""
+    return write_file(schedule_path(plan_path), schedule_csv(sched).encode("utf-8"))
+
+
+def plan_sheets(sched: Schedule, results: list[TargetResult], *, lang: str = "vi") -> dict[str, pd.DataFrame]:
+    """The workbook's sheets: schedule, coverage, targets, resources."""
+    return {
+        "schedule": schedule_frame(sched, lang=lang),
+        "coverage": coverage_curves(sched, lang=lang),
+        "targets": targets_frame(results, sched.instance, lang),
+        "resources": resource_use(sched, lang=lang),
+    }
+
+
+def _date_format(lang: str) -> str:
+    return "YYYY-MM-DD" if lang == "en" else "DD/MM/YYYY"
 
 
 def write_excel(sched: Schedule, results: list[TargetResult], path: Path, *, lang: str = "vi") -> Path:
-    """A workbook with sheets schedule, coverage, targets, resources."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            schedule_frame(sched, lang=lang).to_excel(xw, sheet_name="schedule", index=False)
-            coverage_curves(sched, lang=lang).to_excel(xw, sheet_name="coverage", index=False)
-            targets_frame(results, sched.instance, lang).to_excel(xw, sheet_name="targets", index=False)
-            resource_use(sched, lang=lang).to_excel(xw, sheet_name="resources", index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """A workbook with sheets schedule, coverage, targets, resources (atomically), safe to open:
+    text is text, numbers numbers, dates dates (:mod:`nhanrong.exports`)."""
+    return write_xlsx(Path(path), plan_sheets(sched, results, lang=lang), date_format=_date_format(lang))
 
 
 def excel_bytes(sched: Schedule, results: list[TargetResult], *, lang: str = "vi") -> bytes:
     """The workbook of :func:`write_excel` as bytes (for a download button)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_excel(sched, results, Path(tmp) / "plan.xlsx", lang=lang)
-        return path.read_bytes()
+    return xlsx_bytes(plan_sheets(sched, results, lang=lang), date_format=_date_format(lang))
