@@ -74,7 +74,7 @@ with st.sidebar:
                                    max_value=dt.date(2035, 12, 31))
     KEPT["as_of"] = as_of
     restore("structure", ("old", "new"))
-    st.session_state.setdefault("structure", default_structure(pg, fp))
+    st.session_state.setdefault("structure", default_structure(default_as_of(pg)))
     structure: str = st.radio(t("sidebar.structure", L), ["old", "new"], key="structure",
                               format_func=lambda s: t(f"structure.{s}", L))
     KEPT["structure"] = structure

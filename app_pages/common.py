@@ -22,7 +22,7 @@ from nhanrong.formats import fmt_date, months_before, natural_rank, quarter_end_
 from nhanrong.gaps import find_gaps
 from nhanrong.graph import ProgrammeGraph, build_graph
 from nhanrong.i18n import t
-from nhanrong.registry import unit_key
+from nhanrong.registry import structure_at, unit_key
 from nhanrong.spread import spread
 from nhanrong.status import metric_values, part_stages, status, unit_stages
 from nhanrong.targets import evaluate_targets
@@ -112,15 +112,10 @@ def default_as_of(pg, today: dt.date | None = None) -> dt.date:
     return quarter_end_on_or_before(latest)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def default_structure(_pg, fp: str) -> str:
-    """"old" when any record is kept in the old structure (old records also roll up into
-    the new one), else "new": a data set recorded in the new units has nothing in the old."""
-    units = _pg.programme.adoptions["unit"]
-    if not len(units):
-        return "old"
-    cats = units.cat.categories if hasattr(units, "cat") else pd.Index(units.unique())
-    return "old" if pd.Index(cats).astype(str).str.startswith("old:").any() else "new"
+def default_structure(as_of: dt.date) -> str:
+    """The structure in force on the default date (old before 1/7/2025, new from then): the same
+    rule as the command line, so a date and a structure never disagree unless the planner asks."""
+    return structure_at(as_of)
 
 
 Scope = tuple[str, str, str, str]  # (code, key, name, kind)

@@ -413,3 +413,21 @@ def test_new_commune_of_another_province(xom):
     # The whole-data target and the old district's target, named.
     targets = table(at, "Phạm vi")
     assert {"toàn bộ dữ liệu", "Huyện Pác Nặm (cấu trúc cũ)"} <= set(targets["Phạm vi"])
+
+
+def test_the_app_opens_in_the_structure_in_force_at_its_default_date(monkeypatch, make_repo):
+    """Old records of 2022 and new-structure records of 2026: the default date is after the reform,
+    so the app opens in the new structure (the command line's rule); the bundled 2022 data opens
+    in the old one."""
+    new_records = ('model = "xa"\nstructure = "new"\n[[adoption]]\nunit = "01864"\n'
+                   'stages = { assess = 2025-08-01, pilot = 2026-01-05 }\n')
+    root = make_repo({
+        "models/xa.toml": MODEL.format(name="Xã chuyển đổi số", kind="commune"),
+        "pilots/xa/060.toml": XA_PILOTS,
+        "pilots/xa/new.toml": new_records,
+    }, defaults=False)
+    at = open_app(monkeypatch, root)
+    assert at.date_input(key="as_of").value == dt.date(2025, 12, 31)
+    assert at.radio(key="structure").value == "new"
+    if HAS_BUNDLED:
+        assert open_app(monkeypatch).radio(key="structure").value == "old"
