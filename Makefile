@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ROOT ?= .
 
-.PHONY: run test bench e2e schemas clean
+.PHONY: run test bench fuzz e2e schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Nhân Rộng needs Python 3.11 or newer" && false)
@@ -22,6 +22,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Hostile files and killed saves, the long run (the suite runs a short one): FUZZ_ARGS="--cases 5000 --seed 1"
+fuzz: $(STAMP)
+	$(BIN)/python -m bench.fuzz $(FUZZ_ARGS)
 
 schemas: $(STAMP)
 	$(BIN)/nhanrong schemas --out schemas

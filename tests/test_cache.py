@@ -84,3 +84,37 @@ def test_unwritable_cache_still_loads(make_repo, monkeypatch):
     monkeypatch.setattr("nhanrong.cache._ensure_dir", fail)
     assert len(load_programme_cached(root).adoptions) == 2
     assert not (root / CACHE_DIR).exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
+def test_fingerprint_survives_special_entries_and_sees_them_change(make_repo):
+    root = make_repo()
+    os.symlink("loop.toml", root / "units" / "loop.toml")
+    os.symlink("gone.toml", root / "plans" / "broken.toml")
+    os.mkfifo(root / "pilots" / "tiny" / "pipe.toml")
+    before = fingerprint(root)  # nothing opened, nothing raised
+    prog = load_programme_cached(root)
+    assert {p.code for p in prog.problems} == {"link-loop", "broken-link", "not-regular-file"}
+    (root / "pilots" / "tiny" / "pipe.toml").unlink()
+    (root / "pilots" / "tiny" / "pipe.toml").write_text('model = "tiny"\nstructure = "old"\n', encoding="utf-8")
+    assert fingerprint(root) != before
+    assert {p.code for p in load_programme_cached(root).problems} == {"link-loop", "broken-link"}
+
+
+def test_an_interrupted_save_is_resolved_even_on_a_warm_cache(make_repo):
+    from nhanrong.editing.journal import JOURNAL_DIR
+
+    root = make_repo()
+    load_programme_cached(root)  # warm
+    journal = root / JOURNAL_DIR
+    journal.mkdir(parents=True)
+    (journal / "0123456789abcdef.json").write_text(
+        '{"version": 1, "id": "0123456789abcdef", "state": "prepared", "files": [{"rel": "pilots/tiny/132.toml", '
+        '"before": null, "after": "x", "mode": 420}], "git": null}', encoding="utf-8")
+    left = root / "pilots" / "tiny" / ".132.toml.0123456789abcdef.nhanrong-new"
+    left.write_text("half", encoding="utf-8")
+    prog = load_programme_cached(root)
+    [note] = [p for p in prog.problems if p.code == "save-recovered"]
+    assert note.severity == "warning" and "hoàn tác" in note.message and note.path == "pilots/tiny/132.toml"
+    assert not left.exists() and not any(journal.iterdir())
+    assert [p.code for p in load_programme_cached(root).problems] == []  # said once

@@ -227,9 +227,13 @@ def test_overlay_counts_only_new_errors(root: Path) -> None:
     assert (root / REL).read_text(encoding="utf-8") == PILOTS  # the overlay never touches the data root
 
 
-def test_concurrent_change_on_disk_is_refused(root: Path) -> None:
-    cs = prepare(root, [StageChange("04252", "tiny", "evaluate", dt.date(2022, 7, 1))])
-    other = PILOTS.replace("Học từ Yên Thịnh", "Sửa tay bởi người khác")
+@pytest.mark.parametrize("unit, stage, old, new", [
+    ("04252", "evaluate", "Học từ Yên Thịnh", "Sửa tay bởi người khác"),  # the same record, edited by hand
+    ("04270", "pilot", 'structure = "old"', 'structure = "new"'),  # the file's header: the change no longer applies
+])
+def test_concurrent_change_on_disk_is_refused(root: Path, unit: str, stage: str, old: str, new: str) -> None:
+    cs = prepare(root, [StageChange(unit, "tiny", stage, dt.date(2022, 8, 1))])
+    other = PILOTS.replace(old, new)
     (root / REL).write_text(other, encoding="utf-8")
     with pytest.raises(StaleFileError, match="tải lại"):
         save(cs, use_git=False)

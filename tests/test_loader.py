@@ -201,7 +201,7 @@ def test_not_a_data_root(tmp_path):
 def test_non_utf8_file(make_repo):
     root = make_repo()
     (root / "pilots" / "tiny" / "bad.toml").write_bytes(b'model = "tiny"\nstructure = "old"\nnote = "\xff"\n')
-    assert problems(root) == ["pilots/tiny/bad.toml:0:0: error: file is not UTF-8 (byte 41); save it as UTF-8"]
+    assert problems(root) == ["pilots/tiny/bad.toml:3:9: error: file is not UTF-8 (byte 41); save it as UTF-8"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -240,3 +240,222 @@ def _drop_none(v):
 
 def test_registry_is_loaded_once():
     assert load_registry() is load_registry()
+
+
+# --- hostile files: every one is a located problem, nothing hangs, nothing else is lost --------------
+
+import datetime as dt  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import stat  # noqa: E402
+import threading  # noqa: E402
+
+from nhanrong import loader  # noqa: E402
+from nhanrong import schema  # noqa: E402
+
+posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
+
+
+def _load_within(root: Path, seconds: float = 20.0):
+    """Load in a thread; fail (instead of hanging the suite) if it does not finish."""
+    out: dict = {}
+    t = threading.Thread(target=lambda: out.setdefault("prog", load_programme(root)), daemon=True)
+    t.start()
+    t.join(seconds)
+    if t.is_alive():
+        for fifo in root.rglob("*.toml"):  # let a reader stuck on a FIFO go
+            if stat.S_ISFIFO(os.lstat(fifo).st_mode):
+                try:
+                    os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+                except OSError:
+                    pass
+        pytest.fail(f"loading did not finish within {seconds} s")
+    return out["prog"]
+
+
+def _codes(prog) -> dict[str, str]:
+    return {p.path: p.code for p in prog.problems}
+
+
+def _units(prog) -> list[str]:
+    return sorted(prog.adoptions["unit"].astype(str))
+
+
+@posix_only
+def test_fifo_socket_and_device_are_reported_and_never_opened(make_repo):
+    root = make_repo()
+    os.mkfifo(root / "pilots" / "tiny" / "pipe.toml")
+    os.mkfifo(root / "models" / "pipe.toml")
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(root / "units" / "sock.toml"))
+    try:
+        os.mknod(root / "plans" / "zero.toml", 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero: never ends
+        device = True
+    except (PermissionError, OSError):
+        device = False
+    prog = _load_within(root)
+    got = {p.path: (p.code, p.line, p.message_en) for p in prog.problems}
+    assert got["pilots/tiny/pipe.toml"][0] == "not-regular-file" and "FIFO" in got["pilots/tiny/pipe.toml"][2]
+    assert got["models/pipe.toml"][0] == "not-regular-file"
+    assert got["units/sock.toml"][0] == "not-regular-file" and "socket" in got["units/sock.toml"][2]
+    if device:
+        assert got["plans/zero.toml"][0] == "not-regular-file" and "device" in got["plans/zero.toml"][2]
+    assert _units(prog) == ["old:04249", "old:04252"]  # the rest still loads
+
+
+@posix_only
+def test_settings_file_that_is_a_fifo_is_reported(make_repo):
+    root = make_repo()
+    os.mkfifo(root / "nhanrong.toml")
+    prog = _load_within(root)
+    assert _codes(prog) == {"nhanrong.toml": "not-regular-file"}
+    assert _units(prog) == ["old:04249", "old:04252"]
+
+
+def test_a_folder_named_toml_is_a_warning_and_its_files_are_read(make_repo):
+    root = make_repo()
+    (root / "pilots" / "tiny" / "2023.toml").mkdir()
+    (root / "pilots" / "tiny" / "2023.toml" / "136.toml").write_text(
+        PILOT_HEAD + '[[adoption]]\nunit = "04378"\nstages.assess = 2023-02-01\n', encoding="utf-8")
+    prog = load_programme(root)
+    [p] = prog.problems
+    assert (p.path, p.severity, p.code) == ("pilots/tiny/2023.toml", "warning", "not-a-file")
+    assert p.message.startswith("đây là một thư mục")
+    assert "old:04378" in _units(prog)
+
+
+@posix_only
+def test_links_inside_are_read_links_outside_loops_and_broken_ones_are_refused(make_repo, tmp_path):
+    root = make_repo()
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text(PILOT_HEAD + '[[adoption]]\nunit = "04255"\nstages.assess = 2022-01-01\n', encoding="utf-8")
+    os.symlink(outside, root / "pilots" / "tiny" / "outside.toml")
+    os.symlink("/etc/hostname", root / "units" / "host.toml")
+    os.symlink("b.toml", root / "pilots" / "tiny" / "a.toml")
+    os.symlink("a.toml", root / "pilots" / "tiny" / "b.toml")
+    os.symlink("missing.toml", root / "plans" / "gone.toml")
+    os.symlink("..", root / "pilots" / "tiny" / "up")  # a folder loop: not followed
+    (root / "pilots" / "other").mkdir()
+    (root / "pilots" / "other" / "136.toml").write_text(PILOT_HEAD + '[[adoption]]\nunit = "04378"\nstages.assess = 2022-01-01\n',
+                                                        encoding="utf-8")
+    os.symlink("other/136.toml", root / "pilots" / "zz-link.toml")  # inside the root: read
+    prog = _load_within(root)
+    got = {p.path: p.code for p in prog.problems}
+    assert got["pilots/tiny/outside.toml"] == "link-outside"
+    assert got["units/host.toml"] == "link-outside"
+    assert got["pilots/tiny/a.toml"] == got["pilots/tiny/b.toml"] == "link-loop"
+    assert got["plans/gone.toml"] == "broken-link"
+    assert got["pilots/tiny/up"] == "linked-folder"
+    assert got["pilots/zz-link.toml"] == "duplicate-record"  # read: its record is the same as the file's
+    assert "old:04255" not in _units(prog)  # the file outside the root was never read
+    msg = next(p for p in prog.problems if p.path == "pilots/tiny/outside.toml")
+    assert msg.message.startswith("liên kết (symlink) dẫn ra ngoài thư mục dữ liệu") and msg.severity == "error"
+
+
+@pytest.mark.parametrize("value, code, where", [
+    ("[" * 500 + "]" * 500, "too-deep", (5, 408)),
+    ("{ a = " * 450 + "1" + " }" * 450, "too-deep", (5, 8 + 6 * 400)),
+    ("1" + "0" * 5000, "toml-syntax", (5, 8)),
+])
+def test_too_deep_or_too_long_is_a_located_problem(make_repo, value, code, where):
+    root = make_repo({"pilots/tiny/132.toml": PILOT_HEAD + '[[adoption]]\nunit = "04249"\nnote = ' + value + "\n"})
+    [p] = load_programme(root).problems
+    assert (p.path, p.code, (p.line, p.column)) == ("pilots/tiny/132.toml", code, where)
+    assert p.message_en and p.message != p.message_en
+
+
+def test_a_key_of_too_many_parts_is_a_located_problem(make_repo):
+    root = make_repo({"models/deep.toml": "name = 'x'\n\n" + ".".join(["k"] * 1200) + " = 1\n"})
+    p = next(p for p in load_programme(root).problems if p.path == "models/deep.toml")
+    assert (p.code, p.line) == ("too-deep", 3) and "1000" in p.message
+
+
+def test_oversized_file_is_not_read(make_repo, monkeypatch):
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 1000)
+    root = make_repo({"pilots/tiny/big.toml": PILOT_HEAD + "# " + "x" * 2000 + "\n"})
+    prog = load_programme(root)
+    p = next(p for p in prog.problems if p.path == "pilots/tiny/big.toml")
+    assert p.code == "too-large" and "MB" in p.message
+
+
+def test_bom_is_accepted_and_utf16_is_named(make_repo):
+    root = make_repo()
+    path = root / "pilots" / "tiny" / "132.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    (root / "pilots" / "tiny" / "136.toml").write_bytes((PILOT_HEAD + '[[adoption]]\nunit = "04378"\n').encode("utf-16"))
+    prog = load_programme(root)
+    assert [(p.path, p.code, p.message_en) for p in prog.problems] == [
+        ("pilots/tiny/136.toml", "encoding", "file is saved as UTF-16; save it as UTF-8")]
+    assert _units(prog) == ["old:04249", "old:04252"]
+
+
+def test_leftover_temp_files_are_removed_by_the_next_load(make_repo):
+    root = make_repo()
+    left = [root / "pilots" / "tiny" / ".132.toml.ab12cd_9.tmp", root / "units" / ".villages.toml.0123456789abcdef.nhanrong-new"]
+    for p in left:
+        p.write_text("half a file", encoding="utf-8")
+    keep = root / "pilots" / "tiny" / ".notes.tmp"  # not a name a save uses: never touched
+    keep.write_text("mine", encoding="utf-8")
+    assert load_programme(root).problems == []
+    assert not any(p.exists() for p in left) and keep.exists()
+
+
+def test_overrides_are_read_from_memory(make_repo):
+    root = make_repo()
+    new = PILOT_HEAD + '[[adoption]]\nunit = "04378"\nstages.assess = 2023-02-01\n'
+    prog = load_programme(root, overrides={"pilots/tiny/136.toml": new})
+    assert "old:04378" in _units(prog)
+    assert not (root / "pilots" / "tiny" / "136.toml").exists()
+
+
+# --- bounds: nothing valid here can overflow a later stage --------------------------------------------
+
+
+@pytest.mark.parametrize("date, ok", [("1990-01-01", True), ("2100-12-31", True), ("1989-12-31", False),
+                                      ("0001-01-01", False), ("9999-12-31", False), ("2101-01-01", False)])
+def test_dates_are_bounded(make_repo, date, ok):
+    root = make_repo({"pilots/tiny/136.toml": PILOT_HEAD + f'[[adoption]]\nunit = "04378"\nstages = {{ assess = {date} }}\n'})
+    prog = load_programme(root)
+    assert ("old:04378" in _units(prog)) == ok
+    if not ok:
+        [p] = [p for p in prog.problems if p.path == "pilots/tiny/136.toml"]
+        d = dt.date.fromisoformat(date)
+        assert (p.code, p.line, p.column) == ("date-out-of-range", 5, 12)  # at the key
+        assert p.message == (f'"adoption.stages.assess": ngày {d.day:02d}/{d.month:02d}/{d.year:04d} nằm ngoài khoảng cho phép '
+                             f'01/01/1990 – 31/12/2100; kiểm tra lại năm')
+        assert p.message_en.endswith(f"date {date} is outside the allowed range 1990-01-01 to 2100-12-31; check the year")
+        assert _units(prog)[:2] == ["old:04249", "old:04252"]  # the other records stay
+
+
+@pytest.mark.parametrize("text, where", [
+    ("expected_days = 365", "expected_days = 36501"),
+    ("min_days = 30", "min_days = 99999999999"),
+    ('adopted_by = ["commune"]', 'adopted_by = ["commune"]\nreporting_period_days = 1_180_591_620_717_411_303_424'),
+])
+def test_durations_are_bounded(make_repo, text, where):
+    model = TINY_MODEL.replace(text, where)
+    prog = load_programme(make_repo({"models/tiny.toml": model}))
+    p = next(p for p in prog.problems if p.path == "models/tiny.toml")
+    assert "phải nhỏ hơn hoặc bằng 36500" in p.message and p.line > 1
+
+
+def test_horizon_and_numbers_are_bounded(make_repo):
+    plan = ('name = "x"\nscope = "15"\nstructure = "old"\nstart = 2023-01-01\nhorizon = 2_000_000_000\n'
+            '[resources]\ntrainer_hours = inf\n')
+    pilots = PILOT_HEAD + '[[adoption]]\nunit = "04249"\nreadings = [{ metric = "accounts", date = 2022-06-30, value = nan }]\n'
+    prog = load_programme(make_repo({"plans/p.toml": plan, "pilots/tiny/132.toml": pilots}))
+    got = {(p.path, p.line): p.message for p in prog.problems}
+    assert got[("plans/p.toml", 5)] == '"horizon" phải nhỏ hơn hoặc bằng 520 (đang là 2000000000)'
+    assert got[("plans/p.toml", 7)].startswith('"resources.trainer_hours" phải là một số hữu hạn')
+    assert got[("pilots/tiny/132.toml", 5)].startswith('"adoption.readings.value" phải là một số hữu hạn')
+    assert prog.plans == {}
+
+
+def test_the_date_window_can_be_moved_within_hard_limits(monkeypatch):
+    monkeypatch.setenv("NHANRONG_TEST_DATE", "2030-06-30")
+    assert schema._env_date("NHANRONG_TEST_DATE", dt.date(2100, 12, 31)) == dt.date(2030, 6, 30)
+    monkeypatch.setenv("NHANRONG_TEST_DATE", "9999-12-31")
+    assert schema._env_date("NHANRONG_TEST_DATE", dt.date(2100, 12, 31)) == schema.DATE_HARD_MAX
+    monkeypatch.setenv("NHANRONG_TEST_DATE", "ngày mai")
+    with pytest.warns(UserWarning, match="không phải ngày ISO"):
+        assert schema._env_date("NHANRONG_TEST_DATE", dt.date(2100, 12, 31)) == dt.date(2100, 12, 31)

@@ -64,3 +64,35 @@ def test_every_key_written_by_tomlkit_is_found_on_its_line(doc):
         else:
             line, col = pos[(key,)]
             assert lines[line - 1][col - 1 :].startswith(key)
+
+
+# --- hostile text: positions are found in linear time, deep input is located -----------------------
+
+import time  # noqa: E402
+
+from nhanrong.tomlpos import deepest_nesting, longest_key  # noqa: E402
+
+
+def _timed(text: str) -> tuple[dict, float]:
+    t0 = time.perf_counter()
+    pos = key_positions(text)
+    return pos, time.perf_counter() - t0
+
+
+def test_long_lines_are_scanned_in_linear_time():
+    """A 400 kB number in an inline table, or 40,000 array elements on one line: scanned once.
+    The old scan re-matched from every character (quadratic: minutes at this size)."""
+    small_num, t_small = _timed("a = { b = " + "9" * 4_000 + " }\n")
+    big_num, t_big = _timed("a = { b = " + "9" * 400_000 + " }\n")
+    assert big_num[("a", "b")] == (1, 7)
+    many, t_many = _timed("a = [" + ", ".join(str(i) for i in range(40_000)) + "]\nz = 1\n")
+    assert many[("a", 39_999)][0] == 1 and many[("z",)] == (2, 1)
+    assert t_big < 2.0 and t_many < 2.0
+    assert t_big < max(t_small, 1e-3) * 1000  # 100 times the text: far from 10,000 times the time
+
+
+def test_deepest_nesting_and_longest_key_point_at_the_line():
+    text = 'a = 1\nb = "[[[[ in a string"  # [[[[ in a comment\nc = [[[[[1]]]]]\n'
+    assert deepest_nesting(text, 3) == (3, 8)  # the 4th "[" of line 3
+    assert deepest_nesting(text, 99) == (3, 9)  # not exceeded: the deepest point
+    assert longest_key("x = 1\na.b.c.d = 2\ny.z = 3\n") == (2, 1)

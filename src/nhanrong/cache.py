@@ -13,13 +13,14 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 
 from . import __version__
-from .loader import DATA_DIRS, SETTINGS_FILE, load_programme, paused_gc
+from .loader import DATA_DIRS, SETTINGS_FILE, STATE_DIR, ensure_state_dir, load_programme, paused_gc, pending_saves, scan
 from .programme import LocalUnit, Programme
 
-CACHE_DIR = Path(".nhanrong") / "cache"
+CACHE_DIR = Path(STATE_DIR) / "cache"
 FORMAT = 3  # bump when the pickled layout changes
 _LOCAL_FIELDS = [f.name for f in dataclasses.fields(LocalUnit)]
 
@@ -51,46 +52,52 @@ def _registry_version() -> str:
 
 
 def fingerprint(root: str | Path) -> str:
-    """A hash of (path, size, mtime_ns) of every TOML file under the data folders, and versions."""
+    """A hash of (path, size, mtime_ns) of every TOML file under the data folders, and versions.
+
+    The files are those the loader reads (:func:`nhanrong.loader.scan`: regular files, links kept
+    inside the root); the entries it skips (a FIFO, a link loop...) count by name, so replacing one
+    by a file is seen. Nothing is opened.
+    """
     root = Path(root).resolve()
+    return _fingerprint(root, scan(root))
+
+
+def _fingerprint(root: Path, found) -> str:
     h = hashlib.sha256(f"{FORMAT}|{__version__}|{_registry_version()}|{root}".encode())
     settings = root / SETTINGS_FILE
-    if settings.is_file():
-        st = settings.stat()
-        h.update(f"{SETTINGS_FILE}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    try:
+        st = os.stat(settings)
+        h.update(f"{SETTINGS_FILE}|{st.st_mode}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    except OSError:
+        h.update(f"{SETTINGS_FILE}|{os.path.lexists(settings)}\n".encode())
     for d in DATA_DIRS:
-        base = root / d
-        if not base.is_dir():
-            continue
         entries = []
-        for dirpath, _dirs, files in os.walk(base):
-            for name in files:
-                if name.endswith(".toml"):
-                    p = os.path.join(dirpath, name)
-                    st = os.stat(p)
-                    entries.append(f"{os.path.relpath(p, root)}|{st.st_size}|{st.st_mtime_ns}")
-        entries.sort()
+        for p in found.files[d]:
+            try:
+                st = os.stat(p)
+            except OSError:
+                continue
+            entries.append(f"{os.path.relpath(p, root)}|{st.st_size}|{st.st_mtime_ns}")
         h.update(f"\n{d}\n".encode())
         h.update("\n".join(entries).encode())
+    h.update("\n".join(f"{rel}|{code}" for rel, _, code, _, _ in found.skipped).encode())
     return h.hexdigest()[:32]
 
 
 def _ensure_dir(root: Path) -> Path:
-    top = root / ".nhanrong"
-    cache = root / CACHE_DIR
-    cache.mkdir(parents=True, exist_ok=True)
-    ignore = top / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
+    cache = ensure_state_dir(root) / CACHE_DIR.name
+    cache.mkdir(exist_ok=True)
     return cache
 
 
 def load_programme_cached(root: str | Path) -> Programme:
     """The programme under ``root``, from the cache when no TOML file changed since it was written."""
     root = Path(root).resolve()
-    key = fingerprint(root)
+    found = scan(root)
+    key = _fingerprint(root, found)
     path = root / CACHE_DIR / f"programme-{key}.pickle"
-    if path.is_file():
+    interrupted = bool(found.leftovers) or pending_saves(root)  # the loader finishes or rolls back a save first
+    if path.is_file() and not interrupted:
         try:
             with open(path, "rb") as f, paused_gc():
                 prog = _unpack(pickle.load(f))
@@ -99,6 +106,8 @@ def load_programme_cached(root: str | Path) -> Programme:
         except Exception:  # a truncated or foreign file: load normally and rewrite it
             pass
     prog = load_programme(root)
+    if interrupted:
+        return prog  # the files changed meanwhile; what recovery did is in this programme's problems
     try:
         cache = _ensure_dir(root)
         fd, tmp = tempfile.mkstemp(prefix=".programme-", suffix=".tmp", dir=cache)
@@ -112,6 +121,9 @@ def load_programme_cached(root: str | Path) -> Programme:
         for old in cache.glob("programme-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)
+        for tmp in cache.glob(".programme-*.tmp"):  # left by a process killed while writing the cache
+            if time.time() - tmp.stat().st_mtime > 600:
+                tmp.unlink(missing_ok=True)
     except OSError:
         pass  # read-only folder: no cache, same result
     return prog

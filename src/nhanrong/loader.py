@@ -9,11 +9,15 @@ out; everything else loads, so the app still shows the rest of the data.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
+import os
+import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import networkx as nx
 import pandas as pd
@@ -25,12 +29,34 @@ from .problems import Problem, closest, did_you_mean, sort_problems
 from .programme import ADOPTION_COLUMNS, READING_COLUMNS, LocalUnit, Programme
 from .kinds import kind_label, known_kinds
 from .registry import NEW, OLD, REFORM_DATE, Registry, load_registry, unit_key
-from .schema import ABOLISHED_KINDS, ADMIN_KINDS, STAGES, ModelFile, PilotsFile, PlanFile, SettingsFile, UnitsFile
-from .tomlpos import key_positions, locate
+from .schema import (ABOLISHED_KINDS, ADMIN_KINDS, DATE_MAX, DATE_MIN, STAGES, ModelFile, PilotsFile, PlanFile,
+                     SettingsFile, UnitsFile)
+from .tomlpos import deepest_nesting, key_positions, locate, longest_key
 
 DATA_DIRS = ("models", "units", "pilots", "plans")
 SETTINGS_FILE = "nhanrong.toml"
 """The repository's own settings (model order, its kinds of unit and its words), at the root."""
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        value = int(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+MAX_FILE_BYTES = _env_int("NHANRONG_MAX_FILE_MB", 64) * 2**20
+"""Largest file read (64 MB; ``NHANRONG_MAX_FILE_MB`` changes it): a bigger one is reported, not read.
+The largest file of the national benchmark is under 2 MB."""
+MAX_NESTING = 400
+"""Deepest nesting of inline arrays and tables, and most parts of a dotted key (1000), that tomli parses;
+deeper input is reported with its position instead of ending in a RecursionError."""
+MAX_KEY_PARTS = 1000
+
+TEMP_FILE = re.compile(r"^\.(?P<target>.+\.toml)\.(?:[A-Za-z0-9_]{8}\.tmp|[0-9a-f]{16}\.nhanrong-(?:new|old))$")
+"""Temporary files of an atomic write (``safewrite``: .NAME.XXXXXXXX.tmp) and of a multi-file save
+(``editing.journal``: .NAME.ID.nhanrong-new / -old), left behind only by a crash."""
 
 
 @dataclass
@@ -74,39 +100,254 @@ class Report:
 # --- syntax and structure -------------------------------------------------------
 
 
+@dataclass
+class Scan:
+    """What discovery found under the data folders: the TOML files to read, the entries it skipped
+    (each a problem to report: a FIFO, a link leaving the root, a folder named *.toml...), and
+    temporary files a crashed write left behind."""
+
+    files: dict[str, list[Path]]
+    skipped: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # rel, severity, code, vi, en
+    leftovers: list[Path] = field(default_factory=list)
+
+
 def discover(root: Path) -> dict[str, list[Path]]:
-    """TOML files under each data folder, in a stable order."""
+    """TOML files under each data folder, in a stable order (regular files only; see :func:`scan`)."""
+    return scan(root).files
+
+
+def _inside(path: str, bases: tuple[str, ...]) -> bool:
+    return any(path == b or path.startswith(b.rstrip(os.sep) + os.sep) for b in bases)
+
+
+def scan(root: Path) -> Scan:
+    """Walk the data folders without following links into folders and without opening anything.
+
+    Only regular files named ``*.toml`` are kept. A link to a file is followed only when it stays
+    inside the data root (an error otherwise, and for a broken link or a loop); a link to a folder is
+    not followed (a warning). A FIFO, socket or device named ``*.toml`` is an error and is never
+    opened: reading it would wait forever. A folder named ``*.toml`` is a warning; its files are read.
+    """
     if not root.is_dir():
         raise DataRootError(f'Không có thư mục dữ liệu "{root}". / No data folder "{root}".')
-    found = {d: sorted((root / d).rglob("*.toml")) if (root / d).is_dir() else [] for d in DATA_DIRS}
     if not any((root / d).is_dir() for d in DATA_DIRS):
         raise DataRootError(
             f'"{root}" không có thư mục models/, units/, pilots/ hay plans/: đây không phải kho dữ liệu Nhân Rộng. '
             f'/ "{root}" has none of models/, units/, pilots/, plans/: not a Nhân Rộng data folder.'
         )
-    return found
+    real_root = os.path.realpath(root)
+    bases = (real_root, *(os.path.realpath(root / d) for d in DATA_DIRS if (root / d).is_dir()))
+    out = Scan({d: [] for d in DATA_DIRS})
+    for d in DATA_DIRS:
+        top = root / d
+        if top.is_dir():
+            _walk(root, top, out.files[d], out, bases)
+            out.files[d].sort()
+    return out
 
 
-def parse_file(path: Path, root: Path, report: Report) -> SourceFile | None:
-    """Read and parse one file; a syntax error becomes a problem with its line and column."""
-    src = SourceFile(path, path.relative_to(root).as_posix())
+def _walk(root: Path, top: Path, found: list[Path], out: Scan, bases: tuple[str, ...]) -> None:
+    stack = [str(top)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            rel = Path(folder).relative_to(root).as_posix()
+            out.skipped.append((rel, "error", "unreadable", f"không đọc được thư mục: {exc.strerror}", f"cannot read folder: {exc.strerror}"))
+            continue
+        for e in entries:
+            name = e.name
+            toml = name.endswith(".toml")
+            try:
+                if e.is_symlink():
+                    if toml:
+                        _linked(root, Path(e.path), found, out, bases)
+                    elif e.is_dir():
+                        rel = Path(e.path).relative_to(root).as_posix()
+                        out.skipped.append((rel, "warning", "linked-folder",
+                                            "thư mục là liên kết (symlink): không đọc các tệp trong đó; chép chúng vào kho dữ liệu",
+                                            "folder is a symbolic link: its files are not read; copy them into the data folder"))
+                    continue
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(e.path)
+                    if toml:
+                        rel = Path(e.path).relative_to(root).as_posix()
+                        out.skipped.append((rel, "warning", "not-a-file",
+                                            "đây là một thư mục có tên *.toml, không phải tệp: bỏ qua (các tệp bên trong vẫn được đọc)",
+                                            "this is a folder named *.toml, not a file: skipped (the files inside are still read)"))
+                elif e.is_file(follow_symlinks=False):
+                    if toml:
+                        found.append(Path(e.path))
+                    elif name[0] == "." and TEMP_FILE.match(name):
+                        out.leftovers.append(Path(e.path))
+                elif toml:
+                    _special(root, Path(e.path), e.stat(follow_symlinks=False).st_mode, out)
+            except OSError as exc:
+                if toml:
+                    rel = Path(e.path).relative_to(root).as_posix()
+                    out.skipped.append((rel, "error", "unreadable", f"không đọc được tệp: {exc.strerror}", f"cannot read file: {exc.strerror}"))
+
+
+def _special(root: Path, path: Path, mode: int, out: Scan) -> None:
+    kind_vi, kind_en = _file_kind(mode)
+    out.skipped.append((path.relative_to(root).as_posix(), "error", "not-regular-file",
+                        f"đây không phải tệp thường mà là {kind_vi}: không đọc; xoá hoặc đổi tên nó",
+                        f"this is not a regular file but a {kind_en}: not read; remove or rename it"))
+
+
+def _file_kind(mode: int) -> tuple[str, str]:
+    if stat.S_ISFIFO(mode):
+        return "một đường ống (FIFO)", "FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "một socket", "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "một thiết bị", "device"
+    if stat.S_ISDIR(mode):
+        return "một thư mục", "folder"
+    return "một tệp đặc biệt", "special file"
+
+
+def _linked(root: Path, path: Path, found: list[Path], out: Scan, bases: tuple[str, ...]) -> None:
+    """A symbolic link named *.toml: kept when it leads to a regular file inside the data root."""
+    rel = path.relative_to(root).as_posix()
+    problem = link_problem(path, bases)
+    if problem is not None:
+        out.skipped.append((rel, "error", *problem))
+        return
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        found.append(path)
+    elif stat.S_ISDIR(mode):
+        out.skipped.append((rel, "warning", "not-a-file", "đây là liên kết tới một thư mục, không phải tệp: bỏ qua",
+                            "this is a link to a folder, not a file: skipped"))
+    else:
+        _special(root, path, mode, out)
+
+
+def link_problem(path: Path, bases: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """(code, vi, en) when the symbolic link ``path`` is broken, loops, or leads out of ``bases``."""
     try:
-        src.text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        report.error(src.rel, (0, 0), "encoding", f"tệp không phải UTF-8 (byte {exc.start}); hãy lưu lại với mã hoá UTF-8",
-                     f"file is not UTF-8 (byte {exc.start}); save it as UTF-8")
-        return None
+        target = os.path.realpath(path, strict=True)
     except OSError as exc:
-        report.error(src.rel, (0, 0), "unreadable", f"không đọc được tệp: {exc.strerror}", f"cannot read file: {exc.strerror}")
-        return None
+        if exc.errno == errno.ELOOP:
+            return ("link-loop", "liên kết (symlink) vòng lặp, không dẫn tới tệp nào: không đọc",
+                    "symbolic link loop, it leads to no file: not read")
+        return ("broken-link", "liên kết (symlink) hỏng: tệp đích không tồn tại", "broken symbolic link: its target does not exist")
+    except RuntimeError:  # pragma: no cover - Python < 3.13 on some platforms reports loops this way
+        return ("link-loop", "liên kết (symlink) vòng lặp, không dẫn tới tệp nào: không đọc",
+                "symbolic link loop, it leads to no file: not read")
+    if not _inside(target, bases):
+        return ("link-outside", f'liên kết (symlink) dẫn ra ngoài thư mục dữ liệu ("{target}"): không đọc; chép tệp vào kho dữ liệu',
+                f'symbolic link leads outside the data folder ("{target}"): not read; copy the file into the data folder')
+    return None
+
+
+def parse_file(path: Path, root: Path, report: Report, text: str | None = None) -> SourceFile | None:
+    """Read and parse one file; every failure becomes a located problem, never an exception.
+
+    ``text``: the file's content as it would be after an edit (nothing is read from disk).
+    Only a regular file is opened (non-blocking, checked again once open), and only up to
+    :data:`MAX_FILE_BYTES`; a UTF-8 byte order mark is accepted.
+    """
+    src = SourceFile(path, path.relative_to(root).as_posix())
+    if text is None:
+        data = _read_regular(path, src.rel, report)
+        if data is None:
+            return None
+        text = _decode(data, src.rel, report)
+        if text is None:
+            return None
+    elif text.startswith("\ufeff"):
+        text = text[1:]
+    src.text = text
     try:
-        src.data = tomli.loads(src.text)
+        src.data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
         line, col = getattr(exc, "lineno", 0) or 0, getattr(exc, "colno", 0) or 0
         msg = getattr(exc, "msg", str(exc))
         report.error(src.rel, (line, col), "toml-syntax", f"lỗi cú pháp TOML: {msg}", f"TOML syntax error: {msg}")
         return None
+    except RecursionError as exc:
+        if "key" in str(exc):
+            report.error(src.rel, longest_key(text), "too-deep",
+                         f"khoá có quá nhiều phần (hơn {MAX_KEY_PARTS} phần nối bằng dấu chấm): không đọc tệp này",
+                         f"key has too many dotted parts (more than {MAX_KEY_PARTS}): file not read")
+        else:
+            report.error(src.rel, deepest_nesting(text, MAX_NESTING), "too-deep",
+                         f"mảng hoặc bảng lồng nhau quá sâu (hơn {MAX_NESTING} cấp): không đọc tệp này",
+                         f"arrays or tables nested too deep (more than {MAX_NESTING} levels): file not read")
+        return None
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a problem of this file, never a crash
+        huge = _HUGE_INT.search(text) if isinstance(exc, ValueError) and "digits" in str(exc) else None
+        if huge is not None:  # Python refuses to convert integers of more than 4300 digits
+            line = text.count("\n", 0, huge.start()) + 1
+            col = huge.start() - (text.rfind("\n", 0, huge.start()) + 1) + 1
+            report.error(src.rel, (line, col), "toml-syntax", f"số quá dài ({huge.end() - huge.start()} chữ số): không đọc tệp này",
+                         f"number too long ({huge.end() - huge.start()} digits): file not read")
+            return None
+        report.error(src.rel, (1, 1), "toml-syntax", f"không đọc được tệp TOML ({type(exc).__name__}: {_short(exc)})",
+                     f"cannot parse the TOML file ({type(exc).__name__}: {_short(exc)})")
+        return None
     return src
+
+
+_HUGE_INT = re.compile(r"[0-9_]{4000,}")
+
+
+def _short(x: object, limit: int = 80) -> str:
+    text = str(x)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _read_regular(path: Path, rel: str, report: Report) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file of at most MAX_FILE_BYTES; else a problem and None."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            kind_vi, kind_en = _file_kind(st.st_mode)
+            report.error(rel, (0, 0), "not-regular-file", f"đây không phải tệp thường mà là {kind_vi}: không đọc",
+                         f"this is not a regular file but a {kind_en}: not read")
+            return None
+        if st.st_size > MAX_FILE_BYTES:
+            return _too_large(rel, st.st_size, report)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped for a FIFO since the stat
+                report.error(rel, (0, 0), "not-regular-file", "đây không phải tệp thường: không đọc", "this is not a regular file: not read")
+                return None
+            data = fh.read()  # a regular file ends (a FIFO or a device may not); its size is checked below
+    except OSError as exc:
+        report.error(rel, (0, 0), "unreadable", f"không đọc được tệp: {exc.strerror}", f"cannot read file: {exc.strerror}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        return _too_large(rel, len(data), report)
+    return data
+
+
+def _too_large(rel: str, size: int, report: Report) -> None:
+    limit = MAX_FILE_BYTES / 2**20
+    report.error(rel, (0, 0), "too-large", f"tệp quá lớn ({size / 2**20:.1f} MB, tối đa {limit:g} MB): không đọc; hãy chia nhỏ tệp",
+                 f"file too large ({size / 2**20:.1f} MB, at most {limit:g} MB): not read; split it")
+    return None
+
+
+def _decode(data: bytes, rel: str, report: Report) -> str | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # the byte order mark some editors write: harmless
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        report.error(rel, (1, 1), "encoding", "tệp được lưu dạng UTF-16; hãy lưu lại với mã hoá UTF-8",
+                     "file is saved as UTF-16; save it as UTF-8")
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = len(data[data.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8", "replace")) + 1
+        report.error(rel, (line, col), "encoding", f"tệp không phải UTF-8 (byte {exc.start}); hãy lưu lại với mã hoá UTF-8",
+                     f"file is not UTF-8 (byte {exc.start}); save it as UTF-8")
+        return None
 
 
 _TYPE_VI = {
@@ -131,7 +372,13 @@ _TYPE_VI = {
     "greater_than": "phải lớn hơn",
     "greater_than_equal": "phải lớn hơn hoặc bằng",
     "less_than_equal": "phải nhỏ hơn hoặc bằng",
+    "finite_number": "phải là một số hữu hạn (không dùng inf hay nan)",
 }
+
+
+def _day(d: dt.date, lang: str) -> str:
+    """A date of any year, padded (strftime leaves years before 1000 unpadded on some platforms)."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}" if lang == "vi" else f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
 
 
 def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -185,6 +432,10 @@ def report_validation(src: SourceFile, exc: ValidationError, model: type[BaseMod
             vi, en = did_you_mean(str(value), options)
             report.error(src, loc, "bad-value", f'"{where}": giá trị "{value}" không hợp lệ{vi}; chọn một trong: {listed}',
                          f'"{where}": invalid value "{value}"{en}; expected one of: {listed}')
+        elif etype in ("greater_than_equal", "less_than_equal") and isinstance(value, dt.date):
+            report.error(src, loc, "date-out-of-range",
+                         f'"{where}": ngày {_day(value, "vi")} nằm ngoài khoảng cho phép {_day(DATE_MIN, "vi")} – {_day(DATE_MAX, "vi")}; kiểm tra lại năm',
+                         f'"{where}": date {_day(value, "en")} is outside the allowed range {_day(DATE_MIN, "en")} to {_day(DATE_MAX, "en")}; check the year')
         else:
             vi = _TYPE_VI.get(etype)
             ctx = err.get("ctx") or {}
@@ -192,8 +443,8 @@ def report_validation(src: SourceFile, exc: ValidationError, model: type[BaseMod
             suffix = f" {limit}" if limit is not None and etype.startswith(("greater", "less")) else ""
             if vi is None:
                 vi = f"giá trị không hợp lệ ({err['msg']})"
-            shown = f' (đang là {value!r})' if value is not None and not isinstance(value, (dict, list)) else ""
-            shown_en = f" (got {value!r})" if shown else ""
+            shown = f' (đang là {_short(repr(value))})' if value is not None and not isinstance(value, (dict, list)) else ""
+            shown_en = f" (got {_short(repr(value))})" if shown else ""
             report.error(src, loc, f"bad-{etype}", f'"{where}" {vi}{suffix}{shown}', f'"{where}": {err["msg"]}{shown_en}')
     return bad
 
@@ -216,6 +467,9 @@ def validate_records(src: SourceFile, model: type[BaseModel], list_key: str | No
         return model.model_validate(src.data), list(range(count))
     except ValidationError as exc:
         bad = report_validation(src, exc, model, report)
+    except Exception as exc:  # noqa: BLE001 - e.g. a RecursionError on absurd input: a problem of this file
+        _unexpected(src, exc, report)
+        return None, []
     if list_key is None or not isinstance(items, list):
         return None, []
     data = dict(src.data or {})
@@ -224,7 +478,15 @@ def validate_records(src: SourceFile, model: type[BaseModel], list_key: str | No
         obj = model.model_validate(data)
     except ValidationError:
         return None, []  # the header itself is broken: already reported
+    except Exception as exc:  # noqa: BLE001
+        _unexpected(src, exc, report)
+        return None, []
     return obj, [i for i in range(count) if i not in bad]
+
+
+def _unexpected(src: SourceFile, exc: BaseException, report: Report) -> None:
+    report.error(src.rel, (1, 1), "unreadable", f"không kiểm tra được tệp ({type(exc).__name__}: {_short(exc)}): bỏ qua tệp",
+                 f"cannot check the file ({type(exc).__name__}: {_short(exc)}): file left out")
 
 
 # --- the whole data root --------------------------------------------------------
@@ -247,25 +509,89 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_programme(root: str | Path, *, registry: Registry | None = None) -> Programme:
-    """Load and validate everything under ``root``; problems are in ``Programme.problems``."""
-    with paused_gc():
-        return _load_programme(root, registry=registry)
+def load_programme(root: str | Path, *, registry: Registry | None = None, overrides: Mapping[str, str] | None = None,
+                   recover: bool = True) -> Programme:
+    """Load and validate everything under ``root``; problems are in ``Programme.problems``.
 
-
-def _load_programme(root: str | Path, *, registry: Registry | None = None) -> Programme:
+    ``overrides`` (relative path -> text): load as if those files held that text (read from memory,
+    nothing is written: how an edit is checked before it is saved). ``recover``: first complete or roll
+    back a save that a crash interrupted, and remove the temporary files a crash left (see
+    :mod:`nhanrong.editing.journal`); what was done is reported as a warning.
+    """
     root = Path(root).resolve()
-    files = discover(root)
+    sc = scan(root)
+    notes: list = []
+    if recover and (sc.leftovers or pending_saves(root)):
+        from .editing.journal import recover_root
+
+        notes = recover_root(root, sc.leftovers)
+        if any(n.changed for n in notes):
+            sc = scan(root)  # a completed save may have made a new file
+    with paused_gc():
+        return _load_programme(root, sc, registry, overrides or {}, notes)
+
+
+STATE_DIR = ".nhanrong"
+"""The app's own folder in a data root (cache, save journal), hidden from git by its own ``.gitignore``."""
+_IGNORE_ALL = b"*\n"
+
+
+def ensure_state_dir(root: Path) -> Path:
+    """``ROOT/.nhanrong``, with its ``.gitignore`` written before anything else goes in, so that git never
+    sees what a killed process leaves there; a damaged ``.gitignore`` is written again."""
+    top = Path(root) / STATE_DIR
+    top.mkdir(exist_ok=True)
+    ignore = top / ".gitignore"
+    try:
+        ok = ignore.read_bytes() == _IGNORE_ALL
+    except OSError:
+        ok = False
+    if not ok:
+        fd = os.open(ignore, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, _IGNORE_ALL)  # one write: at worst an empty file, written again next time
+        finally:
+            os.close(fd)
+    return top
+
+
+def pending_saves(root: Path) -> bool:
+    """Whether a save's journal waits under ``ROOT/.nhanrong/journal``, or the folder's ``.gitignore`` was
+    left damaged by a kill (a stat or two when there is nothing to do)."""
+    try:
+        if os.listdir(root / STATE_DIR / "journal"):  # == editing.journal.JOURNAL_DIR
+            return True
+    except OSError:
+        pass
+    try:
+        return os.stat(root / STATE_DIR / ".gitignore").st_size != len(_IGNORE_ALL)
+    except FileNotFoundError:
+        return os.path.isdir(root / STATE_DIR)
+    except OSError:
+        return False
+
+
+def _load_programme(root: Path, sc: Scan, registry: Registry | None, texts: Mapping[str, str], notes: list) -> Programme:
+    files = {d: list(v) for d, v in sc.files.items()}
+    for rel in texts:  # a file an edit creates
+        top = rel.split("/", 1)[0]
+        if top in files and root / rel not in files[top]:
+            files[top] = sorted([*files[top], root / rel])
     reg = registry or load_registry()
     report = Report()
-    settings = _load_settings(root, report)
+    for rel, severity, code, vi, en in sc.skipped:
+        if rel not in texts:
+            report.add(rel, (0, 0), severity, code, vi, en)
+    for n in notes:
+        report.warning(n.rel, (0, 0), "save-recovered", n.vi, n.en)
+    settings, settings_src = _load_settings(root, report, texts)
     kinds = known_kinds(settings.kinds)
-    models, model_paths, model_srcs = _load_models(root, files["models"], report)
+    models, model_paths, model_srcs = _load_models(root, files["models"], report, texts)
     models = _check_models(models, model_srcs, reg, report, kinds)
-    _check_settings_models(root, settings, models, report)
-    local_units, illus_units = _load_units(root, files["units"], reg, report, settings)
-    adoptions, readings, illus_pilots = _load_pilots(root, files["pilots"], models, reg, local_units, report)
-    plans, plan_paths = _load_plans(root, files["plans"], models, reg, local_units, report)
+    _check_settings_models(settings_src, settings, models, report)
+    local_units, illus_units = _load_units(root, files["units"], reg, report, settings, texts)
+    adoptions, readings, illus_pilots = _load_pilots(root, files["pilots"], models, reg, local_units, report, texts)
+    plans, plan_paths = _load_plans(root, files["plans"], models, reg, local_units, report, texts)
     return Programme(
         root=root,
         models=models,
@@ -277,22 +603,32 @@ def _load_programme(root: str | Path, *, registry: Registry | None = None) -> Pr
         plan_paths=plan_paths,
         problems=sort_problems(report.problems),
         illustrative_files=sorted(illus_units + illus_pilots),
-        files=sum(len(v) for v in files.values()) + int((root / SETTINGS_FILE).is_file()),
+        files=sum(len(v) for v in files.values()) + int(SETTINGS_FILE in texts or (root / SETTINGS_FILE).is_file()),
         settings=settings,
     )
 
 
-def _load_settings(root: Path, report: Report) -> SettingsFile:
+def _parse(path: Path, root: Path, report: Report, texts: Mapping[str, str]) -> SourceFile | None:
+    return parse_file(path, root, report, texts.get(path.relative_to(root).as_posix()) if texts else None)
+
+
+def _load_settings(root: Path, report: Report, texts: Mapping[str, str] = {}) -> tuple[SettingsFile, SourceFile | None]:
     """``nhanrong.toml``, if the repository has one; defaults otherwise (and when it is broken)."""
     path = root / SETTINGS_FILE
-    if not path.is_file():
-        return SettingsFile()
-    src = parse_file(path, root, report)
+    if SETTINGS_FILE not in texts:
+        if not os.path.lexists(path):
+            return SettingsFile(), None
+        if os.path.islink(path):
+            problem = link_problem(path, (os.path.realpath(root),))
+            if problem is not None:
+                report.error(SETTINGS_FILE, (0, 0), *problem)
+                return SettingsFile(), None
+    src = _parse(path, root, report, texts)
     if src is None:
-        return SettingsFile()
+        return SettingsFile(), None
     obj = validate_file(src, SettingsFile, None, report)
     if obj is None:
-        return SettingsFile()
+        return SettingsFile(), src
     kinds = dict(obj.kinds)  # type: ignore[attr-defined]
     for k in list(kinds):
         if k in ADMIN_KINDS:
@@ -306,15 +642,13 @@ def _load_settings(root: Path, report: Report) -> SettingsFile:
                 vi, en = did_you_mean(parent, known)
                 report.error(src, ("kinds", k, "parents", j), "unknown-kind", f'loại đơn vị "{parent}" chưa được khai báo{vi}',
                              f'unit kind "{parent}" is not declared{en}')
-    return obj.model_copy(update={"kinds": kinds})  # type: ignore[return-value]
+    return obj.model_copy(update={"kinds": kinds}), src  # type: ignore[return-value]
 
 
-def _check_settings_models(root: Path, settings: SettingsFile, models: dict[str, ModelFile], report: Report) -> None:
+def _check_settings_models(src: SourceFile | None, settings: SettingsFile, models: dict[str, ModelFile], report: Report) -> None:
     """The model order names models that exist (a typo would silently drop a model from the top)."""
-    if not settings.models:
+    if not settings.models or src is None:
         return
-    src = SourceFile(root / SETTINGS_FILE, SETTINGS_FILE)
-    src.text = (root / SETTINGS_FILE).read_text(encoding="utf-8")
     for i, mid in enumerate(settings.models):
         if mid not in models:
             vi, en = did_you_mean(mid, models)
@@ -322,12 +656,12 @@ def _check_settings_models(root: Path, settings: SettingsFile, models: dict[str,
                            f'model "{mid}" has no file in models/{en}')
 
 
-def _load_models(root: Path, paths: list[Path], report: Report):
+def _load_models(root: Path, paths: list[Path], report: Report, texts: Mapping[str, str] = {}):
     models: dict[str, ModelFile] = {}
     model_paths: dict[str, str] = {}
     srcs: dict[str, SourceFile] = {}
     for path in paths:
-        src = parse_file(path, root, report)
+        src = _parse(path, root, report, texts)
         if src is None:
             continue
         model_id = path.stem
@@ -423,13 +757,14 @@ def _check_models(models: dict[str, ModelFile], srcs: dict[str, SourceFile], reg
     return out
 
 
-def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report, settings: SettingsFile):
+def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report, settings: SettingsFile,
+                texts: Mapping[str, str] = {}):
     """Declared units; parents may be official units or other declared units (any order)."""
     declared: dict[str, tuple[LocalUnit, SourceFile, int]] = {}
     illustrative: list[str] = []
     kinds = known_kinds(settings.kinds)
     for path in paths:
-        src = parse_file(path, root, report)
+        src = _parse(path, root, report, texts)
         if src is None:
             continue
         obj, kept = validate_records(src, UnitsFile, "unit", report)
@@ -532,7 +867,7 @@ def _unknown_unit_message(code: str, structure: str, reg: Registry, local: dict[
 
 
 def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], reg: Registry,
-                 local: dict[str, LocalUnit], report: Report):
+                 local: dict[str, LocalUnit], report: Report, texts: Mapping[str, str] = {}):
     """Adoption records and readings as columns.
 
     The loop is the hot path of a national load (hundreds of thousands of records): each
@@ -558,7 +893,7 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
     readable = {mid: frozenset(x.id for x in m.metrics if x.rollup != "ratio") for mid, m in models.items()}
     lifetimes: dict[str, tuple] = {}
     for path in paths:
-        src = parse_file(path, root, report)
+        src = _parse(path, root, report, texts)
         if src is None:
             continue
         obj, kept = validate_records(src, PilotsFile, "adoption", report)
@@ -793,11 +1128,11 @@ def _check_readings(src: SourceFile, base: tuple, model_id: str, model: ModelFil
 
 
 def _load_plans(root: Path, paths: list[Path], models: dict[str, ModelFile], reg: Registry,
-                local: dict[str, LocalUnit], report: Report):
+                local: dict[str, LocalUnit], report: Report, texts: Mapping[str, str] = {}):
     plans: dict[str, PlanFile] = {}
     plan_paths: dict[str, str] = {}
     for path in paths:
-        src = parse_file(path, root, report)
+        src = _parse(path, root, report, texts)
         if src is None:
             continue
         obj = validate_file(src, PlanFile, None, report)
@@ -824,4 +1159,4 @@ def _load_plans(root: Path, paths: list[Path], models: dict[str, ModelFile], reg
     return plans, plan_paths
 
 
-__all__ = ["load_programme", "paused_gc", "discover", "parse_file", "Report", "SourceFile", "closest"]
+__all__ = ["load_programme", "paused_gc", "discover", "scan", "parse_file", "Report", "SourceFile", "closest", "MAX_FILE_BYTES"]

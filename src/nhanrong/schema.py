@@ -9,6 +9,8 @@ Every model forbids unknown keys, so a typo is reported instead of ignored.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import warnings
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -34,6 +36,47 @@ KindId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=40,
 MetricId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=64)]
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
+# --- bounds: what no later stage can overflow on ------------------------------------
+#
+# Every date in a file lies in [DATE_MIN, DATE_MAX] (default 1990-01-01 .. 2100-12-31); a
+# deployment may move the window with NHANRONG_DATE_MIN / NHANRONG_DATE_MAX (ISO dates, read
+# once at start) but never past DATE_HARD_MIN .. DATE_HARD_MAX: pandas counts time in
+# nanoseconds up to 2262-04-11, and a date plus the longest duration (MAX_DAYS) must stay
+# below it. Durations in days are at most MAX_DAYS, a plan's horizon at most MAX_HORIZON
+# periods. The checks ride on pydantic's constraints: no Python work per record.
+
+DATE_HARD_MIN = dt.date(1900, 1, 1)
+DATE_HARD_MAX = dt.date(2150, 12, 31)
+MAX_DAYS = 36_500
+"""Longest duration in days (``expected_days``, ``min_days``, ``reporting_period_days``): 100 years."""
+MAX_HORIZON = 520
+"""Most periods a plan may have (10 years of weeks, 43 of months, 130 of quarters)."""
+
+
+def _env_date(name: str, default: dt.date) -> dt.date:
+    """An ISO date from the environment, kept inside the hard window; ``default`` when unset or unreadable."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = dt.date.fromisoformat(raw)
+    except ValueError:
+        warnings.warn(f"{name}={raw!r} không phải ngày ISO (YYYY-MM-DD), dùng {default.isoformat()} / "
+                      f"{name}={raw!r} is not an ISO date, using {default.isoformat()}", stacklevel=2)
+        return default
+    return min(max(value, DATE_HARD_MIN), DATE_HARD_MAX)
+
+
+DATE_MIN = _env_date("NHANRONG_DATE_MIN", dt.date(1990, 1, 1))
+DATE_MAX = max(_env_date("NHANRONG_DATE_MAX", dt.date(2100, 12, 31)), DATE_MIN)
+
+Day = Annotated[dt.date, Field(ge=DATE_MIN, le=DATE_MAX)]
+"""A date inside the window [DATE_MIN, DATE_MAX]."""
+Number = Annotated[float, Field(allow_inf_nan=False)]
+"""A finite number: inf and nan are refused (they poison every sum and ratio downstream)."""
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+"""A finite amount of a resource, zero or more."""
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -46,8 +89,8 @@ class MetricThreshold(Strict):
     """A reading that must be reached before a unit may leave a stage."""
 
     metric: MetricId
-    min: float | None = None
-    max: float | None = None
+    min: Number | None = None
+    max: Number | None = None
 
     @model_validator(mode="after")
     def _one_bound(self) -> "MetricThreshold":
@@ -59,8 +102,8 @@ class MetricThreshold(Strict):
 class StageSpec(Strict):
     """Expected duration of a stage and the exit gate that lets a unit move on."""
 
-    expected_days: int = Field(gt=0, description="How long a unit normally stays in this stage.")
-    min_days: int = Field(0, ge=0, description="Gate: minimum days in this stage before moving on.")
+    expected_days: int = Field(gt=0, le=MAX_DAYS, description="How long a unit normally stays in this stage.")
+    min_days: int = Field(0, ge=0, le=MAX_DAYS, description="Gate: minimum days in this stage before moving on.")
     gate: list[MetricThreshold] = Field(default_factory=list, description="Gate: readings to reach before moving on.")
     description: str = ""
 
@@ -100,8 +143,8 @@ class Target(Strict):
     """Nhìn được: a concrete target. ``metric = "coverage"`` is the share of eligible units at ``scale``."""
 
     metric: str = Field(description='"coverage" or the id of one of the model\'s metrics.')
-    value: float
-    date: dt.date
+    value: Number
+    date: Day
     scope: Code | None = Field(None, description="Unit code the target applies to; empty means the whole data set.")
     structure: Structure = "old"
     note: str = ""
@@ -145,9 +188,9 @@ class ModelFile(Strict):
     stages: Stages
     targets: list[Target] = Field(default_factory=list)
     method: Method | None = None
-    resources: dict[str, float] = Field(default_factory=dict, description="Per adopting unit: pool name -> amount (people, trainer_hours, devices, budget_vnd...).")
+    resources: dict[str, Amount] = Field(default_factory=dict, description="Per adopting unit: pool name -> amount (people, trainer_hours, devices, budget_vnd...).")
     metrics: list[Metric] = Field(default_factory=list)
-    reporting_period_days: int = Field(92, gt=0, description="Readings are expected at least this often; older data counts as stale.")
+    reporting_period_days: int = Field(92, gt=0, le=MAX_DAYS, description="Readings are expected at least this often; older data counts as stale.")
 
 
 # --- units/*.toml -------------------------------------------------------------
@@ -161,11 +204,11 @@ class UnitDecl(Strict):
     name: str = Field(min_length=1)
     kind: KindId
     parent: Code | None = None
-    established: dt.date | None = Field(None, description="For a unit created after the data begins: the date it came into being.")
-    dissolved: dt.date | None = Field(None, description="For a unit that no longer exists: the first day it no longer existed (the merger's effective date).")
+    established: Day | None = Field(None, description="For a unit created after the data begins: the date it came into being.")
+    dissolved: Day | None = Field(None, description="For a unit that no longer exists: the first day it no longer existed (the merger's effective date).")
     merged_into: Code | None = Field(None, description="The unit it was merged into: its units below move there from the dissolved date.")
-    lat: float | None = None
-    lon: float | None = None
+    lat: Number | None = None
+    lon: Number | None = None
     note: str = ""
 
 
@@ -181,16 +224,16 @@ class UnitsFile(Strict):
 
 class Reading(Strict):
     metric: MetricId
-    date: dt.date
-    value: float
+    date: Day
+    value: Number
     note: str = ""
 
 
 class StageDates(Strict):
-    assess: dt.date | None = None
-    pilot: dt.date | None = None
-    evaluate: dt.date | None = None
-    scale: dt.date | None = None
+    assess: Day | None = None
+    pilot: Day | None = None
+    evaluate: Day | None = None
+    scale: Day | None = None
 
 
 class Adoption(Strict):
@@ -218,7 +261,7 @@ class PilotsFile(Strict):
 class PlanTarget(Strict):
     model: ModelId
     coverage: float = Field(ge=0, le=1)
-    date: dt.date
+    date: Day
     scope: Code | None = None
 
 
@@ -233,12 +276,12 @@ class PlanFile(Strict):
     name: str
     scope: Code
     structure: Structure = "new"
-    start: dt.date
+    start: Day
     period: Literal["week", "month", "quarter"] = "quarter"
-    horizon: int = Field(gt=0, description="Number of periods planned.")
+    horizon: int = Field(gt=0, le=MAX_HORIZON, description="Number of periods planned (at most 520).")
     models: list[ModelId] = Field(default_factory=list, description="Models to plan; empty means all.")
     targets: list[PlanTarget] = Field(default_factory=list, description="Empty means the models' own coverage targets.")
-    resources: dict[str, float] = Field(default_factory=dict, description="Available per period: pool name -> amount.")
+    resources: dict[str, Amount] = Field(default_factory=dict, description="Available per period: pool name -> amount.")
     priorities: Priorities = Field(default_factory=Priorities)
     pilot_first: bool = True
     note: str = ""

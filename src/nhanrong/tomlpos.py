@@ -16,6 +16,10 @@ from typing import Iterator
 Path = tuple[str | int, ...]
 
 _BARE_KEY = re.compile(r'\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')')
+_KEY_EQ = re.compile(r'((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=')
+_TOKEN = re.compile(r'[^,\]}\s#"\'\[{]+')
+"""A bare run that is not a key (a number, a date, true): skipped whole, so a scan stays linear."""
+_SCALAR = re.compile(r'[^,\]\s#]+')
 
 
 def _split_key(text: str) -> tuple[str, ...]:
@@ -102,7 +106,7 @@ class _Scanner:
             elif ch == "," and frame is not None and frame[2] == "table" and len(frame) > 3:
                 frame.pop()
             elif frame is not None and frame[2] == "table":
-                m = re.match(r'((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=', text[i:])
+                m = _KEY_EQ.match(text, i)
                 if m:
                     path = frame[0] + _split_key(m.group(1))
                     self.put(path, line_no, offset + i + 1)
@@ -110,14 +114,18 @@ class _Scanner:
                         frame[3] = path
                     else:
                         frame.append(path)
-                    i += m.end()
+                    i = m.end()
+                    continue
+                m = _TOKEN.match(text, i)  # a value: skip it whole (one character at a time is quadratic)
+                if m:
+                    i = m.end()
                     continue
             elif frame is not None and frame[2] == "array" and not ch.isspace() and ch != ",":
                 # a scalar element of an array
                 self.put(frame[0] + (frame[1],), line_no, offset + i + 1)
                 frame[1] += 1
-                m = re.match(r'[^,\]\s#]+', text[i:])
-                i += m.end() if m else 1
+                m = _SCALAR.match(text, i)
+                i = m.end() if m else i + 1
                 continue
             i += 1
 
@@ -180,3 +188,48 @@ def locate(positions: dict[Path, tuple[int, int]], loc: Path) -> tuple[int, int]
             return min(below)
         loc = loc[:-1]
     return (0, 0)
+
+
+def deepest_nesting(text: str, limit: int) -> tuple[int, int]:
+    """(line, column) where inline arrays and tables first nest deeper than ``limit``; else of the deepest
+    point. Strings and comments are skipped roughly: it only points the planner at the right place."""
+    depth, best, where = 0, -1, (1, 1)
+    line, start = 1, 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line, start = line + 1, i + 1
+        elif ch in "[{":
+            depth += 1
+            if depth > best:
+                best, where = depth, (line, i - start + 1)
+                if depth > limit:
+                    return where
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch in "\"'":
+            end = text.find(ch, i + 1)
+            while ch == '"' and end > 0 and text[end - 1] == "\\":
+                end = text.find(ch, end + 1)
+            nl = text.find("\n", i + 1)
+            if end < 0 or (0 <= nl < end):  # unterminated or multi-line: go on from the next line
+                i = nl if nl >= 0 else n
+                continue
+            i = end
+        elif ch == "#":
+            nl = text.find("\n", i)
+            i = nl if nl >= 0 else n
+            continue
+        i += 1
+    return where
+
+
+def longest_key(text: str) -> tuple[int, int]:
+    """(line, 1) of the line with the most dots: where a key of too many parts is."""
+    best, where = -1, (1, 1)
+    for no, line in enumerate(text.splitlines(), start=1):
+        dots = line.count(".")
+        if dots > best:
+            best, where = dots, (no, 1)
+    return where

@@ -3,8 +3,14 @@
 ``prepare`` never writes: it reads each file it needs (remembering its hash), applies the
 changes to the text in memory, checks each edit against the data it should produce, then
 loads the whole data root with the edited files in an overlay and refuses the lot if any
-error appears that was not there before. ``save`` writes the edited files atomically
-(refusing files that changed since they were read) and commits them.
+error appears that was not there before. ``save`` writes the edited files as one set, all or
+nothing even if the process is killed (:mod:`.journal`), and commits them.
+
+When another save changed one of the files meanwhile, ``save`` merges three ways: base = the file
+the change was prepared against, theirs = the file on disk now, ours = the edit. The change is
+applied again to the file as it is now when the records it touches were not changed by the other
+save (another unit's record, another reading's record); the result must hold exactly their records
+plus ours and pass the same checks. The same record changed by both is refused, nothing written.
 """
 
 from __future__ import annotations
@@ -12,23 +18,26 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
-from dataclasses import dataclass, replace
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import tomli
 
-from ..loader import load_programme
+from ..loader import load_programme, pending_saves
 from ..problems import did_you_mean
 from ..programme import Programme
 from ..registry import NEW, OLD, Registry, load_registry, split_key, unit_key
 from ..schema import STAGES
 from . import gitrepo
 from .changes import STAGE_VI, Change, NewLocalUnit, PlanNumbers, ReadingChange, StageChange
-from .errors import AmbiguousUnitError, BadChangeError, ChangeRefusedError, EditError, UnsupportedLayoutError
+from . import journal
+from .errors import AmbiguousUnitError, BadChangeError, ChangeRefusedError, EditError, StaleFileError, UnsupportedLayoutError
 from .overlay import load_with, new_errors
-from .safewrite import Snapshot, check_unchanged, read_snapshot, write_atomic
+from .safewrite import Snapshot, current_digest, read_snapshot
 from .tomlwrite import TomlText, render, render_inline, render_string
 
 RECORD_ORDER = ("unit", "model", "stages", "learned_from", "note", "readings")
@@ -80,6 +89,8 @@ class ChangeSet:
     unit_keys: tuple[str, ...] = ()
     source: str = ""
     warnings: tuple[Refusal, ...] = ()  # new warnings: shown, not blocking (e.g. a stage skipped)
+    programme: Programme | None = field(default=None, repr=False, compare=False)  # what it was prepared against
+    registry: Registry | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -113,6 +124,8 @@ class SaveResult:
     paths: tuple[str, ...]
     commit: str | None = None  # sha when committed
     branch: str | None = None
+    merged: bool = False  # another save changed a file meanwhile (other records): merged with it
+    recovered: tuple[Refusal, ...] = ()  # what was done first about an earlier interrupted save
 
 
 # --- preparing -----------------------------------------------------------------------
@@ -122,6 +135,9 @@ def prepare(root: str | Path, changes: list[Change], *, programme: Programme | N
             registry: Registry | None = None, source: str = "") -> ChangeSet:
     """Apply ``changes`` in memory and validate the result; see :class:`ChangeSet`."""
     root = Path(root).resolve()
+    notes = journal.recover_root(root) if pending_saves(root) else []
+    if any(n.changed for n in notes):
+        programme = None  # the files changed under the programme the caller holds: read them again
     reg = registry or load_registry()
     prog = programme or load_programme(root, registry=reg)
     ed = _Editor(root, prog, reg)
@@ -147,7 +163,7 @@ def prepare(root: str | Path, changes: list[Change], *, programme: Programme | N
         if key and key not in keys:
             keys.append(key)
     edits = tuple(ed.edits())
-    warnings: list[Refusal] = []
+    warnings: list[Refusal] = [Refusal(n.vi, n.en) for n in notes]
     if edits:
         after = load_with(root, {e.rel: e.after for e in edits}, registry=reg)
         for p in new_errors(prog.problems, after.problems):
@@ -155,44 +171,65 @@ def prepare(root: str | Path, changes: list[Change], *, programme: Programme | N
         for p in new_errors(prog.problems, after.problems, "warning"):
             warnings.append(Refusal(f"{p.path}:{p.line}: {p.message}", f"{p.path}:{p.line}: {p.message_en or p.message}"))
     return ChangeSet(root, tuple(applied), edits, tuple(refusals), tuple(unchanged), tuple(summaries), tuple(keys), source,
-                     tuple(warnings))
+                     tuple(warnings), prog, reg)
 
 
 class _Editor:
     """Applies changes one by one to in-memory texts, remembering what each file held on disk."""
 
-    def __init__(self, root: Path, prog: Programme, reg: Registry) -> None:
+    def __init__(self, root: Path, prog: Programme, reg: Registry, seed: dict[str, Snapshot] | None = None) -> None:
         self.root, self.prog, self.reg = root, prog, reg
+        self.seed = seed or {}  # files as already read (a merge: the files on disk now)
         self.snapshots: dict[str, Snapshot] = {}
         self.texts: dict[str, TomlText] = {}
+        self.bom: set[str] = set()  # files that start with a byte order mark: kept as they are
         self._parsed: dict[str, dict] = {}
         a = prog.adoptions
         self.where: dict[tuple[str, str], str] = dict(zip(zip(a["unit"].astype(str), a["model"].astype(str)), a["path"].astype(str)))
 
     # files
+    def _snapshot(self, rel: str) -> Snapshot:
+        snap = self.seed.get(rel)
+        return snap if snap is not None else read_snapshot(self.root / rel)
+
     def _text(self, rel: str, header: str | None = None) -> TomlText:
         if rel not in self.texts:
-            snap = read_snapshot(self.root / rel)
+            snap = self._snapshot(rel)
             self.snapshots[rel] = snap
             if snap.text is None and header is None:
                 raise BadChangeError(f'không có tệp "{rel}"', f'no file "{rel}"')
-            self.texts[rel] = TomlText(snap.text if snap.text is not None else header or "")
+            text = snap.text if snap.text is not None else header or ""
+            if text.startswith("\ufeff"):
+                self.bom.add(rel)
+                text = text[1:]
+            self.texts[rel] = TomlText(text)
         return self.texts[rel]
 
-    def parsed(self, text: str) -> dict:
+    def _peek(self, rel: str) -> dict:
+        """tomli's view of the file ``rel`` as it is (empty when it does not exist)."""
+        snap = self._snapshot(rel)
+        return {} if snap.text is None else self.parsed(snap.text.removeprefix("\ufeff"), rel)
+
+    def parsed(self, text: str, rel: str = "") -> dict:
         """tomli's view of ``text``; the last few texts are remembered (each change parses its file once)."""
         if text not in self._parsed:
             if len(self._parsed) > 8:
                 self._parsed.pop(next(iter(self._parsed)))
-            self._parsed[text] = tomli.loads(text)
+            try:
+                self._parsed[text] = tomli.loads(text)
+            except (tomli.TOMLDecodeError, RecursionError) as exc:
+                name = f'"{rel}" ' if rel else ""
+                raise UnsupportedLayoutError(f"tệp {name}có lỗi cú pháp TOML ({exc}); sửa nó trước (xem `nhanrong validate`)",
+                                             f"file {name}has a TOML syntax error ({exc}); fix it first (see `nhanrong validate`)") from None
         return self._parsed[text]
 
     def edits(self) -> list[FileEdit]:
         out = []
         for rel, tt in self.texts.items():
             snap = self.snapshots[rel]
-            if tt.text != (snap.text or ""):
-                out.append(FileEdit(rel, snap.text, tt.text, snap.digest))
+            after = ("\ufeff" if rel in self.bom else "") + tt.text
+            if after != (snap.text or ""):
+                out.append(FileEdit(rel, snap.text, after, snap.digest))
         return out
 
     # units
@@ -303,7 +340,7 @@ class _Editor:
                                      f'metric "{ch.metric}" is computed from {spec.numerator}/{spec.denominator}; record those two instead')
         rel = self.where.get((key, ch.model)) or self._pilot_file(key, ch.model)
         tt = self._text(rel, header=self._pilot_header(ch.model, structure))
-        data = self.parsed(tt.text)
+        data = self.parsed(tt.text, rel)
         if data.get("structure", structure) != structure:
             raise UnsupportedLayoutError(f'tệp "{rel}" dùng cấu trúc khác', f'file "{rel}" uses another structure')
         records = data.get("adoption", [])
@@ -341,7 +378,7 @@ class _Editor:
             else:
                 tt.upsert_item(blk, ("readings",), item, same=lambda x: x.get("metric") == ch.metric and x.get("date") == ch.date,
                                sort_key=lambda x: (str(x.get("date")), str(x.get("metric"))), order=RECORD_ORDER)
-        _verify_list_edit(self.parsed(before_text), self.parsed(tt.text), "adoption", expected, lambda r: r.get("unit") == code and (r.get("model") or file_model) == ch.model, rel)
+        _verify_list_edit(self.parsed(before_text, rel), self.parsed(tt.text, rel), "adoption", expected, lambda r: r.get("unit") == code and (r.get("model") or file_model) == ch.model, rel)
         return key, self.prog.unit_name(key)
 
     @staticmethod
@@ -433,7 +470,7 @@ class _Editor:
             name = split_key(province)[1]
         rel = f"pilots/{model}/{name}.toml"
         if (self.root / rel).exists() and rel not in files:
-            snap = tomli.loads((self.root / rel).read_text(encoding="utf-8"))
+            snap = self._peek(rel)
             if snap.get("structure") != structure:
                 rel = f"pilots/{model}/{name}-{structure}.toml"
         return rel
@@ -455,7 +492,7 @@ class _Editor:
                                  f'code "{ch.code}" already exists ({self.prog.unit_name(key)}); choose another code')
         rel = self._units_file(parent, ch.kind, structure)
         tt = self._text(rel, header=f"# Đơn vị do nhanrong thêm. / Units added with nhanrong.\nstructure = {render_string(structure)}\n")
-        data = self.parsed(tt.text)
+        data = self.parsed(tt.text, rel)
         if data.get("structure") != structure:
             raise UnsupportedLayoutError(f'tệp "{rel}" dùng cấu trúc khác', f'file "{rel}" uses another structure')
         units = data.get("unit", [])
@@ -471,7 +508,7 @@ class _Editor:
         before = next((j for j, c in enumerate(codes) if c > ch.code), None) if codes == sorted(codes) else None
         before_text = tt.text
         tt.insert_block(("unit",), [f"{k} = {render(rec[k])}{tt.eol}" for k in UNIT_ORDER if k in rec], before=before)
-        _verify_list_edit(self.parsed(before_text), self.parsed(tt.text), "unit", rec, lambda u: u.get("code") == ch.code, rel)
+        _verify_list_edit(self.parsed(before_text, rel), self.parsed(tt.text, rel), "unit", rec, lambda u: u.get("code") == ch.code, rel)
         return key, f"{self.prog.unit_name(parent)} ({parent_code})"
 
     def _units_file(self, parent: str, kind: str, structure: str) -> str:
@@ -485,7 +522,7 @@ class _Editor:
         anchor = district or parent
         folder = KIND_FOLDERS.get(kind, f"{kind}s")  # a declared kind gets its own folder: units/markets/...
         rel = f"units/{folder}/{split_key(anchor)[1]}.toml"
-        if (self.root / rel).exists() and tomli.loads((self.root / rel).read_text(encoding="utf-8")).get("structure") != structure:
+        if (self.root / rel).exists() and self._peek(rel).get("structure") != structure:
             rel = f"units/{folder}/{split_key(anchor)[1]}-{structure}.toml"  # the same code names another unit
         return rel
 
@@ -496,7 +533,7 @@ class _Editor:
             vi, en = did_you_mean(ch.plan, self.prog.plan_paths)
             raise BadChangeError(f'không có kế hoạch "{ch.plan}" trong plans/{vi}', f'no plan "{ch.plan}" in plans/{en}')
         tt = self._text(rel)
-        data = tomli.loads(tt.text)
+        data = self.parsed(tt.text, rel)
         expected = copy.deepcopy(data)
         for path, value in ch.values:
             parts = path.split(".")
@@ -561,7 +598,9 @@ def _norm(rec: dict) -> dict:
 
 
 def save(cs: ChangeSet, *, author: str | None = None, use_git: bool = True, branch: str | None = None) -> SaveResult:
-    """Write every edited file atomically, then commit them when the data root is a git repository."""
+    """Write every edited file, all or nothing (see :mod:`.journal`), then commit them when the data
+    root is a git repository. A file another save changed meanwhile is merged when the two changes
+    touch different records, and refused (:class:`StaleFileError`, nothing written) when they touch the same."""
     if not cs.ok:
         raise ChangeRefusedError([(r.text("vi"), r.text("en")) for r in cs.refusals])
     if not cs.edits:
@@ -571,15 +610,125 @@ def save(cs: ChangeSet, *, author: str | None = None, use_git: bool = True, bran
     in_git = use_git and gitrepo.is_repo(cs.root)
     if in_git and branch:
         gitrepo.switch_branch(cs.root, branch)
-    for e in cs.edits:  # check every file first: refuse before writing anything
-        check_unchanged(cs.root / e.rel, e.digest, e.rel)
+    edits, merged, notes = cs.edits, False, []
+    for attempt in range(3):
+        if any(current_digest(cs.root / e.rel) != e.digest for e in edits):
+            edits, merged = _rebase(cs), True
+            if not edits:  # the files already say what the change says
+                return SaveResult((), None, None, True)
+        try:
+            sha, found = journal.commit_files(cs.root, [(e.rel, e.digest, e.after) for e in edits],
+                                              message=cs.commit_message(), author=author, use_git=in_git)
+        except StaleFileError:
+            if attempt == 2:
+                raise
+            continue  # changed again between the merge and the lock: merge once more
+        notes += found
+        return SaveResult(tuple(e.rel for e in edits), sha, branch if in_git else None, merged,
+                          tuple(Refusal(n.vi, n.en) for n in notes))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --- merging with a save made meanwhile -----------------------------------------------------------
+
+
+def _rebase(cs: ChangeSet) -> tuple[FileEdit, ...]:
+    """The change applied again to the files as they are on disk now (see the module's docstring)."""
+    current = {e.rel: read_snapshot(cs.root / e.rel) for e in cs.edits}
+    stale = [e.rel for e in cs.edits if current[e.rel].digest != e.digest]
+    if cs.programme is None:
+        raise _stale(stale)
+    reg = cs.registry or load_registry()
+    ed = _Editor(cs.root, cs.programme, reg, seed=current)
+    try:
+        for ch in cs.changes:
+            ed.apply(ch)
+    except EditError as exc:
+        raise _stale(stale, (f"không áp dụng lại được: {exc.vi}", f"cannot apply it again: {exc.en}")) from None
+    merged = {e.rel: e for e in ed.edits()}
+    if set(merged) - set(current):
+        raise _stale(stale)
     for e in cs.edits:
-        write_atomic(cs.root / e.rel, e.after, expected=e.digest, rel=e.rel)
-    paths = tuple(e.rel for e in cs.edits)
-    sha = None
-    if in_git:
-        sha = gitrepo.commit(cs.root, list(paths), cs.commit_message(), author=author)
-    return SaveResult(paths, sha, branch if in_git else None)
+        theirs = current[e.rel].text
+        _three_way(e.rel, e.before, e.after, theirs, merged[e.rel].after if e.rel in merged else theirs)
+    if not merged:
+        return ()
+    now = load_programme(cs.root, registry=reg, recover=False)
+    after = load_with(cs.root, {rel: e.after for rel, e in merged.items()}, registry=reg)
+    errors = new_errors(now.problems, after.problems)
+    if errors:
+        vi = "; ".join(f"{p.path}:{p.line}: {p.message}" for p in errors[:5])
+        en = "; ".join(f"{p.path}:{p.line}: {p.message_en or p.message}" for p in errors[:5])
+        raise _stale(stale, (f"gộp với thay đổi đó sẽ gây lỗi: {vi}", f"merged with it the data would have errors: {en}"))
+    return tuple(merged.values())
+
+
+def _stale(rels: list[str], why: tuple[str, str] | None = None) -> StaleFileError:
+    names = ", ".join(f'"{r}"' for r in rels)
+    extra_vi, extra_en = (f" ({why[0]})", f" ({why[1]})") if why else ("", "")
+    return StaleFileError(f"tệp {names} đã bị thay đổi trên đĩa kể từ lúc đọc{extra_vi}; hãy tải lại dữ liệu rồi làm lại thay đổi (không ghi đè)",
+                          f"file {names} changed on disk since it was read{extra_en}; reload the data and make the change again (nothing overwritten)")
+
+
+def _three_way(rel: str, base: str | None, ours: str, theirs: str | None, merged: str | None) -> None:
+    """Check the merge record by record: ours and theirs touch different records, and ``merged`` holds
+    exactly their file with our records; raise :class:`StaleFileError` otherwise."""
+    b, o, t, m = (_parts(rel, x) for x in (base, ours, theirs, merged))
+    keys = set(b) | set(o) | set(t)
+    mine = {k for k in keys if b.get(k) != o.get(k)}
+    others = {k for k in keys if b.get(k) != t.get(k)}
+    clash = sorted((k for k in mine & others if o.get(k) != t.get(k)), key=str)
+    if clash:
+        vi = ", ".join(_part_name(k, "vi") for k in clash[:5])
+        en = ", ".join(_part_name(k, "en") for k in clash[:5])
+        raise StaleFileError(f'{vi} trong tệp "{rel}" vừa được người khác sửa; hãy tải lại dữ liệu rồi làm lại thay đổi (không ghi đè)',
+                             f'{en} in file "{rel}" was just changed by someone else; reload the data and make the change again (nothing overwritten)')
+    expected = dict(t)
+    for k in mine:
+        if k in o:
+            expected[k] = o[k]
+        else:
+            expected.pop(k, None)
+    if m != expected:
+        raise _stale([rel], ("không gộp được an toàn", "cannot merge safely"))
+
+
+def _parts(rel: str, text: str | None) -> dict[tuple, list]:
+    """A file as its records (by unit and model, or by unit code) and its other top-level keys."""
+    if text is None:
+        return {}
+    try:
+        data = tomli.loads(text.removeprefix("\ufeff"))
+    except (tomli.TOMLDecodeError, RecursionError):
+        return {("text",): [text]}  # a broken file is one part: any change to it clashes
+    list_key = "adoption" if rel.startswith("pilots/") else "unit" if rel.startswith("units/") else None
+    out: dict[tuple, list] = defaultdict(list)
+    for k, v in data.items():
+        if k == list_key and isinstance(v, list):
+            for r in v:
+                out[_record_key(list_key, r, data)].append(r)
+        else:
+            out[("key", k)].append(v)
+    return dict(out)
+
+
+def _record_key(list_key: str, rec: Any, data: dict) -> tuple:
+    if isinstance(rec, dict):
+        if list_key == "adoption" and isinstance(rec.get("unit"), str):
+            return ("adoption", rec["unit"], str(rec.get("model") or data.get("model")))
+        if list_key == "unit" and isinstance(rec.get("code"), str):
+            return ("unit", rec["code"])
+    return (list_key, "?", json.dumps(rec, default=str, sort_keys=True))
+
+
+def _part_name(key: tuple, lang: str) -> str:
+    if key[0] == "adoption" and key[1] != "?":
+        return f'bản ghi "{key[1]}" (mô hình {key[2]})' if lang == "vi" else f'the record of "{key[1]}" (model {key[2]})'
+    if key[0] == "unit" and key[1] != "?":
+        return f'đơn vị "{key[1]}"' if lang == "vi" else f'unit "{key[1]}"'
+    if key[0] == "key":
+        return f'khoá "{key[1]}"' if lang == "vi" else f'key "{key[1]}"'
+    return "nội dung" if lang == "vi" else "the content"
 
 
 __all__ = ["prepare", "save", "ChangeSet", "FileEdit", "Refusal", "SaveResult"]

@@ -18,6 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BadChangeError, GitError
+from .safewrite import checkpoint
+
+SAVE_TRAILER = "Nhanrong-Save"
+"""Trailer naming the save (its journal id) in each commit a save makes: how a restart after a crash
+tells whether the commit was made."""
 
 _AUTHOR = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
 _SEP = "\x1f"
@@ -92,19 +97,58 @@ def commit(root: Path, paths: list[str], message: str, *, author: str | None = N
         if not _git(root, "config", "user.email", check=False).stdout.strip():
             env.update(GIT_COMMITTER_EMAIL=email)
     files = [str(root / p) for p in paths]
-    for attempt in range(5):  # another save may hold git's index.lock for a moment
-        proc = subprocess.run(["git", "-C", str(root), "add", "--", *files], capture_output=True, text=True)
+    # git runs in a session of its own: killing the app (or its process group) never kills git
+    # half-way, which would leave .git/index.lock behind and block every later commit.
+    for attempt in range(8):  # another git may hold index.lock for a moment
+        proc = subprocess.run(["git", "-C", str(root), "add", "--", *files], capture_output=True, text=True,
+                              start_new_session=True)
         if proc.returncode == 0:
+            checkpoint("git-added")
             proc = subprocess.run(["git", "-C", str(root), *args, "--", *files], input=message, capture_output=True, text=True,
-                                  encoding="utf-8", env={**os.environ, "LC_ALL": "C", **env})
+                                  encoding="utf-8", env={**os.environ, "LC_ALL": "C", **env}, start_new_session=True)
         if proc.returncode == 0 or "index.lock" not in (proc.stderr or ""):
             break
-        time.sleep(0.2 * (attempt + 1))
+        time.sleep(0.1 * (attempt + 1))
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise GitError(f"đã lưu tệp nhưng git commit thất bại: {detail[-1] if detail else proc.returncode}",
                        f"files saved but git commit failed: {detail[-1] if detail else proc.returncode}")
+    checkpoint("git-committed")
     return _git(root, "rev-parse", "HEAD").stdout.strip()
+
+
+def wait_index_unlocked(root: Path, seconds: float = 10.0) -> bool:
+    """Wait until no git process holds the index (a git started by a killed save finishes on its own)."""
+    proc = _git(root, "rev-parse", "--git-path", "index.lock", check=False)
+    lock = Path(proc.stdout.strip())
+    if not lock.is_absolute():
+        lock = Path(root) / lock
+    deadline = time.monotonic() + seconds
+    while lock.exists():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def saved_commit(root: Path, save_id: str, depth: int = 200) -> str | None:
+    """The sha of the recent commit made by save ``save_id`` (its trailer), or None."""
+    fmt = f"%H{_SEP}%(trailers:key={SAVE_TRAILER},valueonly,separator=%x2C)"
+    proc = _git(root, "log", f"-n{depth}", f"--format={fmt}", check=False)
+    for line in proc.stdout.splitlines():
+        sha, _, ids = line.partition(_SEP)
+        if save_id in [x.strip() for x in ids.split(",")]:
+            return sha
+    return None
+
+
+def uncommitted(root: Path, paths: list[str]) -> bool:
+    """Whether any of ``paths`` differs from the last commit (or is not tracked yet)."""
+    files = [str(Path(root) / p) for p in paths]
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--", *files, check=False).stdout.strip()
+    if untracked:
+        return True
+    return _git(root, "diff", "--quiet", "HEAD", "--", *files, check=False).returncode != 0
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -21,19 +23,61 @@ try:  # POSIX: an advisory lock on the folder serialises check-then-rename betwe
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-from .errors import StaleFileError
+from .errors import EditError, StaleFileError, UnsupportedLayoutError
+
+MAX_EDIT_BYTES = 64 * 2**20
+"""Largest file the editor reads (as the loader's MAX_FILE_BYTES default)."""
+
+
+class LockBusyError(EditError):
+    """Another save holds the data folder's lock for too long."""
+
+
+CRASH_ENV = "NHANRONG_CRASH_AT"
+"""Tests only: ``NHANRONG_CRASH_AT=N`` (or a step's name) kills the process (SIGKILL, as a power cut
+would) when a save reaches its N-th step (or that step); see ``editing.journal.STEPS``."""
+_steps_seen = 0
+
+
+def checkpoint(step: str) -> None:
+    """A point where a save may be cut short; dies here when :data:`CRASH_ENV` says so (tests)."""
+    spec = os.environ.get(CRASH_ENV)
+    if not spec:
+        return
+    global _steps_seen
+    _steps_seen += 1
+    if spec == step or spec == str(_steps_seen):
+        import signal
+
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+        time.sleep(60)  # pragma: no cover - the signal is delivered first
 
 
 def digest_bytes(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def current_digest(path: Path) -> str | None:
-    """sha256 of the file's bytes, or None when it does not exist."""
+def read_bytes(path: Path) -> bytes | None:
+    """The bytes of a regular file, None when nothing is there; never opens a FIFO or a device
+    (that would wait forever): such a file, or one over MAX_EDIT_BYTES, is an :class:`UnsupportedLayoutError`."""
     try:
-        return digest_bytes(path.read_bytes())
+        st = os.stat(path)
     except FileNotFoundError:
         return None
+    if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_EDIT_BYTES:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                data = fh.read()  # a regular file ends (a FIFO or a device may not)
+                if len(data) <= MAX_EDIT_BYTES:
+                    return data
+    raise UnsupportedLayoutError(f'"{path.name}" không phải tệp thường hoặc quá lớn: không sửa được; xem `nhanrong validate`',
+                                 f'"{path.name}" is not a regular file or is too large: it cannot be edited; see `nhanrong validate`')
+
+
+def current_digest(path: Path) -> str | None:
+    """sha256 of the file's bytes, or None when it does not exist."""
+    return digest_bytes(read_bytes(path))
 
 
 @dataclass(frozen=True)
@@ -46,11 +90,15 @@ class Snapshot:
 
 
 def read_snapshot(path: Path) -> Snapshot:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    data = read_bytes(path)
+    if data is None:
         return Snapshot(path, None, None)
-    return Snapshot(path, data.decode("utf-8"), digest_bytes(data))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnsupportedLayoutError(f'tệp "{path.name}" không phải UTF-8: không sửa được; lưu lại với mã hoá UTF-8',
+                                     f'file "{path.name}" is not UTF-8: it cannot be edited; save it as UTF-8') from None
+    return Snapshot(path, text, digest_bytes(data))
 
 
 def check_unchanged(path: Path, expected: str | None, rel: str | None = None) -> None:
@@ -65,17 +113,50 @@ def check_unchanged(path: Path, expected: str | None, rel: str | None = None) ->
 
 
 @contextlib.contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (no lock file left in the data); a no-op without fcntl."""
+def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (no lock file left in the data); a no-op without fcntl.
+
+    ``wait``: seconds to wait for another holder before :class:`LockBusyError` (None: as long as it takes).
+    A lock belongs to an open file, so two threads of one process exclude each other too; it goes
+    away with the process that held it, however it ended.
+    """
     if fcntl is None:
         yield
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if wait is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockBusyError("một lần lưu khác đang chạy quá lâu; hãy thử lại sau",
+                                            "another save has been running too long; try again later") from None
+                    time.sleep(0.02)
         yield
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make renames and new names in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
         os.close(fd)
 
 
@@ -87,12 +168,18 @@ def write_atomic(path: Path, text: str, *, expected: str | None, rel: str | None
         _write_locked(path, text, expected, rel)
 
 
-def _write_locked(path: Path, text: str, expected: str | None, rel: str | None) -> None:
+def file_mode(path: Path) -> int:
+    """The permission bits ``path`` has, or, for a new file, those of its neighbours (os.umask would
+    race between app sessions)."""
     try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:  # a new file: as its neighbours (os.umask would race between app sessions)
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
         sibling = next((p for p in sorted(path.parent.glob("*.toml")) if p.is_file()), None)
-        mode = sibling.stat().st_mode & 0o777 if sibling else 0o644
+        return sibling.stat().st_mode & 0o777 if sibling else 0o644
+
+
+def _write_locked(path: Path, text: str, expected: str | None, rel: str | None) -> None:
+    mode = file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -102,6 +189,7 @@ def _write_locked(path: Path, text: str, expected: str | None, rel: str | None) 
         os.chmod(tmp, mode)
         check_unchanged(path, expected, rel)  # narrow the window once more, just before the rename
         os.replace(tmp, path)
+        fsync_folder(path.parent)
     except BaseException:
         try:
             os.unlink(tmp)

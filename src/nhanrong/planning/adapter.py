@@ -17,8 +17,9 @@ import pandas as pd
 from ..errors import NhanRongError, UnknownScopeError
 from ..graph import ProgrammeGraph, alive_at, positioned_units, stage_table
 from ..registry import unit_key
-from ..schema import STAGES, PlanFile
-from .instance import ADOPTED_COLUMNS, UNIT_COLUMNS, Instance, ModelSpec, Requirement, TargetSpec, fill_groups
+from ..schema import MAX_HORIZON, STAGES, PlanFile
+from .instance import (ADOPTED_COLUMNS, MAX_PERIODS, PERIOD_EN, PERIOD_VI, UNIT_COLUMNS, Instance, ModelSpec, Requirement,
+                       TargetSpec, fill_groups)
 
 
 class PlanError(NhanRongError):
@@ -160,6 +161,7 @@ def build_instance(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False
 
     ``national``: plan every unit of the structure, whatever the plan's scope (the benchmark).
     """
+    check_horizon(plan)
     models = model_specs(pg)
     for mid in [*plan.models, *(t.model for t in plan.targets)]:
         if mid not in models:
@@ -177,6 +179,7 @@ def build_instance(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False
             raise PlanError(f'Đơn vị ưu tiên "{code}" không nằm trong phạm vi kế hoạch "{plan.scope}". '
                             f'/ Priority unit "{code}" is not inside the plan\'s scope "{plan.scope}".')
         first.append(by_code[code])
+    check_span(plan, targets)
     inst = Instance(
         start=plan.start, period=plan.period, horizon=plan.horizon, units=units, models=models, adopted=adopted,
         capacity={k: (float(v),) * plan.horizon for k, v in plan.resources.items()},
@@ -184,6 +187,38 @@ def build_instance(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False
         units_first=tuple(first), name=plan.name, structure=plan.structure, kinds=declared_kinds(pg),
     )
     return inst, notes
+
+
+def check_horizon(plan: PlanFile) -> None:
+    """Refuse a horizon the planner cannot lay out (more than MAX_HORIZON periods), with a message."""
+    h = plan.horizon
+    if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or not 0 < h <= MAX_HORIZON:
+        what = PERIOD_VI.get(plan.period, "kỳ")
+        raise PlanError(f'Kế hoạch "{plan.name}": horizon = {h} không dùng được; cần từ 1 đến {MAX_HORIZON} {what}. '
+                        f'/ Plan "{plan.name}": horizon = {h} is not usable; it must be 1 to {MAX_HORIZON} {PERIOD_EN.get(plan.period, "period")}s.')
+
+
+def periods_until(start: dt.date, period: str, day: dt.date) -> int:
+    """How many periods from ``start`` until the one that contains ``day`` ends (0 when it is before the start)."""
+    if day < start:
+        return 0
+    if period == "week":
+        return (day - start).days // 7 + 1
+    step = 3 if period == "quarter" else 1
+    months = (day.year - start.year) * 12 + day.month - start.month - (day.day < start.day)
+    return months // step + 1
+
+
+def check_span(plan: PlanFile, targets: tuple[TargetSpec, ...]) -> None:
+    """Refuse a plan whose forecast would need more than MAX_PERIODS periods (a target far past the horizon)."""
+    last = max([plan.start, *(t.date for t in targets)])
+    need = max(plan.horizon, periods_until(plan.start, plan.period, last)) + max(2 * plan.horizon, 20)
+    if need > MAX_PERIODS:
+        far = max(targets, key=lambda t: t.date)
+        raise PlanError(f'Chỉ tiêu của "{far.model}" ngày {far.date:%d/%m/%Y} quá xa ngày bắt đầu kế hoạch ({plan.start:%d/%m/%Y}): '
+                        f'cần dự báo {need} {PERIOD_VI[plan.period]}, tối đa {MAX_PERIODS}; chọn kỳ dài hơn hoặc chỉ tiêu gần hơn. '
+                        f'/ The target of "{far.model}" on {far.date:%Y-%m-%d} is too far past the plan\'s start ({plan.start:%Y-%m-%d}): '
+                        f'{need} {PERIOD_EN[plan.period]}s to forecast, at most {MAX_PERIODS}; choose a longer period or a nearer target.')
 
 
 def plan_end(plan: PlanFile) -> dt.date:

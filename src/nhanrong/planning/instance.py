@@ -17,7 +17,8 @@ from typing import Any, Literal, Mapping
 import numpy as np
 import pandas as pd
 
-from ..schema import STAGES
+from ..errors import NhanRongError
+from ..schema import MAX_HORIZON, STAGES
 
 Period = Literal["week", "month", "quarter"]
 Rule = Literal["readiness", "neighbours", "every-area", "explicit"]
@@ -124,13 +125,58 @@ class Instance:
 
 # --- periods ---------------------------------------------------------------------
 
-_STEP = {"week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3)}
+_MONTHS = {"month": 1, "quarter": 3}
+MAX_PERIODS = 4 * MAX_HORIZON
+"""Most periods the planner ever lays out: the horizon (at most MAX_HORIZON) and the forecast past it
+(up to twice the horizon, and on to the last target's date). Beyond it a plan is refused with a
+message instead of exhausting memory; dates are plain ``datetime.date`` (no pandas bound at 2262)."""
+
+
+class HorizonError(NhanRongError):
+    """A plan that would need absurdly many periods (a huge horizon, or a target far past it)."""
+
+
+def check_periods(n: int, period: str = "") -> None:
+    """Refuse ``n`` periods beyond :data:`MAX_PERIODS` with a message the planner understands."""
+    if not isinstance(n, (int, np.integer)) or n < 0 or n > MAX_PERIODS:
+        what_vi = PERIOD_VI.get(period, "kỳ")
+        what_en = PERIOD_EN.get(period, "period")
+        raise HorizonError(
+            f"Kế hoạch cần {n} {what_vi}: quá dài (tối đa {MAX_HORIZON} {what_vi} trong kế hoạch, {MAX_PERIODS} kể cả phần dự báo "
+            f"sau đó); hãy giảm horizon, chọn kỳ dài hơn hoặc đặt chỉ tiêu gần hơn. "
+            f"/ The plan needs {n} {what_en}s: too long (at most {MAX_HORIZON} in the plan, {MAX_PERIODS} with the forecast "
+            f"past it); lower the horizon, choose a longer period or nearer targets.")
+
+
+_STARTS: dict[tuple[dt.date, str], list[dt.date]] = {}
 
 
 def period_starts(start: dt.date, period: Period, n: int) -> list[dt.date]:
-    """Start dates of periods 0..n (the last one is the end of period n-1)."""
-    base = pd.Timestamp(start)
-    return [(base + _STEP[period] * i).date() for i in range(n + 1)]
+    """Start dates of periods 0..n (the last one is the end of period n-1).
+
+    A month (quarter) after the 31st is the last day of the month (as pandas' DateOffset). The
+    longest list asked for each (start, period) is kept, so a caller looping over ``n`` stays linear.
+    """
+    check_periods(n, period)
+    key = (start, period)
+    have = _STARTS.get(key)
+    if have is None or len(have) <= n:
+        if period == "week":
+            have = [start + dt.timedelta(weeks=i) for i in range(n + 1)]
+        else:
+            step = _MONTHS[period]
+            have = [_add_months(start, step * i) for i in range(n + 1)]
+        if len(_STARTS) > 256:
+            _STARTS.clear()
+        _STARTS[key] = have
+    return have[: n + 1]
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day if year < 9999 or month < 12 else 31
+    return dt.date(year, month, min(d.day, last))
 
 
 def period_bounds(start: dt.date, period: Period, n: int) -> np.ndarray:
