@@ -76,6 +76,11 @@ def _run(args: argparse.Namespace, changes: list, *, source: str = "", preview=N
             return 2
         branch = branch_name(parse_author(author)[0])
     result = save(cs, author=author, use_git=not args.no_git, branch=branch)
+    for note in result.recovered:  # an earlier save was interrupted: say what was done about it first
+        print(f"{'note' if lang == 'en' else 'lưu ý'}: {note.text(lang)}", file=sys.stderr)
+    if result.merged:
+        print("another save changed the same file meanwhile (other records): both changes are kept" if lang == "en"
+              else "trong lúc đó có người khác lưu cùng tệp (bản ghi khác): giữ cả hai thay đổi", file=sys.stderr)
     files = ", ".join(result.paths)
     if result.commit:
         where = f" (branch {result.branch})" if result.branch else ""
