@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.common import (Context, data_root, default_as_of, default_structure, lang, load_graph, md_escape,
-                              province_options, scope_options)
+                              province_options, scope_options, searchable_select)
 from nhanrong.formats import date_format_hint, fmt_number
 from nhanrong.i18n import lang_name, t
 
@@ -80,17 +80,18 @@ with st.sidebar:
     KEPT["structure"] = structure
     provinces = {p[0]: p for p in province_options(pg, fp, structure)}
     if len(provinces) > 1:
-        restore(f"province_{structure}", provinces)
-        prov = st.selectbox(t("sidebar.province", L), list(provinces), key=f"province_{structure}",
-                            format_func=lambda c: provinces[c][2])
+        prov = searchable_select(t("sidebar.province", L), {c: p[2] for c, p in provinces.items()},
+                                 f"province_{structure}", "province_search", t("sidebar.province_search", L), lang=L,
+                                 restore=restore, min_options=8)
         KEPT[f"province_{structure}"] = prov
     else:
         prov = next(iter(provinces), None)
     if prov is not None:
         by_code = {o[0]: o for o in scope_options(pg, fp, structure, provinces[prov][1])}
         widget = f"scope_{structure}_{prov}"
-        restore(widget, by_code)
-        code = st.selectbox(t("sidebar.scope", L), list(by_code), key=widget, format_func=lambda c: by_code[c][2])
+        # A search box in front of the list: "van yen" finds Huyện Văn Yên (diacritics optional).
+        code = searchable_select(t("sidebar.scope", L), {c: o[2] for c, o in by_code.items()}, widget, "scope_search",
+                                 t("sidebar.scope_search", L), lang=L, restore=restore)
         KEPT[widget] = code
         scope = by_code[code]
     else:

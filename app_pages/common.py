@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from nhanrong.registry import structure_at, unit_key
 from nhanrong.spread import spread
 from nhanrong.status import metric_values, part_stages, status, unit_stages
 from nhanrong.targets import evaluate_targets
+from nhanrong.textfold import filter_options, fold, nfc
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LOADS: Counter[str] = Counter()
@@ -288,8 +290,8 @@ _MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$"
 
 
 def md_escape(text: str) -> str:
-    """Data shown inside markdown is text, never markup (no links, emphasis or HTML)."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+    """Data shown inside markdown is text, never markup (no links, emphasis or HTML); composed (NFC)."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in nfc(text))
 
 
 def errors_banner(ctx: Context, pg) -> None:
@@ -307,3 +309,62 @@ def ordered(pg) -> dict:
 def kind_label(pg, kind: str, lang: str, plural: bool = False) -> str:
     """The repository's word for a kind of unit ("xóm", "chợ"...), else the built-in one."""
     return pg.programme.kind_label(kind, lang, plural=plural)
+
+
+# --- search in front of long pickers ------------------------------------------------------------
+# Streamlit's own filter inside a selectbox matches diacritics exactly ("van yen" finds nothing) and
+# answers in English ("No results"). Long unit pickers get a search box of ours in front instead
+# (nhanrong.textfold: no diacritics needed, NFD and old tone placement welcome), and their own typing
+# is turned off (filter_mode=None), so the Vietnamese screen shows no English.
+
+
+def search_example(labels: list[str]) -> str:
+    """A query from the data to show in the search box ("van yen" for "Huyện Văn Yên"): the last two
+    words of the second option (the first is often the whole scope), folded."""
+    if not labels:
+        return ""
+    name = re.sub(r"\s*\([^)]*\)", "", str(labels[min(1, len(labels) - 1)]))  # "Phường Yên Ninh (04252)"
+    return fold(" ".join(name.split()[-2:]))
+
+
+def searchable_select(label: str, options: dict, key: str, search_key: str, search_label: str, *, lang: str,
+                      pinned: tuple = (), restore=None, container=None, min_options: int = 0,
+                      select_container=None):
+    """A search box, then a selectbox of the options (value -> text shown) that match it.
+
+    The selectbox lists the matches only; when the choice on it does not match, the first match is
+    chosen (typing "van yen" opens Huyện Văn Yên). ``pinned`` values (say "all units") stay listed
+    and are never chosen by a search. With no match the whole list stays and a caption says so.
+    ``restore(key, valid)`` is the router's way of keeping a choice across a language switch.
+    Lists shorter than ``min_options`` get no search box.
+    """
+    where = container if container is not None else st
+    values = [v for v in options if v not in pinned]
+    texts = {v: nfc(options[v]) for v in options}
+    example = search_example([texts[v] for v in values])
+    query = ""
+    if len(values) >= min_options:
+        query = where.text_input(search_label, key=search_key, live=True, icon=":material/search:",
+                                 placeholder=t("search.placeholder", lang, example=example) if example else None,
+                                 help=t("search.help", lang)).strip()
+    shown = values
+    if query:
+        found = filter_options(values, query, lambda v: (texts[v], str(v).rpartition(":")[2]))
+        if found:
+            shown = found
+            note = t("search.count", lang, n=len(found), total=len(values), query=query)
+        else:
+            note = t("search.none", lang, query=query)
+    else:
+        note = None
+    listed = [*[p for p in pinned if p in options], *shown]
+    if restore is not None:
+        restore(key, listed)
+    if query and shown is not values and st.session_state.get(key) not in shown:
+        st.session_state[key] = shown[0]
+    there = select_container if select_container is not None else where
+    value = there.selectbox(label, listed, key=key, format_func=lambda v: texts.get(v, str(v)), filter_mode=None,
+                            placeholder=t("choose_one", lang))
+    if note:
+        there.caption(md_escape(note))
+    return value

@@ -26,7 +26,7 @@ else:
     st.caption(ctx.t("data.how"))
     show = st.multiselect(ctx.t("data.severity_filter"), ["error", "warning"], default=["error", "warning"],
                           key="data_severity", format_func=lambda s: label("severity", s, ctx.lang),
-                          placeholder=ctx.t("choose"))
+                          placeholder=ctx.t("choose"), filter_mode=None, select_all=False)
     problems = [p for p in prog.problems if p.severity in show]
     st.dataframe(pd.DataFrame({
         ctx.t("col.file"): [p.path for p in problems],

@@ -12,6 +12,7 @@ from nhanrong.charts import gaps_chart
 from nhanrong.exports import CSV_MIME, XLSX_MIME, to_csv_bytes, to_xlsx_bytes
 from nhanrong.formats import fmt_number, natural_rank
 from nhanrong.i18n import GAP_KIND_LABELS, label
+from nhanrong.textfold import contains_all, fold_series
 
 SEVERITIES = ["high", "medium", "low"]
 
@@ -24,13 +25,16 @@ illustrative_banner(ctx, pg)
 with st.spinner(ctx.t("computing")):
     gaps = gaps_frame(pg, ctx.fp, ctx.as_of, ctx.structure, ctx.scope or None)
 
-c1, c2, c3, c4 = st.columns([2, 2, 1.4, 2])
+c1, c2, c3, c4 = st.columns([1.7, 1.7, 1.3, 2.6])
+# Short lists: no typing inside them (Streamlit's filter answers "No results" in English) and no English
+# "Select all"; an empty choice already means all.
+QUIET = {"filter_mode": None, "select_all": False, "placeholder": ctx.t("choose")}
 pick_models = c1.multiselect(ctx.t("gaps.filter_model"), list(models), key="gaps_models",
-                             format_func=lambda m: models[m].name, placeholder=ctx.t("choose"))
+                             format_func=lambda m: models[m].name, **QUIET)
 pick_kinds = c2.multiselect(ctx.t("gaps.filter_kind"), list(GAP_KIND_LABELS), key="gaps_kinds",
-                            format_func=lambda k: label("gap_kind", k, ctx.lang), placeholder=ctx.t("choose"))
+                            format_func=lambda k: label("gap_kind", k, ctx.lang), **QUIET)
 pick_sev = c3.multiselect(ctx.t("gaps.filter_severity"), SEVERITIES, key="gaps_severity",
-                          format_func=lambda s: label("severity", s, ctx.lang), placeholder=ctx.t("choose"))
+                          format_func=lambda s: label("severity", s, ctx.lang), **QUIET)
 
 
 def search_hint(gaps: pd.DataFrame) -> str:
@@ -43,7 +47,27 @@ def search_hint(gaps: pd.DataFrame) -> str:
     return ctx.t("gaps.search_neutral")
 
 
-search = c4.text_input(ctx.t("gaps.search"), key="gaps_search", placeholder=search_hint(gaps)).strip().casefold()
+@st.cache_data(show_spinner=False, max_entries=32)
+def searchable(_gaps: pd.DataFrame, _pg, fp: str, as_of, structure: str, scope: str) -> pd.DataFrame:
+    """What the search box looks in, one folded column per field (nhanrong.textfold): each gap's unit
+    name, its code, its commune, and the names of the commune and district it lies in (in the new
+    structure, its new commune too), so "van yen" finds every gap in Huyện Văn Yên. The words typed
+    must meet in one field. Once per gaps frame, not once per keystroke."""
+    units = _pg.units
+    keys = _gaps["unit_key"].astype(str).to_numpy()
+    fields = {"name": _gaps["unit_name"], "code": _gaps["unit"],
+              "commune_name": _gaps.get("commune_name", pd.Series("", index=_gaps.index))}
+    # The new structure also searches the old commune and district: the names planners know places by.
+    for col in ("commune", "district") if structure == "old" else ("new_commune", "commune", "district"):
+        if col in units:
+            above = units[col].reindex(keys).to_numpy()
+            fields[col] = pd.Series(units["name"].reindex(above).to_numpy(), index=_gaps.index)
+    return pd.DataFrame({k: fold_series(v) for k, v in fields.items()}, index=_gaps.index)
+
+
+# Diacritics optional; decomposed text and the old tone placement ("Hoà") find the same rows.
+search = c4.text_input(ctx.t("gaps.search"), key="gaps_search", placeholder=search_hint(gaps), live=True,
+                       icon=":material/search:", help=ctx.t("search.help")).strip()
 
 shown = gaps
 if len(shown):
@@ -54,9 +78,8 @@ if len(shown):
     if pick_sev:
         shown = shown[shown["severity"].isin(pick_sev)]
     if search:
-        hay = (shown["unit_name"].astype(str) + " " + shown["unit"].astype(str) + " "
-               + shown.get("commune_name", pd.Series("", index=shown.index)).fillna("").astype(str)).str.casefold()
-        shown = shown[hay.str.contains(search, regex=False)]
+        hay = searchable(gaps, pg, ctx.fp, ctx.as_of, ctx.structure, ctx.scope)
+        shown = shown[contains_all(hay.reindex(shown.index), search).to_numpy()]
     shown = shown.sort_values(["severity_rank", "since", "unit"], ascending=[False, True, True], kind="stable",
                               key=lambda c: natural_rank(c) if c.name == "unit" else c)
 

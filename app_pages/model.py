@@ -22,7 +22,8 @@ if not models:
     st.info(ctx.t("no_data"))
     st.stop()
 
-mid = st.selectbox(ctx.t("model.select"), list(ordered(pg)), key="model_id", format_func=lambda m: models[m].name)
+mid = st.selectbox(ctx.t("model.select"), list(ordered(pg)), key="model_id", format_func=lambda m: models[m].name,
+                   filter_mode=None)
 m = models[mid]
 path = pg.programme.model_paths.get(mid, f"models/{mid}.toml")
 

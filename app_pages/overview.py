@@ -9,8 +9,8 @@ import streamlit as st
 
 from app_pages.common import (context, errors_banner, gaps_frame, graph, illustrative_banner, md_escape, metric_frame, ordered,
                               status_frame, targets_frame, targets_in_scope, targets_within)
-from nhanrong.brief import (HISTORY_AS_OF, BriefData, build_brief, fmt_delta, format_targets, metric_label, reform_lines,
-                            reform_notes, status_table, summarise)
+from nhanrong.brief import (HISTORY_AS_OF, BriefData, brief_pdf, build_brief, fmt_delta, format_targets, metric_label,
+                            pdf_support, reform_lines, reform_notes, status_table, summarise, template_path)
 from nhanrong.charts import coverage_chart, funnel_chart
 from nhanrong.formats import fmt_date, fmt_number, fmt_percent, fmt_value
 from nhanrong.i18n import PILLAR_LABELS, label
@@ -126,17 +126,31 @@ for col, pillar in zip(pillar_cols, PILLAR_LABELS):
 st.divider()
 
 
-def brief_html() -> bytes:
-    """Built when the planner clicks (not on every rerun): gaps, decisions, HTML."""
+def brief_document() -> str:
+    """Built when the planner clicks (not on every rerun): gaps, decisions, the HTML from the template
+    (the data repository's own templates/brief.html.j2 when it has one)."""
     gaps = gaps_frame(pg, ctx.fp, ctx.as_of, ctx.structure, scope)
     settings = pg.programme.settings
     return build_brief(BriefData(ctx.scope_name, ctx.as_of, summary, shown_targets, gaps, models,
                                  bool(pg.programme.illustrative_files), scope=ctx.scope, structure=ctx.structure,
                                  kinds=kinds, programme=(settings.name_en if ctx.lang == "en" else "") or settings.name),
-                       ctx.lang).encode("utf-8")
+                       ctx.lang, root=ctx.root)
 
 
-st.download_button(ctx.t("overview.brief"), data=brief_html,
-                   file_name=f"ban-tin-{ctx.scope or 'all'}-{ctx.as_of.isoformat()}.html", mime="text/html",
-                   key="brief_download", help=ctx.t("overview.brief_help"), on_click="ignore", type="primary",
-                   icon=":material/print:")
+stem = f"ban-tin-{ctx.scope or 'all'}-{ctx.as_of.isoformat()}"
+no_pdf = pdf_support()
+b1, b2 = st.columns([1, 1])
+if no_pdf is None:
+    b1.download_button(ctx.t("overview.brief_pdf"), data=lambda: brief_pdf(brief_document()), file_name=f"{stem}.pdf",
+                       mime="application/pdf", key="brief_pdf", help=ctx.t("overview.brief_pdf_help"), on_click="ignore",
+                       type="primary", icon=":material/picture_as_pdf:")
+    b2.download_button(ctx.t("overview.brief_html"), data=lambda: brief_document().encode("utf-8"),
+                       file_name=f"{stem}.html", mime="text/html", key="brief_download", help=ctx.t("overview.brief_help"),
+                       on_click="ignore", icon=":material/print:")
+else:  # no WeasyPrint or no Pango here: the printable HTML, and why there is no PDF
+    b1.download_button(ctx.t("overview.brief"), data=lambda: brief_document().encode("utf-8"), file_name=f"{stem}.html",
+                       mime="text/html", key="brief_download", help=ctx.t("overview.brief_help"), on_click="ignore",
+                       type="primary", icon=":material/print:")
+    st.caption(md_escape(ctx.t("overview.brief_no_pdf", reason=no_pdf.text(ctx.lang))))
+if template_path(ctx.root) != template_path(None):
+    st.caption(md_escape(ctx.t("overview.brief_template", path=template_path(ctx.root).relative_to(ctx.root).as_posix())))

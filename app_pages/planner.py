@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import context, graph
-from nhanrong.charts import date_axis
+from nhanrong.charts import date_axis, date_tooltip, localise
 from nhanrong.editing.safewrite import read_snapshot
 from nhanrong.errors import NhanRongError
 from nhanrong.formats import date_format_hint, fmt_date, fmt_number, fmt_percent
@@ -102,9 +102,9 @@ def curves_chart(curves: pd.DataFrame, names: dict[str, str], lang: str) -> alt.
     goals = goals.assign(model_name=lambda f: f["model"].map(names), target_date=lambda f: pd.to_datetime(f["target_date"]))
     marks = alt.Chart(goals).mark_point(shape="diamond", size=140, filled=True).encode(
         x="target_date:T", y="target:Q", color=color,
-        tooltip=[alt.Tooltip("model_name:N", title=ui("model", lang)), alt.Tooltip("scope:N"),
+        tooltip=[alt.Tooltip("model_name:N", title=ui("model", lang)), alt.Tooltip("scope:N", title=ui("col.scope", lang)),
                  alt.Tooltip("target:Q", format=".0%", title=ui("targets", lang)),
-                 alt.Tooltip("target_date:T", title=ui("date", lang))],
+                 date_tooltip("target_date:T", ui("date", lang), lang)],
     )
     return lines + marks
 
@@ -117,8 +117,9 @@ def use_chart(use: pd.DataFrame, order: list[str], lang: str) -> alt.Chart:
         y=alt.Y("share:Q", axis=alt.Axis(format="%"), title=ui("share", lang)),
         color=alt.Color("pool_name:N", title=ui("pool", lang), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("label:N", title=ui("wave", lang)), alt.Tooltip("pool_name:N", title=ui("pool", lang)),
-                 alt.Tooltip("used:Q", format=",.0f"), alt.Tooltip("capacity:Q", format=",.0f"),
-                 alt.Tooltip("share:Q", format=".0%")],
+                 alt.Tooltip("used:Q", format=",.0f", title=ui("used", lang)),
+                 alt.Tooltip("capacity:Q", format=",.0f", title=ui("capacity", lang)),
+                 alt.Tooltip("share:Q", format=".0%", title=ui("share", lang))],
     )
 
 
@@ -145,7 +146,8 @@ if not prog.plans:
     st.info(ui("no_plans", L))
     st.stop()
 
-name = st.selectbox(ui("plan", L), sorted(prog.plans), key="planner_plan", format_func=lambda n: prog.plans[n].name)
+name = st.selectbox(ui("plan", L), sorted(prog.plans), key="planner_plan", format_func=lambda n: prog.plans[n].name,
+                    filter_mode=None)
 plan = prog.plans[name]
 path = prog.root / prog.plan_paths[name]
 digest_key = f"planner_digest_{name}"
@@ -158,11 +160,11 @@ with st.form(key=f"planner_form_{name}"):
     c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1.6])
     start = c1.date_input(ui("start", L), value=plan.start, key=f"planner_start_{name}", format=date_format_hint(L))
     period = c2.selectbox(ui("period", L), list(PERIODS), index=list(PERIODS).index(plan.period),
-                          key=f"planner_period_{name}", format_func=lambda p: pick(PERIODS, p, L))
+                          key=f"planner_period_{name}", filter_mode=None, format_func=lambda p: pick(PERIODS, p, L))
     horizon = c3.number_input(ui("horizon", L), min_value=1, max_value=260, value=plan.horizon, step=1,
                               key=f"planner_horizon_{name}")
     rule = c4.selectbox(ui("rule", L), list(RULES), index=list(RULES).index(plan.priorities.rule),
-                        key=f"planner_rule_{name}", format_func=lambda r: pick(RULES, r, L))
+                        key=f"planner_rule_{name}", filter_mode=None, format_func=lambda r: pick(RULES, r, L))
     pilot_first = st.checkbox(ui("pilot_first", L), value=plan.pilot_first, key=f"planner_pilot_first_{name}")
     c5, c6 = st.columns([1, 1.6])
     res_frame = resources_frame(plan, prog.models)
@@ -237,10 +239,11 @@ for note in notes:
     st.caption(f"{ui('notes', L)}: {note.split(' / ')[-1] if L == 'en' else note.split(' / ')[0]}")
 
 c7, c8 = st.columns(2)
-c7.altair_chart(curves_chart(curves, names, L), width="stretch", key="planner_curves")
-c8.altair_chart(calendar_chart(schedule, names, labels, L), width="stretch", key="planner_calendar")
+# Every chart in the language on screen: numbers 1.000 and 43,8%, months "thg 1 2023" (charts.localise).
+c7.altair_chart(localise(curves_chart(curves, names, L), L), width="stretch", key="planner_curves")
+c8.altair_chart(localise(calendar_chart(schedule, names, labels, L), L), width="stretch", key="planner_calendar")
 if len(use):
-    st.altair_chart(use_chart(use, labels, L), width="stretch", key="planner_use")
+    st.altair_chart(localise(use_chart(use, labels, L), L), width="stretch", key="planner_use")
 
 with st.expander(ui("whatif", L)):
     specs = st.text_area(ui("whatif_help", L), value="*1.5\ndelay=180\nrule=every-area", key=f"planner_whatif_{name}")
@@ -266,9 +269,10 @@ with st.expander(ui("whatif", L)):
         st.dataframe(summary, hide_index=True, width="stretch", key="planner_variants_table")
         planned = [m for m in prog.model_order if m in inst.planned_models] + [
             m for m in inst.planned_models if m not in prog.model_order]
-        pick_model = st.selectbox(ui("model", L), planned, key="planner_variant_model",
+        pick_model = st.selectbox(ui("model", L), planned, key="planner_variant_model", filter_mode=None,
                                   format_func=lambda m: names.get(m, m))
-        st.altair_chart(variants_chart(cmp.curves, pick_model, ui("variant_curves", L, model=names.get(pick_model, pick_model)), L),
+        st.altair_chart(localise(variants_chart(cmp.curves, pick_model,
+                                                ui("variant_curves", L, model=names.get(pick_model, pick_model)), L), L),
                         width="stretch", key="planner_variants_chart")
 
 st.subheader(ui("schedule", L))

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import context, graph, md_escape, ordered
+from app_pages.common import context, graph, md_escape, ordered, searchable_select
 from nhanrong.editing import NewLocalUnit, PlanNumbers, ReadingChange, StageChange, prepare, save
 from nhanrong.editing.errors import EditError, StaleFileError
 from nhanrong.editing.gitrepo import branch_name, is_repo, parse_author, unit_history
@@ -88,11 +88,13 @@ def pick_unit(prefix: str, kinds: tuple[str, ...]) -> str | None:
     if not options:
         st.info(tr("record.no_units"))
         return None
-    return st.selectbox(tr("record.field.unit"), list(options), format_func=options.get, key=f"{prefix}_unit")
+    return searchable_select(tr("record.field.unit"), options, f"{prefix}_unit", f"{prefix}_search", tr("search.unit"),
+                             lang=L)
 
 
 def pick_model(prefix: str) -> str:
-    return st.selectbox(tr("record.field.model"), list(ordered(pg)), format_func=model_label, key=f"{prefix}_model")
+    return st.selectbox(tr("record.field.model"), list(ordered(pg)), format_func=model_label, key=f"{prefix}_model",
+                        filter_mode=None)
 
 
 def recordable_metrics(model: str) -> dict[str, str]:
@@ -117,7 +119,8 @@ with tabs[0]:
     key = pick_unit("record_stage", tuple(prog.models[model].adopted_by))
     if key:
         stage_for(key, model)
-        stage = st.selectbox(tr("record.field.stage"), list(STAGES), format_func=lambda s: label("stage", s, L), key="record_stage_stage")
+        stage = st.selectbox(tr("record.field.stage"), list(STAGES), format_func=lambda s: label("stage", s, L),
+                             key="record_stage_stage", filter_mode=None)
         when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_stage_date")
         note = st.text_input(tr("record.field.note"), key="record_stage_note")
         if st.button(tr("record.button.preview"), key="record_stage_preview"):
@@ -130,7 +133,8 @@ with tabs[1]:
     if not metrics:
         st.info(tr("record.no_metrics"))
     elif key:
-        metric = st.selectbox(tr("record.field.metric"), list(metrics), format_func=metrics.get, key="record_reading_metric")
+        metric = st.selectbox(tr("record.field.metric"), list(metrics), format_func=metrics.get, key="record_reading_metric",
+                              filter_mode=None)
         when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_reading_date")
         value = st.number_input(tr("record.field.value"), value=None, step=1.0, key="record_reading_value")
         note = st.text_input(tr("record.field.note"), key="record_reading_note")
@@ -149,7 +153,8 @@ with tabs[2]:
     elif not options:
         st.info(tr("record.no_units"))
     else:
-        metric = st.selectbox(tr("record.field.metric"), list(metrics), format_func=metrics.get, key="record_bulk_metric")
+        metric = st.selectbox(tr("record.field.metric"), list(metrics), format_func=metrics.get, key="record_bulk_metric",
+                              filter_mode=None)
         when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_bulk_date")
         st.caption(tr("record.bulk.help"))
         latest = latest_values(model, metric, when)
@@ -209,7 +214,7 @@ with tabs[3]:
 
 with tabs[4]:
     kind = st.selectbox(tr("record.field.kind"), list(prog.local_kinds), format_func=lambda k: prog.kind_label(k, L),
-                        key="record_unit_kind")
+                        key="record_unit_kind", filter_mode=None)
     parent = pick_unit("record_unit_parent", tuple(ADMIN_KINDS))
     code = st.text_input(tr("record.field.code"), key="record_unit_code").strip()
     name = st.text_input(tr("record.field.name"), key="record_unit_name").strip()
@@ -221,7 +226,7 @@ with tabs[5]:
         st.caption(tr("record.plan.none"))
     else:
         plan_id = st.selectbox(tr("record.field.plan"), sorted(prog.plans), format_func=lambda p: f"{prog.plans[p].name} ({p})",
-                               key="record_plan_id")
+                               key="record_plan_id", filter_mode=None)
         plan = prog.plans[plan_id]
         values: list[tuple[str, float]] = []
         horizon = st.number_input(tr("record.field.horizon"), min_value=1, value=int(plan.horizon), step=1, key=f"record_plan_horizon_{plan_id}")

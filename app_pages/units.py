@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (context, graph, illustrative_banner, kind_label, md_escape, ordered, part_frame,
-                              status_frame, unit_stages_frame)
+                              searchable_select, status_frame, unit_stages_frame)
 from nhanrong.charts import heatmap_chart, map_chart
-from nhanrong.formats import fmt_date, fmt_percent, natural_rank
+from nhanrong.formats import fmt_date, fmt_number, fmt_percent, natural_rank
+from nhanrong.maps import BoundariesError, boundaries_path, load_boundaries, shapes_for
 from nhanrong.i18n import label, stage_order
 
 ctx = context()
@@ -47,6 +48,32 @@ def unit_order(frame: pd.DataFrame, key: str, by: str) -> pd.DataFrame:
                         _m=frame["model"].map(model_rank)).sort_values(["_s", "_n", key, "_m"], kind="stable")
 
 
+def boundaries_stamp(root) -> tuple:
+    """The boundaries file's size and modification time: a new file shows on the next rerun."""
+    path = boundaries_path(root)
+    try:
+        info = path.stat()
+    except OSError:
+        return ()
+    return (info.st_size, info.st_mtime_ns)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _boundaries(root, stamp: tuple):
+    try:
+        return load_boundaries(root), None
+    except BoundariesError as exc:
+        return None, exc
+
+
+def boundaries(root, stamp: tuple, lang: str):
+    """The repository's commune boundaries (units/boundaries.geojson), or None; a broken file is a warning."""
+    found, problem = _boundaries(root, stamp) if stamp else (None, None)
+    if problem is not None:
+        st.warning(problem.text(lang), icon="⚠️")
+    return found
+
+
 # --- drill down -----------------------------------------------------------------------------------
 selected_key, selected_kind = ctx.scope_key, ctx.scope_kind
 trail = [units.loc[selected_key, "name"]]
@@ -56,9 +83,12 @@ while CHILD.get(selected_kind):
     if not options:
         break
     by_key = {k: n for k, _, n in options}
-    pick = st.selectbox(ctx.t("units.drill", level=kind_label(pg, kind, ctx.lang)), ["", *by_key],
-                        key=f"units_{ctx.structure}_{kind}_{selected_key}",
-                        format_func=lambda k, names=by_key: ctx.t("units.all") if k == "" else names[k])
+    word = kind_label(pg, kind, ctx.lang)
+    search_col, pick_col = st.columns([1, 2])
+    pick = searchable_select(ctx.t("units.drill", level=word), {"": ctx.t("units.all"), **by_key},
+                             f"units_{ctx.structure}_{kind}_{selected_key}",
+                             f"units_search_{ctx.structure}_{kind}_{selected_key}", ctx.t("search.drill", level=word),
+                             lang=ctx.lang, pinned=("",), container=search_col, select_container=pick_col)
     if not pick:
         break
     selected_key, selected_kind = pick, kind
@@ -168,13 +198,19 @@ else:
 map_key, map_kind = (selected_key, selected_kind) if selected_kind != "commune" else (sel["parent"], "district" if ctx.structure == "old" else "province")
 map_code = str(units.loc[map_key, "code"]) if map_key in units.index else selected_code
 map_models = [mid for mid, x in models.items() if "commune" in x.adopted_by or "village" in x.adopted_by] or list(models)
-map_model = st.selectbox(ctx.t("units.map_model"), map_models, key="units_map_model", format_func=lambda m: names[m])
+map_model = st.selectbox(ctx.t("units.map_model"), map_models, key="units_map_model", format_func=lambda m: names[m],
+                         filter_mode=None)
 communes = status_frame(pg, ctx.fp, ctx.as_of, ctx.structure, map_code, "commune")
 communes = communes[(communes["model"] == map_model) & (communes["level"] == "commune")]
-points = communes.join(units[["lat", "lon"]], on="scope_key").rename(columns={"scope_name": "name"})
-if len(points.dropna(subset=["lat", "lon"])):
-    st.altair_chart(map_chart(points, ctx.t("units.map", model=names[map_model]), ctx.lang),
+points = communes.join(units[["lat", "lon"]], on="scope_key").rename(columns={"scope_name": "name", "scope": "code"})
+# Filled commune boundaries where the data repository has units/boundaries.geojson, points elsewhere.
+shapes = shapes_for(boundaries(ctx.root, boundaries_stamp(ctx.root), ctx.lang), ctx.structure)
+shaped = points["code"].astype(str).isin(list(shapes))
+if (shaped | points["lat"].notna()).any():
+    st.altair_chart(map_chart(points, ctx.t("units.map", model=names[map_model]), ctx.lang, shapes),
                     width="stretch", key="units_map")
+    st.caption(ctx.t("units.map_shapes", n=fmt_number(int(shaped.sum()), ctx.lang), total=fmt_number(len(points), ctx.lang))
+               if shapes else ctx.t("units.map_points"))
 else:
     st.info(ctx.t("units.no_coords"))
 

@@ -85,6 +85,9 @@ def test_layers_with_literal_text_colours_keep_their_own_colour_scale():
 
 
 def test_count_axes_group_thousands_the_vietnamese_way():
-    vi = spec(funnel_chart(STATUS, NAMES, "vi"))["layer"][0]["encoding"]["x"]["axis"]
-    en = spec(funnel_chart(STATUS, NAMES, "en"))["layer"][0]["encoding"]["x"]["axis"]
-    assert "replace(datum.label" in vi["labelExpr"] and en["labelExpr"] == "datum.label"
+    # No label expression that only works for whole numbers: the chart's locale groups the digits.
+    vi = spec(funnel_chart(STATUS, NAMES, "vi"))
+    en = spec(funnel_chart(STATUS, NAMES, "en"))
+    assert vi["layer"][0]["encoding"]["x"]["axis"]["format"] == ",d"
+    assert "labelExpr" not in vi["layer"][0]["encoding"]["x"]["axis"]
+    assert vi["config"]["locale"]["number"]["thousands"] == "." and en["config"]["locale"]["number"]["thousands"] == ","

@@ -98,7 +98,8 @@ def test_overview_shows_the_published_figures_at_end_of_2022(bundled):
     assert m["Số tài khoản dịch vụ công mới từ đầu năm"][0] == "50.595 tài khoản"
     assert "Số đảng viên" not in m  # a ratio's denominator is not a headline
     assert "Dữ liệu cấp đơn vị đi kèm chỉ mang tính minh hoạ" in texts(at)
-    assert at.download_button(key="brief_download").label == "Tải bản tin cho Ban chỉ đạo (HTML, in được)"
+    assert at.download_button(key="brief_pdf").label == "Tải bản tin cho Ban chỉ đạo (PDF, khổ A4)"
+    assert at.download_button(key="brief_download").label == "Bản HTML (in từ trình duyệt)"
 
 
 def test_switching_to_english_changes_labels_and_number_format(bundled):

@@ -135,7 +135,7 @@ def brief(lang="vi") -> str:
 def test_brief_is_a_complete_printable_document():
     doc = brief()
     assert doc.startswith("<!DOCTYPE html>") and doc.endswith("</html>")
-    assert "@page { size: A4" in doc
+    assert "size: A4;" in doc and "thead { display: table-header-group; }" in doc
     assert "Tính đến ngày 31/12/2022" in doc and "Lập ngày 05/01/2023" in doc
     for section in ("1. Tình hình triển khai các mô hình", "2. Chỉ tiêu", "3. Khoảng trống chính",
                     "4. Đề nghị Ban chỉ đạo quyết định"):
@@ -149,7 +149,8 @@ def test_brief_escapes_every_piece_of_data():
     parser = _Collect()
     parser.feed(doc)
     assert "script" not in parser.tags and "b" not in parser.tags and "i" not in parser.tags
-    assert html.escape('<script>alert("x")</script> & Co') in doc
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in doc
+    assert '<script>alert("x")</script> & Co' in html.unescape("".join(parser.text))
     assert "Chi bộ &lt;b&gt;1&lt;/b&gt;" in doc
     assert "<script" not in doc
 
@@ -258,3 +259,146 @@ def test_brief_in_the_new_structure_explains_history_and_parts():
     assert "Chương trình: Chuyển đổi số &lt;thử&gt;" in doc
     assert doc.index("Đọc số liệu theo cấu trúc mới") < doc.index("2. Chỉ tiêu")  # under the status table
     assert "cấu trúc mới" not in brief()  # the old structure: no note
+
+
+# --- the template a province adapts, the official dates, the PDF -------------------------------------
+
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+from nhanrong.brief import PdfUnavailable, brief_pdf, pdf_support, template_path  # noqa: E402
+
+
+def yen_bai_brief(lang="vi", root=None, gaps=GAPS, models=MODELS, **coverage) -> str:
+    now = status_rows(**(coverage or {"party_handbook": (1000, 438), "evil": (0, 0)}))
+    summary = summarise(now, None, TARGETS, models, "15", AS_OF)
+    return build_brief(BriefData("Tỉnh Yên Bái", AS_OF, summary, TARGETS, gaps, models, illustrative=True,
+                                 today=dt.date(2023, 1, 5), scope="15", structure="old"), lang, root=root)
+
+
+def test_brief_carries_the_official_date_and_quarter():
+    doc = yen_bai_brief()
+    assert "Yên Bái, ngày 05 tháng 01 năm 2023" in doc and "Kỳ báo cáo: quý IV/2022" in doc
+    en = yen_bai_brief("en")
+    assert "Yên Bái, 5 January 2023" in en and "Reporting period: Q4 2022" in en
+
+
+def test_a_data_repository_overrides_the_template_by_extending_it(tmp_path):
+    assert template_path(tmp_path) == template_path(None)  # no override: the packaged template
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "brief.html.j2").write_text(
+        '{% extends "nhanrong/brief.html.j2" %}\n'
+        '{% block letterhead %}<p class="org">UBND TỈNH YÊN BÁI · BAN CHỈ ĐẠO CĐS</p>{% endblock %}\n'
+        '{% block signature %}<p class="signature">TM. Ban chỉ đạo · {{ today_long }} · {{ scope_name }}</p>{% endblock %}\n',
+        encoding="utf-8")
+    assert template_path(tmp_path) == tmp_path / "templates" / "brief.html.j2"
+    doc = build_brief(BriefData("Tỉnh <Yên Bái>", AS_OF, summarise(status_rows(party_handbook=(1000, 438)), None,
+                                                                     TARGETS, MODELS, "15", AS_OF), TARGETS, GAPS, MODELS,
+                                today=dt.date(2023, 2, 5)), "vi", root=tmp_path)
+    assert '<p class="org">UBND TỈNH YÊN BÁI · BAN CHỈ ĐẠO CĐS</p>' in doc
+    assert "TM. Ban chỉ đạo · ngày 05 tháng 02 năm 2023 · Tỉnh &lt;Yên Bái&gt;" in doc  # data stays escaped
+    assert "1. Tình hình triển khai các mô hình" in doc and "43,8%" in doc  # the rest is the packaged brief
+
+
+def test_a_repository_template_replaces_the_brief_and_cannot_run_code(tmp_path):
+    (tmp_path / "templates").mkdir()
+    own = tmp_path / "templates" / "brief.html.j2"
+    own.write_text("<h1>{{ t('brief.title') }}</h1>{% for x in decisions %}<li>{{ x }}</li>{% endfor %}"
+                   "<p>{{ status.rows[0][7] }} · {{ quarter }} · {{ as_of_long }}</p>", encoding="utf-8")
+    doc = yen_bai_brief(root=tmp_path)
+    assert doc.startswith("<h1>Bản tin cho Ban chỉ đạo chuyển đổi số</h1>")
+    assert "<p>43,8% · quý IV/2022 · ngày 31 tháng 12 năm 2022</p>" in doc
+    own.write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8")
+    from jinja2.exceptions import SecurityError
+
+    with pytest.raises(SecurityError):  # the template comes with the data: sandboxed
+        yen_bai_brief(root=tmp_path)
+
+
+def test_data_inside_the_print_stylesheet_cannot_end_the_string_or_the_style():
+    now = status_rows(party_handbook=(1000, 438))
+    doc = build_brief(BriefData('Xã "A" </style><script>x()</script>', AS_OF,
+                                summarise(now, None, TARGETS, MODELS, "15", AS_OF), TARGETS, GAPS, MODELS), "vi")
+    style = doc[doc.index("<style>"):doc.index("</style>")]
+    assert "<script" not in doc and '"A"' not in style and "\\22 A\\22 " in style
+
+
+def test_brief_text_is_composed_unicode():
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Tỉnh Yên Bái")
+    now = status_rows(party_handbook=(1000, 438))
+    doc = build_brief(BriefData(nfd, AS_OF, summarise(now, None, TARGETS, MODELS, "15", AS_OF), TARGETS, GAPS, MODELS), "vi")
+    assert nfd not in doc and "Tỉnh Yên Bái" in doc and unicodedata.is_normalized("NFC", doc)
+
+
+def require_pdf() -> None:
+    """WeasyPrint is in the test extra; only a missing system library (Pango) may skip, and not in CI."""
+    problem = pdf_support()
+    if problem is None:
+        return
+    import importlib.util
+
+    if importlib.util.find_spec("weasyprint") is None:
+        pytest.fail(f"WeasyPrint is missing although the test extra installs it: {problem.en}")
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI must install WeasyPrint's system libraries (see .ci/run): {problem.en}")
+    pytest.skip(problem.en)
+
+
+def poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{tool} is missing: CI must install poppler-utils (see .ci/run)")
+        pytest.skip(f"{tool} is not installed (apt-get install poppler-utils)")
+    return path
+
+
+def pdf_text(pdf: bytes, tmp_path, first: int | None = None) -> str:
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(pdf)
+    pages = ["-f", str(first), "-l", str(first)] if first else []
+    return subprocess.run([poppler("pdftotext"), "-layout", *pages, str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def test_the_brief_as_a_pdf_an_a4_document_with_vietnamese_text(tmp_path):
+    require_pdf()
+    pdf = brief_pdf(yen_bai_brief())
+    assert pdf.startswith(b"%PDF-")
+    text = pdf_text(pdf, tmp_path)
+    for words in ("Bản tin cho Ban chỉ đạo chuyển đổi số", "43,8%", "Yên Bái, ngày 05 tháng 01 năm 2023",
+                  "Kỳ báo cáo: quý IV/2022", "4. Đề nghị Ban chỉ đạo quyết định", "Chậm", "Trang 1/1"):
+        assert words in text, words
+    info = subprocess.run([poppler("pdfinfo"), str(tmp_path / "brief.pdf")], check=True, capture_output=True,
+                          text=True).stdout
+    assert "(A4)" in info and re.search(r"Page size: +595\.\d+ x 841\.89 pts", info)
+    fonts = subprocess.run([poppler("pdffonts"), str(tmp_path / "brief.pdf")], check=True, capture_output=True,
+                           text=True).stdout
+    lines = [line.split() for line in fonts.splitlines()[2:]]
+    assert lines and all("Noto" in w[0] or "DejaVu" in w[0] for w in lines)  # fonts with every Vietnamese letter
+    assert all(w[-5:-2] == ["yes", "yes", "yes"] for w in lines)  # embedded, subset, with a Unicode map
+
+
+def test_a_long_table_repeats_its_header_row_on_the_next_page(tmp_path):
+    require_pdf()
+    models = {f"m{i:02d}": model(f"Mô hình thử số {i:02d}") for i in range(70)}
+    coverage = {f"m{i:02d}": (100, i) for i in range(70)}
+    pdf = brief_pdf(yen_bai_brief(models=models, gaps=GAPS.iloc[0:0], **coverage))
+    page1, page2 = pdf_text(pdf, tmp_path, 1), pdf_text(pdf, tmp_path, 2)
+    assert "Mô hình thử số 00" in page1 and "Mô hình thử số 69" not in page1
+    assert "Mô hình thử số 69" in page2 or "Mô hình thử số 69" in pdf_text(pdf, tmp_path, 3)
+    assert page2.split()[:4] == ["Mô", "hình", "Đủ", "Chưa"]  # the header row again, first on the page
+    assert "Trang 2/" in page2
+
+
+def test_without_weasyprint_the_reason_is_given_in_both_languages(monkeypatch):
+    import nhanrong.brief as brief_module
+
+    monkeypatch.setattr(brief_module, "_weasyprint", lambda: PdfUnavailable("thiếu Pango", "Pango is missing"))
+    assert pdf_support().text("vi") == "thiếu Pango" and pdf_support().text("en") == "Pango is missing"
+    with pytest.raises(PdfUnavailable):
+        brief_pdf("<p>x</p>")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nhanrong.formats import (MISSING, fmt_date, fmt_number, fmt_percent, fmt_value, months_before,
-                              quarter_end_on_or_before, to_date)
+from nhanrong.formats import (MISSING, fmt_date, fmt_date_long, fmt_number, fmt_percent, fmt_quarter, fmt_value,
+                              months_before, quarter_end_on_or_before, to_date)
 
 
 @pytest.mark.parametrize("value, lang, decimals, expected", [
@@ -122,3 +122,41 @@ def test_quarter_end_is_a_quarter_end_within_three_months(d):
     q = quarter_end_on_or_before(d)
     assert q <= d and (d - q).days < 92
     assert (q.month, (q + dt.timedelta(days=1)).day) in {(3, 1), (6, 1), (9, 1), (12, 1)}
+
+
+# --- the official forms of a document: long dates and quarters -----------------------------------------
+
+
+@pytest.mark.parametrize("day, lang, expected", [
+    (dt.date(2023, 2, 5), "vi", "ngày 05 tháng 02 năm 2023"),  # a day below 10 and months 1, 2 take a zero
+    (dt.date(2023, 1, 15), "vi", "ngày 15 tháng 01 năm 2023"),
+    (dt.date(2023, 7, 5), "vi", "ngày 05 tháng 7 năm 2023"),  # from March on, no zero
+    (dt.date(2022, 12, 31), "vi", "ngày 31 tháng 12 năm 2022"),
+    (pd.Timestamp("2023-10-01"), "vi", "ngày 01 tháng 10 năm 2023"),
+    ("2023-02-05", "en", "5 February 2023"),
+    (None, "vi", MISSING),
+])
+def test_fmt_date_long(day, lang, expected):
+    assert fmt_date_long(day, lang) == expected
+
+
+@pytest.mark.parametrize("day, lang, expected", [
+    (dt.date(2023, 1, 1), "vi", "quý I/2023"),
+    (dt.date(2023, 3, 31), "vi", "quý I/2023"),
+    (dt.date(2023, 5, 15), "vi", "quý II/2023"),
+    (dt.date(2023, 9, 30), "vi", "quý III/2023"),
+    (dt.date(2022, 12, 31), "vi", "quý IV/2022"),
+    (dt.date(2022, 12, 31), "en", "Q4 2022"),
+    (pd.NaT, "vi", MISSING),
+])
+def test_fmt_quarter(day, lang, expected):
+    assert fmt_quarter(day, lang) == expected
+
+
+@given(st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_long_date_reads_back_as_the_same_day(d):
+    words = fmt_date_long(d, "vi").split()
+    assert words[0::2] == ["ngày", "tháng", "năm"]
+    assert dt.date(int(words[5]), int(words[3]), int(words[1])) == d
+    roman, year = fmt_quarter(d, "vi").removeprefix("quý ").split("/")
+    assert int(year) == d.year and ["I", "II", "III", "IV"].index(roman) == (d.month - 1) // 3

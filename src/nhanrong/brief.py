@@ -1,25 +1,31 @@
 """The steering committee's view: a per-model summary, the decisions it needs, and a
-print-ready HTML brief of both for one scope.
+print-ready brief of both for one scope, as HTML and as PDF.
 
-The committee reads it in a meeting or on paper, so the document is plain HTML with
-an A4 print stylesheet, no scripts and no external files. Every piece of text that
-comes from data (names, notes, messages) goes through ``html.escape``.
+The committee reads it in a meeting or on paper (a secretary attaches the PDF to the meeting
+invitation), so the document is plain HTML with an A4 print stylesheet, no scripts and no
+external files, rendered from a Jinja template (``templates/brief.html.j2``, which a data
+repository may override, see :func:`template_env`). The template is autoescaped and sandboxed:
+every piece of text that comes from data (names, notes, messages) is escaped. The PDF comes from
+WeasyPrint (the optional ``pdf`` extra, which needs Pango); without it the app offers the HTML.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
+from markupsafe import Markup
 
-from .formats import fmt_date, fmt_number, fmt_percent, fmt_value
+from .formats import fmt_date, fmt_date_long, fmt_number, fmt_percent, fmt_quarter, fmt_value
 from .i18n import label, t
 from .kinds import kind_label
 from .registry import REFORM_DATE
 from .schema import ABOLISHED_KINDS, KindSpec, ModelFile
+from .textfold import nfc
 
 STAGE_COLUMNS = ["not_started", "assess", "pilot", "evaluate", "scale"]
 DECISION_KINDS = ("definition", "prerequisite", "stalled", "gate-skipped", "not-started", "stale")
@@ -237,35 +243,72 @@ def decisions(targets: pd.DataFrame, gaps: pd.DataFrame, models: dict[str, Model
     return [text for _, text in out]
 
 
-# --- HTML ---------------------------------------------------------------------------
+# --- HTML, from a template a province can adapt -------------------------------------------
 
-CSS = """
-@page { size: A4; margin: 16mm 14mm; }
-body { font-family: "Noto Sans", "Segoe UI", Arial, sans-serif; color: #111; font-size: 11pt; line-height: 1.35; max-width: 190mm; margin: auto; }
-h1 { font-size: 17pt; margin: 0 0 4pt; }
-h2 { font-size: 13pt; margin: 16pt 0 6pt; border-bottom: 1.5pt solid #111; padding-bottom: 2pt; }
-p.meta { color: #333; margin: 0 0 8pt; }
-p.note, div.note { border: 1pt solid #666; padding: 4pt 6pt; font-size: 9.5pt; margin-top: 6pt; }
-div.note p, div.note ul { margin: 2pt 0; }
-table { border-collapse: collapse; width: 100%; font-size: 9.5pt; page-break-inside: auto; }
-tr { page-break-inside: avoid; }
-th, td { border: 0.75pt solid #777; padding: 3pt 4pt; text-align: left; vertical-align: top; }
-th { background: #e6e6e6; }
-td.num { text-align: right; white-space: nowrap; }
-ol li { margin-bottom: 4pt; }
-.verdict-behind, .verdict-overdue, .sev-high { font-weight: bold; }
-"""
+TEMPLATE = "brief.html.j2"
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+OVERRIDE_DIR = "templates"
+"""A data repository may hold its own ``templates/brief.html.j2``: it is used instead of the
+packaged one, and can extend it as ``nhanrong/brief.html.j2``."""
+PLACE_WORDS = ("Thành phố", "Thị xã", "Thị trấn", "Đặc khu", "Tỉnh", "Huyện", "Quận", "Xã", "Phường")
 
 
-def _table(frame: pd.DataFrame, numeric: set[str] = frozenset()) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = []
-    for row in frame.itertuples(index=False):
-        cells = "".join(
-            f'<td class="num">{html.escape(str(v))}</td>' if c in numeric else f"<td>{html.escape(str(v))}</td>"
-            for c, v in zip(frame.columns, row))
-        body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+@dataclass(frozen=True)
+class Table:
+    """A table as the template draws it: header, rows of text, indexes of right-aligned columns."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: frozenset[int] = frozenset()
+
+
+def _as_table(frame: pd.DataFrame, numeric: set[str] = frozenset()) -> Table:
+    cols = [nfc(c) for c in frame.columns]
+    return Table(cols, [[nfc(v) for v in row] for row in frame.astype(str).itertuples(index=False)],
+                 frozenset(i for i, c in enumerate(frame.columns) if c in numeric))
+
+
+def css_string(value) -> Markup:
+    """Text safe inside a CSS string ("…" in ``content:``): quotes, backslashes and angle brackets
+    written as CSS escapes, so data can neither end the string nor the <style> element."""
+    out = []
+    for c in nfc(value):
+        out.append(f"\\{ord(c):x} " if c in "\\\"'<>&" or ord(c) < 0x20 or ord(c) == 0x7F else c)
+    return Markup("".join(out))
+
+
+def place_of(scope_name: str) -> str:
+    """The place an official document is dated at: the scope's name without its kind ("Tỉnh Yên Bái" ->
+    "Yên Bái")."""
+    name = nfc(scope_name).strip()
+    for word in PLACE_WORDS:
+        if name.startswith(word + " "):
+            return name[len(word) + 1:].strip()
+    return name
+
+
+def template_env(root: Path | None = None):
+    """The Jinja environment: autoescaped, sandboxed (a template comes with the data: it must not run
+    code), the repository's ``templates/`` first, the packaged templates also as ``nhanrong/...``."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+    from jinja2.sandbox import SandboxedEnvironment
+
+    packaged = FileSystemLoader(str(PACKAGE_TEMPLATES))
+    loaders = [PrefixLoader({"nhanrong": packaged})]
+    if root is not None and (Path(root) / OVERRIDE_DIR).is_dir():
+        loaders.append(FileSystemLoader(str(Path(root) / OVERRIDE_DIR)))
+    loaders.append(packaged)
+    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                               finalize=lambda v: nfc(v) if isinstance(v, str) and not isinstance(v, Markup) else v)
+    env.filters["css"] = css_string
+    return env
+
+
+def template_path(root: Path | None = None) -> Path:
+    """Where the brief's template is read from: the repository's override if present, else the package's."""
+    if root is not None and (Path(root) / OVERRIDE_DIR / TEMPLATE).is_file():
+        return Path(root) / OVERRIDE_DIR / TEMPLATE
+    return PACKAGE_TEMPLATES / TEMPLATE
 
 
 @dataclass(frozen=True)
@@ -314,48 +357,94 @@ def reform_lines(summary: pd.DataFrame, models: dict[str, ModelFile], lang: str,
     return lines
 
 
-def build_brief(data: BriefData, lang: str = "vi") -> str:
-    """A complete, print-ready HTML document (A4) for the steering committee."""
-    e = html.escape
+def brief_context(data: BriefData, lang: str = "vi") -> dict:
+    """What the brief's template is given (the README lists it): formatted text, in ``lang``."""
     st_table = status_table(data.summary, lang)
-    numeric = set(st_table.columns[1:-2])
     targets = format_targets(data.targets, data.models, lang, data.structure or None)
     n_gaps = 0 if data.gaps is None else len(data.gaps)
     top = data.gaps.head(MAX_GAPS) if n_gaps else data.gaps
     gaps = format_gaps(top, data.models, lang).drop(columns=[t("col.code", lang)])
-    todo = decisions(data.targets, data.gaps, data.models, lang,
-                     (data.structure, data.scope) if data.structure else None)
     reform = reform_lines(data.summary, data.models, lang, data.kinds)
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{e(lang)}"><head><meta charset="utf-8">',
-        f"<title>{e(t('brief.title', lang))} · {e(data.scope_name)}</title>",
-        f"<style>{CSS}</style></head><body>",
-        f"<h1>{e(t('brief.title', lang))}</h1>",
-        f'<p class="meta">{e(t("brief.scope", lang, scope=data.scope_name, as_of=fmt_date(data.as_of, lang), today=fmt_date(data.today, lang)))}</p>',
-    ]
-    if data.programme:
-        parts.insert(-1, f'<p class="meta">{e(t("brief.programme", lang, name=data.programme))}</p>')
-    if data.illustrative:
-        parts.append(f'<p class="note">{e(t("brief.illustrative", lang))}</p>')
-    parts += [f"<h2>{e(t('brief.status', lang))}</h2>", _table(st_table, numeric)]
-    if reform:
-        parts.append(f'<div class="note"><p>{e(t("brief.reform", lang, reform=fmt_date(REFORM_DATE, lang)))}</p><ul>'
-                     + "".join(f"<li>{e(x)}</li>" for x in reform) + "</ul>"
-                     + f'<p>{e(t("overview.reform_help", lang, date=fmt_date(HISTORY_AS_OF, lang)))}</p></div>')
-    parts.append(f"<h2>{e(t('brief.targets', lang))}</h2>")
-    parts.append(_table(targets) if len(targets) else f"<p>{e(t('brief.no_targets', lang))}</p>")
-    parts.append(f"<h2>{e(t('brief.gaps', lang))}</h2>")
-    if len(gaps):
-        parts.append(_table(gaps))
-        if n_gaps > MAX_GAPS:
-            parts.append(f"<p>{e(t('brief.gaps_more', lang, n=fmt_number(n_gaps - MAX_GAPS, lang)))}</p>")
-    else:
-        parts.append(f"<p>{e(t('brief.no_gaps', lang))}</p>")
-    parts.append(f"<h2>{e(t('brief.decisions', lang))}</h2>")
-    if todo:
-        parts.append("<ol>" + "".join(f"<li>{e(x)}</li>" for x in todo) + "</ol>")
-    else:
-        parts.append(f"<p>{e(t('brief.no_decisions', lang))}</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    place = place_of(data.scope_name) if data.scope else ""
+    today_long = fmt_date_long(data.today, lang)
+    place_date = f"{place}, {today_long}" if place else today_long[:1].upper() + today_long[1:]
+    return {
+        "lang": lang,
+        "t": lambda key, **values: t(key, lang, **values),
+        "number": lambda x, decimals=None: fmt_number(x, lang, decimals),
+        "percent": lambda x, decimals=1: fmt_percent(x, lang, decimals),
+        "title": t("brief.title", lang),
+        "scope_name": nfc(data.scope_name),
+        "scope_code": data.scope,
+        "structure": data.structure,
+        "programme": nfc(data.programme),
+        "illustrative": data.illustrative,
+        "as_of": fmt_date(data.as_of, lang),
+        "as_of_long": fmt_date_long(data.as_of, lang),
+        "today": fmt_date(data.today, lang),
+        "today_long": today_long,
+        "place": place,
+        "place_date": place_date,
+        "quarter": fmt_quarter(data.as_of, lang),
+        "status": _as_table(st_table, set(st_table.columns[1:-2])),
+        "targets": _as_table(targets),
+        "gaps": _as_table(gaps),
+        "gaps_total": n_gaps,
+        "gaps_more": max(n_gaps - MAX_GAPS, 0),
+        "decisions": [nfc(x) for x in decisions(data.targets, data.gaps, data.models, lang,
+                                                (data.structure, data.scope) if data.structure else None)],
+        "reform": {"intro": t("brief.reform", lang, reform=fmt_date(REFORM_DATE, lang)), "lines": reform,
+                   "help": t("overview.reform_help", lang, date=fmt_date(HISTORY_AS_OF, lang))} if reform else None,
+    }
+
+
+def build_brief(data: BriefData, lang: str = "vi", root: Path | None = None) -> str:
+    """A complete, print-ready HTML document (A4) for the steering committee, from the template
+    (``root``'s ``templates/brief.html.j2`` when the data repository has one)."""
+    return template_env(root).get_template(TEMPLATE).render(brief_context(data, lang)).strip()
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+class PdfUnavailable(RuntimeError):
+    """No PDF on this machine; ``text(lang)`` says why, in the planner's language."""
+
+    def __init__(self, vi: str, en: str):
+        super().__init__(en)
+        self.vi, self.en = vi, en
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+@lru_cache(maxsize=1)
+def _weasyprint():
+    """WeasyPrint's HTML class, or a PdfUnavailable: the package is an optional extra and needs Pango."""
+    try:
+        from weasyprint import HTML  # optional, and slow to import: only when a PDF is asked for
+    except ImportError as exc:
+        return PdfUnavailable(f"chưa cài WeasyPrint (pip install 'nhanrong[pdf]'): {exc}",
+                              f"WeasyPrint is not installed (pip install 'nhanrong[pdf]'): {exc}")
+    except OSError as exc:  # the package is there, a system library (Pango) is not
+        return PdfUnavailable(
+            "thiếu thư viện hệ thống của WeasyPrint (apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+            f"fonts-noto-core): {exc}",
+            "a system library WeasyPrint needs is missing (apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+            f"fonts-noto-core): {exc}")
+    return HTML
+
+
+def pdf_support() -> PdfUnavailable | None:
+    """None when PDFs can be made here, else why not."""
+    found = _weasyprint()
+    return found if isinstance(found, PdfUnavailable) else None
+
+
+def brief_pdf(document: str) -> bytes:
+    """The brief's HTML rendered to an A4 PDF (fonts embedded, header rows repeated on every page).
+    Raises PdfUnavailable when WeasyPrint or its system libraries are missing."""
+    found = _weasyprint()
+    if isinstance(found, PdfUnavailable):
+        raise found
+    return found(string=document, base_url=str(PACKAGE_TEMPLATES)).write_pdf()

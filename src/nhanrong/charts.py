@@ -4,9 +4,15 @@ Every chart must survive a black-and-white printer: colours are ordered shades o
 one hue (light = early, dark = advanced), shapes repeat the encoding where marks
 overlap, and the figure is written on the mark as text. Titles say what is shown.
 No streamlit here: pages call these and pass the result to ``st.altair_chart``.
+
+Every chart goes through :func:`localise` (the charts here do it themselves; a page that
+builds its own chart calls it): Vega-Lite's ``config.locale`` gives axis labels, tooltips and
+month names in the language on screen ("1.000", "14.000.000,5", "thg 1 2023" in Vietnamese).
 """
 
 from __future__ import annotations
+
+from typing import Mapping
 
 import altair as alt
 import pandas as pd
@@ -22,17 +28,61 @@ BAND_SHADES = ["#ffffff", "#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08306b"]
 BAND_SHAPES = ["circle", "triangle-down", "diamond", "square", "triangle-up", "cross"]
 FONT = "sans-serif"
 
+# --- the language of numbers and dates inside charts -------------------------------------------
+# d3-format and d3-time-format locales, as Vega-Lite's config.locale takes them. Vietnamese: a comma
+# for decimals, a dot for thousands (as nhanrong.formats writes them), months "tháng 1" / "thg 1".
+VEGA_LOCALES: dict[str, dict] = {
+    "vi": {
+        "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"], "minus": "-",
+                   "nan": "–"},
+        "time": {
+            "dateTime": "%H:%M:%S %d/%m/%Y", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["SA", "CH"],
+            "days": ["Chủ nhật", "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy"],
+            "shortDays": ["CN", "T2", "T3", "T4", "T5", "T6", "T7"],
+            "months": [f"tháng {i}" for i in range(1, 13)],
+            "shortMonths": [f"thg {i}" for i in range(1, 13)],
+        },
+    },
+    "en": {
+        "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " VND"], "minus": "-",
+                   "nan": "–"},
+        "time": {
+            "dateTime": "%Y-%m-%d %H:%M:%S", "date": "%Y-%m-%d", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+            "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+            "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+            "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                       "October", "November", "December"],
+            "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        },
+    },
+}
+DATE_FORMATS = {"vi": "%d/%m/%Y", "en": "%Y-%m-%d"}  # as nhanrong.formats.fmt_date writes dates
+MONTH_FORMAT = "%b %Y"  # "thg 1 2023" / "Jan 2023"
+NUMBER_FORMAT = ",.4~f"  # grouped, up to four decimals, no trailing zeros: 1.000; 14.000.000,5; 0,4385
+
+
+def localise(chart, lang: str = "vi"):
+    """The one chart configuration: the language's number and date locale (axis labels, tooltips,
+    text marks) and default number and date formats. Apply it to the top-level chart, once, after
+    layering (a layer cannot hold a configured chart). The font stays the app theme's."""
+    lang = "en" if lang == "en" else "vi"
+    return chart.configure(locale=VEGA_LOCALES[lang], numberFormat=NUMBER_FORMAT, timeFormat=DATE_FORMATS[lang])
+
+
+def date_tooltip(field: str, title: str, lang: str) -> alt.Tooltip:
+    """A tooltip of a date as the app writes dates (31/12/2022; 2022-12-31)."""
+    return alt.Tooltip(field, title=title, format=DATE_FORMATS["en" if lang == "en" else "vi"])
+
 
 def _count_axis(lang: str) -> alt.Axis:
-    """A count axis grouped the language's way (1.000 in Vietnamese, 1,000 in English)."""
+    """A count axis grouped the language's way (1.000 in Vietnamese, 1,000 in English: the locale does it)."""
     # Whole units only: a small domain would otherwise get ticks at 0.2, 0.4... all labelled "0".
-    return alt.Axis(format=",d", tickMinStep=1,
-                    labelExpr="replace(datum.label, /,/g, '.')" if lang == "vi" else "datum.label")
+    return alt.Axis(format=",d", tickMinStep=1)
 
 
 def date_axis(lang: str) -> alt.Axis:
-    """A time axis with numeric labels (12/2023; 2023-12): no English month names in Vietnamese."""
-    return alt.Axis(format="%m/%Y" if lang == "vi" else "%Y-%m")
+    """A time axis labelled by month in the language on screen ("thg 1 2023", "Jan 2023")."""
+    return alt.Axis(format=MONTH_FORMAT, labelOverlap=True)
 
 
 def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
@@ -93,8 +143,8 @@ def funnel_chart(status: pd.DataFrame, names: dict[str, str], lang: str = "vi") 
     )
     text = base.mark_text(align="center", baseline="middle", fontSize=10).transform_filter(
         alt.datum.text != "").encode(x="mid:Q", text="text:N", color=alt.Color("ink:N", scale=None))
-    return (bars + text).resolve_scale(color="independent").properties(
-        title=_title(t("chart.funnel", lang)), height=alt.Step(28))
+    return localise((bars + text).resolve_scale(color="independent").properties(
+        title=_title(t("chart.funnel", lang)), height=alt.Step(28)), lang)
 
 
 def coverage_chart(rows: pd.DataFrame, lang: str = "vi") -> alt.Chart:
@@ -116,8 +166,8 @@ def coverage_chart(rows: pd.DataFrame, lang: str = "vi") -> alt.Chart:
         y=y, x=alt.X("target:Q", scale=x_scale)).transform_filter("isValid(datum.target)")
     text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11, color="black").encode(
         y=y, x=alt.X("coverage:Q", scale=x_scale), text="cov_text:N")
-    return (bars + ticks + text).properties(
-        title=_title(t("chart.coverage", lang), t("chart.target_tick", lang)), height=alt.Step(28))
+    return localise((bars + ticks + text).properties(
+        title=_title(t("chart.coverage", lang), t("chart.target_tick", lang)), height=alt.Step(28)), lang)
 
 
 def coverage_by_chart(rows: pd.DataFrame, level_label: str, lang: str = "vi", parts: bool = False) -> alt.Chart:
@@ -138,7 +188,8 @@ def coverage_by_chart(rows: pd.DataFrame, level_label: str, lang: str = "vi", pa
     x = alt.X("coverage:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%"), title=t("chart.share", lang))
     bars = alt.Chart(data).mark_bar(color="#4292c6", stroke="#333", strokeWidth=0.5).encode(y=y, x=x, tooltip=tooltip)
     text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="cov_text:N")
-    return (bars + text).properties(title=_title(t("chart.coverage_by", lang, level=level_label)), height=alt.Step(20))
+    return localise((bars + text).properties(title=_title(t("chart.coverage_by", lang, level=level_label)),
+                                             height=alt.Step(20)), lang)
 
 
 def heatmap_chart(cells: pd.DataFrame, title: str, lang: str = "vi") -> alt.Chart:
@@ -167,24 +218,48 @@ def heatmap_chart(cells: pd.DataFrame, title: str, lang: str = "vi") -> alt.Char
                  alt.Tooltip("text:N", title=t("col.stage", lang))])
     text = base.mark_text(fontSize=10).encode(text="text:N", color=alt.Color("ink:N", scale=None))
     # The shade scale (quantitative) and the ink colours (literal) must not share one scale.
-    return (rect + text).resolve_scale(color="independent").properties(title=_title(title), height=alt.Step(24))
+    return localise((rect + text).resolve_scale(color="independent").properties(title=_title(title), height=alt.Step(24)),
+                    lang)
 
 
-def map_chart(points: pd.DataFrame, title: str, lang: str = "vi") -> alt.Chart:
-    """Communes as points at their registry coordinates, shade and shape by coverage band.
+def map_chart(points: pd.DataFrame, title: str, lang: str = "vi", shapes: Mapping[str, dict] | None = None) -> alt.Chart:
+    """Communes coloured by coverage band: filled polygons where the repository has their boundaries,
+    points at the register's coordinates otherwise.
 
-    ``points``: name, lat, lon, coverage (0..1).
+    ``points``: code, name, lat, lon, coverage (0..1). ``shapes``: commune code -> GeoJSON geometry
+    (nhanrong.maps.Boundaries.shapes). Drawn in a plain Mercator projection with no background
+    tiles: nothing is fetched from the internet.
     """
-    data = points.dropna(subset=["lat", "lon"]).copy()
+    data = points.copy()
     data["band"] = data["coverage"].map(coverage_band)
     data["cov_text"] = data["coverage"].map(lambda v: fmt_percent(v, lang))
-    return alt.Chart(data).mark_point(filled=True, size=110, stroke="black", strokeWidth=0.7, opacity=1).encode(
+    codes = data["code"].astype(str) if "code" in data else pd.Series("", index=data.index)
+    shapes = shapes or {}
+    has_shape = codes.isin(list(shapes)).to_numpy() if shapes else pd.Series(False, index=data.index).to_numpy()
+    features = [{"type": "Feature", "geometry": shapes[c],
+                 "properties": {"code": c, "name": str(n), "band": b, "cov_text": x}}
+                for c, n, b, x in zip(codes[has_shape], data["name"][has_shape], data["band"][has_shape],
+                                      data["cov_text"][has_shape])]
+    color_scale = alt.Scale(domain=BANDS, range=BAND_SHADES)
+    legend = alt.Legend(title=t("col.coverage", lang), orient="right")
+    dots_data = data[~has_shape].dropna(subset=["lat", "lon"])
+    tooltip = [alt.Tooltip("name:N", title=t("col.unit", lang)), alt.Tooltip("cov_text:N", title=t("col.coverage", lang))]
+    dots = alt.Chart(dots_data).mark_point(filled=True, size=110, stroke="black", strokeWidth=0.7, opacity=1).encode(
         longitude="lon:Q", latitude="lat:Q",
-        color=alt.Color("band:N", sort=BANDS, scale=alt.Scale(domain=BANDS, range=BAND_SHADES),
-                        legend=alt.Legend(title=t("col.coverage", lang), orient="right")),
-        shape=alt.Shape("band:N", sort=BANDS, scale=alt.Scale(domain=BANDS, range=BAND_SHAPES)),
-        tooltip=[alt.Tooltip("name:N", title=t("col.unit", lang)), alt.Tooltip("cov_text:N", title=t("col.coverage", lang))],
-    ).project(type="mercator").properties(title=_title(title), height=480)
+        color=alt.Color("band:N", sort=BANDS, scale=color_scale, legend=legend),
+        shape=alt.Shape("band:N", sort=BANDS, scale=alt.Scale(domain=BANDS, range=BAND_SHAPES), legend=legend),
+        tooltip=tooltip,
+    )
+    if not features:
+        chart = dots
+    else:
+        # The features' properties as plain fields, so both layers share one colour scale and one legend.
+        polygons = alt.Chart(alt.Data(values=features)).transform_calculate(
+            band="datum.properties.band", name="datum.properties.name", cov_text="datum.properties.cov_text",
+        ).mark_geoshape(stroke="black", strokeWidth=0.6).encode(
+            color=alt.Color("band:N", sort=BANDS, scale=color_scale, legend=legend), tooltip=tooltip)
+        chart = polygons + dots if len(dots_data) else polygons
+    return localise(chart.project(type="mercator").properties(title=_title(title), height=480), lang)
 
 
 def spread_chart(rows: pd.DataFrame, lang: str = "vi") -> alt.Chart:
@@ -197,7 +272,7 @@ def spread_chart(rows: pd.DataFrame, lang: str = "vi") -> alt.Chart:
         y=y, x=x, tooltip=[alt.Tooltip("pilot_name:N", title=t("col.pilot", lang)), alt.Tooltip("text:N", title=t("col.reach", lang)),
                            alt.Tooltip("depth:Q", title=t("col.depth", lang))])
     text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="text:N")
-    return (bars + text).properties(title=_title(t("chart.spread", lang)), height=alt.Step(22))
+    return localise((bars + text).properties(title=_title(t("chart.spread", lang)), height=alt.Step(22)), lang)
 
 
 def gaps_chart(gaps: pd.DataFrame, lang: str = "vi") -> alt.Chart:
@@ -223,5 +298,5 @@ def gaps_chart(gaps: pd.DataFrame, lang: str = "vi") -> alt.Chart:
                  alt.Tooltip("count:N", title=t("chart.units", lang))])
     text = base.mark_text(fontSize=10).transform_filter(alt.datum.text != "").encode(
         x="mid:Q", text="text:N", color=alt.Color("ink:N", scale=None))
-    return (bars + text).resolve_scale(color="independent").properties(
-        title=_title(t("gaps.by_kind", lang)), height=alt.Step(26))
+    return localise((bars + text).resolve_scale(color="independent").properties(
+        title=_title(t("gaps.by_kind", lang)), height=alt.Step(26)), lang)

@@ -67,6 +67,39 @@ def fmt_date(d: Any, lang: str = "vi") -> str:
     return d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
 
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+ROMAN_QUARTERS = ("I", "II", "III", "IV")
+
+
+def fmt_date_long(d: Any, lang: str = "vi") -> str:
+    """A date as an official document writes it: "ngày 05 tháng 02 năm 2023" (vi), "5 February 2023" (en).
+
+    Vietnamese follows the rule for administrative documents (Nghị định 30/2020/NĐ-CP): a day below
+    10 and the months 1 and 2 take a leading zero ("ngày 05 tháng 02", but "ngày 15 tháng 7")."""
+    d = to_date(d)
+    if d is None:
+        return MISSING
+    if lang == "en":
+        return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def quarter_of(d: Any) -> tuple[int, int]:
+    """(year, quarter 1..4) of a date."""
+    d = to_date(d)
+    return d.year, (d.month - 1) // 3 + 1
+
+
+def fmt_quarter(d: Any, lang: str = "vi") -> str:
+    """The quarter a date falls in: "quý I/2023" (vi, Roman numeral as in official reports), "Q1 2023" (en)."""
+    if to_date(d) is None:
+        return MISSING
+    year, q = quarter_of(d)
+    return f"Q{q} {year}" if lang == "en" else f"quý {ROMAN_QUARTERS[q - 1]}/{year}"
+
+
 def fmt_value(x: Any, unit: str, lang: str = "vi") -> str:
     """A metric value with its unit of measure; '%' units hold shares in 0..1."""
     if unit.strip() == "%":

@@ -36,12 +36,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "structure.new": ("Mới (từ 1/7/2025): tỉnh → xã", "New (from 1/7/2025): province → commune"),
     "sidebar.province": ("Tỉnh, thành phố", "Province"),
     "sidebar.scope": ("Phạm vi", "Scope"),
+    "sidebar.scope_search": ("Tìm phạm vi (không cần dấu)", "Find a scope (diacritics optional)"),
+    "sidebar.province_search": ("Tìm tỉnh, thành phố (không cần dấu)", "Find a province (diacritics optional)"),
+    # --- search boxes in front of long pickers (nhanrong.textfold) -------------------
+    "search.placeholder": ("ví dụ: {example}", "e.g. {example}"),
+    "search.help": ("Không phân biệt dấu, hoa thường, cách bỏ dấu cũ hay mới (Hoà = Hòa = hoa); "
+                    "mỗi từ gõ vào phải có trong tên hoặc mã.",
+                    "Diacritics, case and old or new tone placement do not matter (Hoà = Hòa = hoa); "
+                    "every word typed must occur in the name or the code."),
+    "search.count": ("{n}/{total} mục khớp «{query}»", "{n} of {total} match «{query}»"),
+    "search.none": ("Không có mục nào khớp «{query}»; danh sách đầy đủ ở dưới.",
+                    "Nothing matches «{query}»; the full list is below."),
+    "search.unit": ("Tìm đơn vị (không cần dấu)", "Find a unit (diacritics optional)"),
+    "search.drill": ("Tìm {level} (không cần dấu)", "Find a {level} (diacritics optional)"),
     "sidebar.root": ("Thư mục dữ liệu: {root}", "Data folder: {root}"),
     "sidebar.loaded": ("{files} tệp · {records} bản ghi áp dụng", "{files} files · {records} adoption records"),
     "loading": ("Đang nạp dữ liệu…", "Loading data…"),
     "computing": ("Đang tính toán…", "Computing…"),
     "no_data": ("Chưa có dữ liệu áp dụng nào trong thư mục này.", "There are no adoption records in this folder yet."),
     "choose": ("Chọn (để trống = tất cả)", "Choose (empty = all)"),
+    "choose_one": ("Chọn một mục", "Choose one"),
     "no_rows": ("Không có dòng nào phù hợp.", "No matching rows."),
     "illustrative.banner": (
         "Dữ liệu cấp đơn vị đi kèm chỉ mang tính minh hoạ: có tệp được đánh dấu là dữ liệu mẫu (illustrative), "
@@ -81,6 +95,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.brief": ("Tải bản tin cho Ban chỉ đạo (HTML, in được)", "Download the steering-committee brief (printable HTML)"),
     "overview.brief_help": ("Mở tệp trong trình duyệt rồi in (Ctrl+P) hoặc lưu PDF.",
                             "Open the file in a browser, then print (Ctrl+P) or save as PDF."),
+    "overview.brief_pdf": ("Tải bản tin cho Ban chỉ đạo (PDF, khổ A4)", "Download the steering-committee brief (PDF, A4)"),
+    "overview.brief_pdf_help": ("Tệp PDF khổ A4 để gửi kèm giấy mời họp hoặc in; bảng dài lặp lại dòng tiêu đề ở mỗi trang.",
+                                "An A4 PDF to attach to the meeting invitation or print; long tables repeat their "
+                                "header row on every page."),
+    "overview.brief_html": ("Bản HTML (in từ trình duyệt)", "HTML version (print from a browser)"),
+    "overview.brief_no_pdf": ("Máy chủ này chưa tạo được PDF ({reason}). Hãy tải bản HTML, mở trong trình duyệt rồi in "
+                              "hoặc lưu thành PDF (Ctrl+P).",
+                              "This server cannot make PDFs ({reason}). Download the HTML, open it in a browser, then "
+                              "print or save it as PDF (Ctrl+P)."),
+    "overview.brief_template": ("Mẫu bản tin riêng của kho dữ liệu: {path}", "The data repository's own brief template: {path}"),
     "overview.table": ("Bảng tổng hợp", "Summary table"),
     "metric.eligible": ("Đơn vị đủ điều kiện", "Eligible units"),
     "delta.points": ("{sign}{value} điểm %", "{sign}{value} pts"),
@@ -164,6 +188,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "units.map": ("Bản đồ xã theo độ bao phủ của mô hình «{model}»", "Communes coloured by coverage of «{model}»"),
     "units.map_model": ("Mô hình trên bản đồ", "Model on the map"),
     "units.no_coords": ("Không có toạ độ cho các xã trong phạm vi này.", "No coordinates for the communes in this scope."),
+    "units.map_shapes": ("Ranh giới của {n}/{total} xã lấy từ units/boundaries.geojson; xã chưa có ranh giới là một điểm.",
+                         "Boundaries of {n} of {total} communes from units/boundaries.geojson; a commune without one is a point."),
+    "units.map_points": ("Mỗi xã là một điểm tại toạ độ trong danh mục. Thêm units/boundaries.geojson (ranh giới xã, "
+                         "xem README) để tô màu theo ranh giới.",
+                         "Each commune is a point at its register coordinates. Add units/boundaries.geojson (commune "
+                         "boundaries, see the README) to fill the communes instead."),
     "units.list": ("Danh sách đơn vị và giai đoạn", "Units and their stages"),
     "units.parts": ("Các {kind} cũ hợp thành {name}", "The former {kind} that make up {name}"),
     "units.parts_rule": ("Một {kind} mới chỉ tính là đã nhân rộng khi mọi {kind} cũ hợp thành đã nhân rộng: giai đoạn của "
@@ -177,7 +207,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "gaps.filter_model": ("Mô hình", "Models"),
     "gaps.filter_kind": ("Loại khoảng trống", "Gap kinds"),
     "gaps.filter_severity": ("Mức độ", "Severity"),
-    "gaps.search": ("Tìm theo tên hoặc mã đơn vị", "Search by unit name or code"),
+    "gaps.search": ("Tìm đơn vị, xã, huyện (không cần dấu)", "Find a unit, commune, district (diacritics optional)"),
     "gaps.search_example": ("Ví dụ: {example}", "e.g. {example}"),
     "gaps.search_neutral": ("Tên hoặc mã đơn vị", "A unit's name or code"),
     "gaps.count": ("{n} khoảng trống ({high} mức cao)", "{n} gaps ({high} high)"),
@@ -208,6 +238,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.no_targets": ("Chưa có chỉ tiêu.", "No targets."),
     "brief.reform": ("Đọc số liệu theo cấu trúc mới (từ {reform}):", "Reading the figures in the new structure (from {reform}):"),
     "brief.programme": ("Chương trình: {name}", "Programme: {name}"),
+    "brief.page": ("Trang", "Page"),
+    "brief.period": ("Kỳ báo cáo: {quarter}", "Reporting period: {quarter}"),
     "brief.illustrative": ("Lưu ý: dữ liệu cấp đơn vị mang tính minh hoạ.", "Note: unit-level data is illustrative."),
     "decision.behind": ("«{model}»: chỉ tiêu {metric} ({target} đến {date}) đang {verdict_l}, thực tế {actual}. "
                         "Quyết định bổ sung nguồn lực hoặc điều chỉnh lộ trình.",
@@ -382,6 +414,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "planner.units_label": ("đơn vị", "units"),
     "planner.share": ("Tỷ lệ", "Share"),
     "planner.wave": ("Đợt", "Wave"),
+    "planner.used": ("Đã dùng", "Used"),
+    "planner.capacity": ("Có", "Available"),
+    "planner.col.scope": ("Phạm vi", "Scope"),
     "planner.no_targets": ("Kế hoạch không có chỉ tiêu.", "The plan has no targets."),
     "planner.whatif": ("So sánh phương án (nếu…)", "Compare what-ifs"),
     "planner.whatif_help": ("Mỗi dòng một phương án: trainer_hours+200 (thêm mỗi đợt), *1.5 (mọi nguồn lực x1,5), "

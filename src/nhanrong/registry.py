@@ -16,12 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from .errors import UnknownScopeError
+from .textfold import compact
 
 OLD, NEW = "old", "new"
 REFORM_DATE = dt.date(2025, 7, 1)
@@ -108,10 +108,9 @@ class Registry:
 
 
 def ascii_key(text: str) -> str:
-    """Lower-case ASCII without diacritics or spaces: 'Xã Minh Quân' -> 'xaminhquan'."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFD", text)
-    return "".join(c for c in text if not unicodedata.combining(c) and c.isalnum()).lower()
+    """Lower-case ASCII without diacritics or spaces: 'Xã Minh Quân' -> 'xaminhquan' (the one folding
+    of :mod:`nhanrong.textfold`, letters and digits only)."""
+    return compact(text)
 
 
 @lru_cache(maxsize=1)

@@ -77,13 +77,35 @@ def streamlit_server(root: Path) -> Iterator[str]:
         log.close()
 
 
+# Counts the app's script runs as the page shows them: Streamlit marks its root element with
+# data-test-script-state ("running" while the script runs, "notRunning" when it is done).
+RUN_COUNTER = """
+window.__nhanrongRuns = 0;
+new MutationObserver(records => {
+  for (const r of records) {
+    if (r.attributeName === 'data-test-script-state' && r.target.getAttribute(r.attributeName) === 'running') {
+      window.__nhanrongRuns += 1;
+    }
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
+
+QUIET = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stSpinner"], [data-testid="stSkeleton"], [data-testid^="stStatusWidgetRunning"]')) return false;
+  return Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]')).every(c => c.querySelector('svg, canvas'));
+}"""
+
+
 @contextlib.contextmanager
 def browser_page(height: int = 1400) -> Iterator[object]:
     """A Playwright page in Debian's chromium, Vietnamese locale, generous timeouts."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": height}, locale="vi-VN")
+        context = browser.new_context(viewport={"width": 1400, "height": height}, locale="vi-VN", accept_downloads=True)
+        context.add_init_script(RUN_COUNTER)
         page = context.new_page()
         page.set_default_timeout(60_000)
         try:
@@ -93,10 +115,26 @@ def browser_page(height: int = 1400) -> Iterator[object]:
             browser.close()
 
 
-def settle(page, after_ms: int = 1200) -> None:
-    """Wait until Streamlit has finished the run (no running indicator, no spinner)."""
-    page.wait_for_timeout(600)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid^=\"stStatusWidgetRunning\"]') && !document.querySelector('[data-testid=\"stSpinner\"]')",
-        timeout=60_000)
-    page.wait_for_timeout(after_ms)
+def settle(page) -> None:
+    """Wait until the page is quiet: the script is not running, no spinner or skeleton is shown and
+    every chart has drawn. No fixed pause: call it after waiting for what the action shows, or
+    through :func:`rerun`."""
+    page.wait_for_function(QUIET, timeout=60_000)
+
+
+def runs(page) -> int:
+    """How many script runs the page has shown so far."""
+    return int(page.evaluate("() => window.__nhanrongRuns || 0"))
+
+
+def rerun(page, action) -> None:
+    """Do ``action`` (a widget change), wait until the app has run the script for it, then settle."""
+    before = runs(page)
+    action()
+    page.wait_for_function(f"() => (window.__nhanrongRuns || 0) > {before}", timeout=60_000)
+    settle(page)
+
+
+def svg_texts(page, chart) -> list[str]:
+    """The texts a chart draws (axis labels, titles, figures on the marks), from its SVG."""
+    return chart.evaluate("el => Array.from(el.querySelectorAll('svg text')).map(t => t.textContent)")

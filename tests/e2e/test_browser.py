@@ -1,15 +1,19 @@
 """The real app in a real browser: start `streamlit run`, drive Debian's chromium with
-Playwright, click through every page, check the Vietnamese labels and a known figure,
-and save screenshots under artifacts/e2e/ (git-ignored; CI keeps them as artifacts)."""
+Playwright, click through every page, check the Vietnamese labels and a known figure, search
+without diacritics, read a chart's axis, download the committee brief as PDF and read it back
+with pdftotext, and save screenshots under artifacts/e2e/ (git-ignored; CI keeps them as artifacts)."""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from harness import ARTIFACTS, REPO, browser_page, settle, streamlit_server
+from harness import ARTIFACTS, REPO, browser_page, rerun, settle, streamlit_server, svg_texts
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +31,7 @@ PAGES = [
 
 DOCS = REPO / "docs" / "screenshots"
 DOCS_SHOTS = {"01-tong-quan", "02-mo-hinh", "04-khoang-trong", "05-du-lieu", "07-don-vi-van-yen", "08-ke-hoach", "09-ghi-nhan",
-              "10-cau-truc-moi", "11-xa-moi"}
+              "10-cau-truc-moi", "11-xa-moi", "12-ban-tin-pdf"}
 
 
 def _shot(page, name: str) -> None:
@@ -83,12 +87,43 @@ def test_click_through_every_page(server, page):
     assert page.get_by_text("Tính đến ngày").count() >= 1
 
 
-def test_brief_and_gaps_downloads(server, page):
+def require_tool(name: str) -> str:
+    """A command-line tool from Debian (poppler-utils); missing, the test skips locally and fails in CI."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{name} is missing: CI must install poppler-utils (see .ci/run)")
+        pytest.skip(f"{name} is not installed (apt-get install poppler-utils)")
+    return path
+
+
+def test_brief_pdf_and_html_and_gaps_downloads(server, page):
     page.goto(server)
     page.get_by_text(PAGES[0][1]).wait_for()
     settle(page)
+    # The PDF a secretary attaches to the meeting invitation: A4, Vietnamese text, the known figure.
     with page.expect_download() as info:
-        page.get_by_role("button", name="Tải bản tin cho Ban chỉ đạo").first.click()
+        page.get_by_role("button", name="Tải bản tin cho Ban chỉ đạo (PDF, khổ A4)").click()
+    assert info.value.suggested_filename == "ban-tin-15-2022-12-31.pdf"
+    pdf = ARTIFACTS / "ban-tin.pdf"
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    text = subprocess.run([require_tool("pdftotext"), "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "43,8%" in text
+    assert "Bản tin cho Ban chỉ đạo chuyển đổi số" in text and "Kỳ báo cáo: quý IV/2022" in text
+    assert "4. Đề nghị Ban chỉ đạo quyết định" in text
+    size = subprocess.run([require_tool("pdfinfo"), str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "(A4)" in size and re.search(r"Page size: +595\.\d+ x 841\.89 pts", size)
+    first = ARTIFACTS / "12-ban-tin-pdf"
+    subprocess.run([require_tool("pdftoppm"), "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(first)], check=True)
+    if os.environ.get("NHANRONG_DOCS_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f"{first}.png", DOCS / "12-ban-tin-pdf.png")
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Bản HTML (in từ trình duyệt)").click()
     brief = Path(info.value.path()).read_text(encoding="utf-8")
     assert info.value.suggested_filename == "ban-tin-15-2022-12-31.html"
     assert "Bản tin cho Ban chỉ đạo chuyển đổi số" in brief and "43,8%" in brief
@@ -102,6 +137,50 @@ def test_brief_and_gaps_downloads(server, page):
         page.get_by_role("button", name="Tải CSV").first.click()
     data = Path(info.value.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8-sig").startswith("Mức độ,Mô hình,Đơn vị")
+
+
+def test_search_without_diacritics_in_the_sidebar_and_the_gaps(server, page):
+    """A planner types "van yen" (no diacritics): the scope picker opens Huyện Văn Yên, and the gaps
+    search keeps the gaps of Huyện Văn Yên only."""
+    page.goto(server)
+    page.get_by_text(PAGES[0][1]).wait_for()
+    settle(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    search = sidebar.get_by_label("Tìm phạm vi (không cần dấu)", exact=True)
+    search.fill("van yen")
+    page.get_by_text("Tổng quan nhân rộng · Huyện Văn Yên · tính đến 31/12/2022").wait_for()
+    settle(page)
+    assert sidebar.get_by_role("combobox", name="Phạm vi", exact=True).input_value() == "Huyện Văn Yên"
+    assert sidebar.get_by_text("1/10 mục khớp «van yen»").count() == 1
+    assert not page.get_by_text("No results").count()
+    _shot(page, "13-tim-khong-dau")
+
+    page.goto(f"{server}/khoang-trong")  # a new session: the whole province again
+    page.get_by_text("Khoảng trống cần xử lý · Tỉnh Yên Bái").first.wait_for()
+    settle(page)
+    count = page.get_by_text("mức cao)", exact=False).first
+    total = count.inner_text()
+    page.get_by_label("Tìm đơn vị, xã, huyện (không cần dấu)", exact=True).fill("van yen")
+    page.wait_for_function("t => !document.body.innerText.includes(t)", arg=total)
+    settle(page)
+    assert count.inner_text() != total
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Tải CSV").first.click()
+    rows = Path(info.value.path()).read_bytes().decode("utf-8-sig").splitlines()[1:]
+    assert any("UBND huyện Văn Yên" in r for r in rows)
+    assert any("Trường THPT Văn Yên" in r for r in rows)
+    assert not any("Trường THCS Hồng Hà" in r for r in rows)  # a school of Thành phố Yên Bái
+
+
+def test_chart_axes_in_vietnamese_number_format(server, page):
+    """The overview's stage chart counts up to 1.529 villages: its axis reads 1.000, not 1,000."""
+    page.goto(server)
+    page.get_by_text(PAGES[0][1]).wait_for()
+    settle(page)
+    funnel = page.get_by_test_id("stVegaLiteChart").first
+    labels = svg_texts(page, funnel)
+    assert "1.000" in labels and "1,000" not in labels
+    assert "1.529" in labels  # the figure written on the bar
 
 
 def test_english_switch(server, page):
@@ -154,9 +233,7 @@ def test_new_structure_survives_a_language_switch_and_explains_itself(server, pa
     page.get_by_test_id("stSidebarNav").get_by_text("Đơn vị", exact=True).click()
     page.get_by_text("Đơn vị: Tỉnh Lào Cai").first.wait_for()
     settle(page)
-    page.get_by_test_id("stSelectbox").filter(has_text="Đi sâu: chọn xã").click()
-    page.keyboard.type("Phường Yên Bái")
-    page.get_by_role("option", name="Phường Yên Bái", exact=True).click()
+    page.get_by_label("Tìm xã (không cần dấu)", exact=True).fill("phuong yen bai")
     page.get_by_text("Đơn vị: Tỉnh Lào Cai › Phường Yên Bái").wait_for()
     page.get_by_text("Các xã cũ hợp thành Phường Yên Bái").wait_for()
     settle(page)

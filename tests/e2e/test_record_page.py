@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import ARTIFACTS, REPO, browser_page, settle, streamlit_server
+from harness import ARTIFACTS, REPO, browser_page, rerun, settle, streamlit_server
 
 AUTHOR = "Nguyễn Thị Hoa <hoa@yenbai.gov.vn>"
 
@@ -60,9 +60,10 @@ def _save_and_wait(page, data: Path, commits: int) -> str:
     save = _visible(page.get_by_role("button", name="Lưu", exact=True))
     save.click()
     save.wait_for(state="detached")
-    settle(page, after_ms=800)
+    page.get_by_text("Đã lưu").first.wait_for()
+    settle(page)
     assert not page.get_by_test_id("stException").count()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 30  # polls git, which the page does not show
     while git(data, "rev-list", "--count", "HEAD").strip() != str(commits) and time.monotonic() < deadline:
         time.sleep(0.3)
     assert page.get_by_text("Đã lưu").count() >= 1
@@ -72,24 +73,23 @@ def _save_and_wait(page, data: Path, commits: int) -> str:
 def test_record_stage_and_reading_through_the_page_and_find_the_commits(server, page, data: Path) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.goto(server)
-    settle(page, after_ms=800)
+    page.get_by_text("Tổng quan nhân rộng").first.wait_for()
+    settle(page)
     page.get_by_test_id("stSidebarNav").get_by_text("Ghi nhận", exact=True).click()
     page.get_by_text("Ghi nhận tiến độ").first.wait_for()
-    settle(page, after_ms=800)
-    page.get_by_label("Người ghi (Họ tên <email>)", exact=True).fill(AUTHOR)
-    page.keyboard.press("Enter")
-    settle(page, after_ms=800)
+    settle(page)
+    rerun(page, lambda: (page.get_by_label("Người ghi (Họ tên <email>)", exact=True).fill(AUTHOR),
+                         page.keyboard.press("Enter")))
 
     # Stage change: the first unit of the first model, stage "Nhân rộng" on the as-of date.
     stage_box = _visible(page.get_by_test_id("stSelectbox").filter(has_text="Giai đoạn bắt đầu"))
     stage_box.click()
-    page.get_by_role("option", name="Nhân rộng").click()
-    settle(page, after_ms=800)
-    _visible(page.get_by_label("Ghi chú", exact=True)).fill("<script>alert('x')</script>")
-    page.keyboard.press("Enter")
-    settle(page, after_ms=800)
+    rerun(page, lambda: page.get_by_role("option", name="Nhân rộng").click())
+    rerun(page, lambda: (_visible(page.get_by_label("Ghi chú", exact=True)).fill("<script>alert('x')</script>"),
+                         page.keyboard.press("Enter")))
     _visible(page.get_by_role("button", name="Xem trước thay đổi")).click()
-    settle(page, after_ms=800)
+    page.get_by_test_id("stCode").filter(visible=True).first.wait_for()
+    settle(page)
     assert page.get_by_text("<script>alert('x')</script>").count() >= 1  # shown as text in the diff
     page.screenshot(path=str(ARTIFACTS / "ghi-nhan-xem-truoc.png"), full_page=True)
     log = _save_and_wait(page, data, 2)
@@ -97,12 +97,12 @@ def test_record_stage_and_reading_through_the_page_and_find_the_commits(server, 
 
     # A reading: the "Chỉ số" tab, first unit and metric, value 12.
     page.get_by_role("tab", name="Chỉ số").click()
-    settle(page, after_ms=800)
-    _visible(page.get_by_label("Giá trị", exact=True)).fill("12")
-    page.keyboard.press("Enter")
-    settle(page, after_ms=800)
+    value = _visible(page.get_by_label("Giá trị", exact=True))
+    value.wait_for()
+    rerun(page, lambda: (value.fill("12"), page.keyboard.press("Enter")))
     _visible(page.get_by_role("button", name="Xem trước thay đổi")).click()
-    settle(page, after_ms=800)
+    page.get_by_test_id("stCode").filter(visible=True).first.wait_for()  # the new diff (the last one went with the save)
+    settle(page)
     log = _save_and_wait(page, data, 3)
     assert log.startswith(f"{AUTHOR}|") and "chỉ số" in log and "= 12 ngày" in log
     assert git(data, "rev-list", "--count", "HEAD").strip() == "3"
