@@ -162,3 +162,22 @@ def test_model_and_metric_by_name(make_repo, tmp_path: Path) -> None:
     assert preview.ok, preview.rejected
     (change,) = preview.changeset.changes
     assert (change.model, change.metric, change.value) == ("tiny", "accounts", 17.0)
+
+
+def test_a_sheet_in_decomposed_unicode_with_model_and_stage_names_is_understood(make_repo, tmp_path: Path) -> None:
+    """A sheet saved by a tool that writes NFD, with the model's name and the stage's Vietnamese label
+    instead of ids: read as the same words, and the note written back in NFC."""
+    import unicodedata
+
+    root = make_repo()
+    sheet = tmp_path / "nfd.csv"
+    text = ("unit,model,stage,since,note\n"
+            "04252,Mô hình thử,Đánh giá rút kinh nghiệm,01/07/2022,Đã họp rút kinh nghiệm\n")
+    sheet.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    preview = preview_import(root, sheet)
+    assert preview.ok, [r.message for r in preview.rejected]
+    save(preview.changeset, use_git=False)
+    written = (root / REL).read_text(encoding="utf-8")
+    assert "Đã họp rút kinh nghiệm" in written and unicodedata.is_normalized("NFC", written)
+    rec = load_programme(root).adoptions.set_index("unit").loc["old:04252"]
+    assert str(rec["evaluate"].date()) == "2022-07-01"

@@ -34,7 +34,9 @@ unit = "B"
 
 @given(st.text())
 def test_render_string_round_trips_any_text(s: str) -> None:
-    assert tomli.loads(f"x = {render_string(s)}")["x"] == s
+    import unicodedata
+
+    assert tomli.loads(f"x = {render_string(s)}")["x"] == unicodedata.normalize("NFC", s)
 
 
 @pytest.mark.parametrize("value, text", [
@@ -131,3 +133,11 @@ def test_unreadable_layout_is_refused() -> None:
     tt = TomlText('[[adoption]]\nunit = "A"\nreadings = [\n  { metric = "m", date = 2022-01-31,\n    value = 1 },\n]\n')
     with pytest.raises(UnsupportedLayoutError, match="sửa bằng tay"):
         tt.upsert_item(tt.block(("adoption",), 0), ("readings",), {"metric": "m"}, same=lambda x: False, sort_key=str)
+
+
+def test_written_text_is_nfc_whatever_form_was_typed():
+    import unicodedata
+
+    typed = unicodedata.normalize("NFD", "Thôn Khe Bành, Đào Thịnh")
+    assert typed != "Thôn Khe Bành, Đào Thịnh"
+    assert render_string(typed) == '"Thôn Khe Bành, Đào Thịnh"'

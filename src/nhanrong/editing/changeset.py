@@ -29,6 +29,7 @@ import tomli
 
 from ..loader import load_programme, pending_saves
 from ..problems import did_you_mean
+from ..textfold import fold
 from ..programme import Programme
 from ..registry import NEW, OLD, Registry, load_registry, split_key, unit_key
 from ..schema import STAGES
@@ -276,10 +277,10 @@ class _Editor:
         model = str(model).strip()
         if model in self.prog.models:
             return model
-        by_name = {m.name.casefold(): mid for mid, m in self.prog.models.items()}
-        by_name.update({m.name_en.casefold(): mid for mid, m in self.prog.models.items() if m.name_en})
-        if model.casefold() in by_name:
-            return by_name[model.casefold()]
+        by_name = {fold(m.name): mid for mid, m in self.prog.models.items()}
+        by_name.update({fold(m.name_en): mid for mid, m in self.prog.models.items() if m.name_en})
+        if fold(model) in by_name:
+            return by_name[fold(model)]
         vi, en = did_you_mean(model, self.prog.models)
         raise BadChangeError(f'không có mô hình "{model}" trong models/{vi}', f'no model "{model}" in models/{en}')
 
@@ -287,9 +288,9 @@ class _Editor:
         """The change with its model (and metric) as ids: exports show names."""
         if isinstance(ch, ReadingChange):
             model = self.model_id(ch.model)
-            by_name = {x.name.casefold(): x.id for x in self.prog.models[model].metrics}
-            by_name.update({x.name_en.casefold(): x.id for x in self.prog.models[model].metrics if x.name_en})
-            metric = by_name.get(str(ch.metric).strip().casefold(), str(ch.metric).strip())
+            by_name = {fold(x.name): x.id for x in self.prog.models[model].metrics}
+            by_name.update({fold(x.name_en): x.id for x in self.prog.models[model].metrics if x.name_en})
+            metric = by_name.get(fold(str(ch.metric).strip()), str(ch.metric).strip())
             return replace(ch, model=model, metric=metric)
         if isinstance(ch, StageChange):
             return replace(ch, model=self.model_id(ch.model))

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def parse_author(text: str) -> tuple[str, str]:
     if not m:
         raise BadChangeError(f'tác giả "{text}" phải viết dạng: Họ Tên <email@dia.chi>',
                              f'author "{text}" must look like: Full Name <email@address>')
-    return m.group("name"), m.group("email")
+    return unicodedata.normalize("NFC", m.group("name")), m.group("email")
 
 
 def _git(root: Path, *args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
@@ -64,12 +65,9 @@ def current_branch(root: Path) -> str | None:
 
 def branch_name(author_name: str) -> str:
     """A branch per user for review: "Nguyễn Văn Đức" -> "nhap/nguyen-van-duc" (ASCII, no diacritics)."""
-    import unicodedata
+    from ..textfold import slug
 
-    text = author_name.replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "nguoi-dung"
-    return f"nhap/{slug}"
+    return f"nhap/{slug(author_name) or 'nguoi-dung'}"
 
 
 def switch_branch(root: Path, branch: str) -> None:

@@ -15,8 +15,9 @@ import datetime as dt
 import io
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, replace
+
+from ..textfold import fold, nfc
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,9 @@ code "Mã" and the unit's name "Đơn vị", so a code column wins over a unit c
 
 
 def _fold(text: str) -> str:
-    """Lower-case ASCII with single spaces: 'Mã đơn vị' -> 'ma don vi'."""
-    text = str(text).replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\s_]+", " ", text).strip()
+    """Lower-case ASCII words: 'Mã đơn vị' -> 'ma don vi', 'Đánh giá, rút kinh nghiệm' ->
+    'danh gia rut kinh nghiem' (the one folding helper; punctuation is not a difference)."""
+    return re.sub(r"[\W_]+", " ", fold(text)).strip()
 
 
 def _stage_names() -> dict[str, str]:
@@ -132,7 +131,7 @@ def read_sheet(source: str | Path | bytes, name: str | None = None) -> list[tupl
             continue
         if not any(c.strip() for c in cells):
             continue
-        out.append((reader.line_num, dict(zip(header, cells))))
+        out.append((reader.line_num, dict(zip(header, (nfc(c) for c in cells)))))  # one form of each letter
     return out
 
 
@@ -152,7 +151,7 @@ def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, Any]]]:
             continue
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
-        out.append((line, dict(zip(header, cells))))
+        out.append((line, dict(zip(header, (nfc(c) if isinstance(c, str) else c for c in cells)))))
     wb.close()
     return out
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Sequence
@@ -30,9 +31,10 @@ _BARE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def render_string(s: str) -> str:
-    """A TOML basic string; Vietnamese letters stay as written, control characters are escaped."""
+    """A TOML basic string, NFC-normalised (one code point per Vietnamese letter, as every file
+    and the register write them); control characters are escaped."""
     out = []
-    for ch in s:
+    for ch in unicodedata.normalize("NFC", s):
         if ch == "\\":
             out.append("\\\\")
         elif ch == '"':
