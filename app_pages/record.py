@@ -271,6 +271,10 @@ if done is not None:
         st.success(tr("record.saved", files=files, commit=done.commit[:10]))
     else:
         st.success(tr("record.saved_nogit", files=files))
+    if getattr(done, "merged", False):
+        st.info(tr("record.merged"))
+    for note in getattr(done, "recovered", ()):  # an earlier save was interrupted: what was done about it
+        st.warning(note.text(L))
 
 cs = st.session_state.get(PENDING)
 if cs is not None:
@@ -301,8 +305,9 @@ if cs is not None:
             try:
                 branch = branch_name(parse_author(author)[0]) if use_branch and in_git and author else None
                 result = save(cs, author=author or None, branch=branch)
-            except StaleFileError:
+            except StaleFileError as exc:
                 st.error(tr("record.stale"))
+                st.text(exc.text(L))  # names the record someone else changed meanwhile
                 st.session_state.pop(PENDING, None)
             except EditError as exc:
                 st.error(tr("record.failed"))

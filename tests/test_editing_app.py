@@ -153,3 +153,25 @@ def test_every_record_label_has_both_languages() -> None:
 
     used = set(re.findall(r'tr\("(record\.[a-z_.]+)"', page)) | {f"record.tab.{x}" for x in ("stage", "reading", "bulk", "upload", "unit", "plan", "history")}
     assert used <= set(STRINGS), used - set(STRINGS)
+
+
+def test_a_save_that_meets_another_save_of_the_same_file_keeps_both_and_says_so(repo: Path) -> None:
+    from nhanrong.editing import ReadingChange, prepare, save
+
+    at = open_page(repo)
+    at.text_input(key="record_author").set_value("Nguyễn Thị Hoa <hoa@x.vn>")
+    at.selectbox(key="record_stage_model").set_value("tiny")
+    at.selectbox(key="record_stage_unit").set_value("old:04252")
+    at.selectbox(key="record_stage_stage").set_value("evaluate")
+    at.date_input(key="record_stage_date").set_value(dt.date(2022, 7, 1))
+    at.button(key="record_stage_preview").click().run()
+    # Meanwhile a colleague records another unit of the same file.
+    save(prepare(repo, [ReadingChange("04249", "tiny", "accounts", dt.date(2022, 9, 30), 130)]),
+         author="Lò Văn Minh <minh@x.vn>")
+    at.button(key="record_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Đã lưu" in s.value for s in at.success)
+    assert any("giữ cả hai thay đổi" in i.value for i in at.info)
+    text = (repo / REL).read_text(encoding="utf-8")
+    assert "evaluate = 2022-07-01" in text and "value = 130" in text
+    assert git(repo, "log", "--format=%an").split("\n")[:2] == ["Nguyễn Thị Hoa", "Lò Văn Minh"]

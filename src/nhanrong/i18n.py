@@ -328,6 +328,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "record.saved": ("Đã lưu {files}; commit {commit}.", "Saved {files}; commit {commit}."),
     "record.saved_branch": ("Đã lưu {files}; commit {commit} trên nhánh {branch}.", "Saved {files}; commit {commit} on branch {branch}."),
     "record.saved_nogit": ("Đã lưu {files} (không có git).", "Saved {files} (no git)."),
+    "record.merged": ("Trong lúc đó có người khác lưu cùng tệp (bản ghi khác): đã giữ cả hai thay đổi.",
+                      "Someone else saved the same file meanwhile (other records): both changes are kept."),
     "record.stale": ("Tệp đã bị thay đổi trên đĩa kể từ lúc xem trước; không ghi đè. Hãy xem trước lại.",
                      "A file changed on disk since the preview; nothing overwritten. Preview again."),
     "record.failed": ("Không lưu được:", "Could not save:"),
