@@ -8,6 +8,18 @@ under bench/data/tenth/, then prints one figure a line as ``name: value``:
 - cold_with_nx_vs_tomli: the same plus the networkx graph (built lazily, on first use of .graph)
 - warm_vs_cold: warm reload from the disk cache (no file changed), over the cold load + validate
 - status_growth_10x: status + gaps for the whole set, over the same for a tenth
+- cold_vs_compiled: the cold load + units frame over parsing the same files with the compiled parser
+  (toml-rs, the optional extra ``fast``) alone; aim <= 2. cold_vs_tomli keeps comparing with tomli.
+- cold_tomli_vs_compiled: the same load forced onto tomli (NHANRONG_TOML=tomli), over the one above
+- incremental_vs_cold: a reload after one adoption file changed (every other file from the in-process
+  per-file cache; the checks across files run again), over the cold load; aim <= 0.05 like warm
+- asof_<page>_s / asof_page_max_s: the engine calls a page makes for an as-of date never asked before
+  (overview: status now and six months before, targets, metrics now and before, gaps; gaps; units:
+  status of a province's communes, unit stages, parts; model: targets, metrics, status by level), on
+  a graph whose as-of-independent frames are computed (as in the app after its first page); aim <= 1 s
+- asof_scope_max_s: the same for another province at a date already seen (a scope change)
+- memo_mb_per_date / memo_growth_after_8_mb: memory the engine memo holds per distinct as-of date, and
+  its growth over dates 9 to 12 (tracemalloc; aim 0: the memo keeps MEMO_DATES dates)
 - status_gaps_s, peak_mb, bundled_load_s, and the absolute seconds behind each ratio.
 
 Timings are the best of ``--repeat`` runs (the machine may be shared). ``--quick`` uses a
@@ -29,6 +41,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Callable
+
+import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"
@@ -71,14 +85,24 @@ def toml_files(root: Path) -> list[Path]:
     return [p for d in DATA_DIRS for p in sorted((root / d).rglob("*.toml"))]
 
 
-def parse_tomli(root: Path) -> int:
-    import tomli
+def parse_with(module: str, root: Path) -> int:
+    """Parse every TOML file of ``root`` with ``module`` (tomli, or toml_rs: the same ``loads``)."""
+    import importlib
 
+    loads = importlib.import_module(module).loads
     n = 0
     for p in toml_files(root):
-        tomli.loads(p.read_bytes().decode("utf-8"))
+        loads(p.read_bytes().decode("utf-8"))
         n += 1
     return n
+
+
+def parse_tomli(root: Path) -> int:
+    return parse_with("tomli", root)
+
+
+def parse_compiled(root: Path) -> int:
+    return parse_with("toml_rs", root)
 
 
 def cold(root: Path):
@@ -166,6 +190,12 @@ def engine(args: argparse.Namespace) -> int:
     from nhanrong.loader import load_programme
 
     bundled_s, bundled = best(lambda: load_programme(REPO), args.repeat)
+    more = compiled_figures(whole, args, cold_s, cold_load_s)
+    more += incremental_figures(whole, cold_load_s)
+    del prog
+    more += asof_figures(pg)
+    more += memo_figures(pg)
+    more += peak_figures(whole)
 
     figures = [
         ("cold_vs_tomli", cold_s / tomli_s),
@@ -182,11 +212,12 @@ def engine(args: argparse.Namespace) -> int:
         ("warm_s", warm_s),
         ("bundled_load_s", bundled_s),
         ("registry_s", registry_s),
+        *more,
         ("peak_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         ("communes", info["communes"]),
         ("units", len(pg.units)),
-        ("adoptions", len(prog.adoptions)),
-        ("readings", len(prog.readings)),
+        ("adoptions", len(pg.programme.adoptions)),
+        ("readings", len(pg.programme.readings)),
         ("files", info["files"]),
         ("toml_mb", info["bytes"] / 1e6),
         ("tenth_adoptions", info_tenth["adoptions"]),
@@ -197,6 +228,156 @@ def engine(args: argparse.Namespace) -> int:
         print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
     sys.stdout.flush()
     return 0
+
+
+def compiled_figures(root: Path, args, cold_s: float, cold_load_s: float) -> list:
+    """The compiled parser's own time on the same files, and the cold load forced onto tomli."""
+    from nhanrong import loader
+
+    if loader.FAST_PARSER != "toml-rs":
+        return [("cold_vs_compiled", "n/a (toml-rs not installed: pip install nhanrong[fast])"), ("parser", loader.FAST_PARSER)]
+    compiled_s, _ = best(lambda: parse_compiled(root), args.repeat)
+    before = loader.use_parser("tomli")
+    try:
+        loader._FILE_CACHE.clear()
+        tomli_load_s, _ = best(lambda: (loader._FILE_CACHE.clear(), loader.load_programme(root)), 1)
+    finally:
+        loader.use_parser(before)
+        loader._FILE_CACHE.clear()
+    return [("cold_vs_compiled", cold_s / compiled_s), ("cold_load_vs_compiled", cold_load_s / compiled_s),
+            ("cold_tomli_vs_compiled", tomli_load_s / cold_load_s), ("compiled_s", compiled_s), ("cold_tomli_load_s", tomli_load_s),
+            ("parser", loader.FAST_PARSER)]
+
+
+def incremental_figures(root: Path, cold_load_s: float) -> list:
+    """One adoption file changed (its mtime moved on): only it is parsed again."""
+    import os
+
+    from nhanrong import loader
+
+    loader.load_programme(root)  # every file in the per-file cache
+    target = sorted((root / "pilots").rglob("*.toml"))[0]
+    st = target.stat()
+    hits0, miss0 = loader.CACHE_STATS["hits"], loader.CACHE_STATS["misses"]
+    try:
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+        gc.collect()
+        t = time.perf_counter()
+        loader.load_programme(root)
+        inc_s = time.perf_counter() - t
+    finally:
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    reparsed = loader.CACHE_STATS["misses"] - miss0
+    return [("incremental_vs_cold", inc_s / cold_load_s), ("incremental_s", inc_s), ("incremental_files_parsed", reparsed),
+            ("incremental_files_cached", loader.CACHE_STATS["hits"] - hits0)]
+
+
+PAGES = {
+    "overview": lambda pg, d, prev, scope, st: [
+        lambda: status(pg, d, structure=st, scope=scope), lambda: status(pg, prev, structure=st, scope=scope),
+        lambda: evaluate_targets(pg, d), lambda: metric_values(pg, d, structure=st, scope=scope),
+        lambda: metric_values(pg, prev, structure=st, scope=scope), lambda: find_gaps(pg, d, structure=st, scope=scope)],
+    "gaps": lambda pg, d, prev, scope, st: [lambda: find_gaps(pg, d, structure=st, scope=scope)],
+    "units": lambda pg, d, prev, scope, st: [
+        lambda: status(pg, d, structure=st, scope=scope, level="commune"), lambda: unit_stages(pg, d, structure=st, scope=scope),
+        lambda: part_stages(pg, d, scope=scope)],
+    "model": lambda pg, d, prev, scope, st: [
+        lambda: evaluate_targets(pg, d), lambda: metric_values(pg, d, structure=st, scope=scope),
+        lambda: status(pg, d, structure=st, scope=scope, level="commune")],
+}
+
+
+def _provinces(pg) -> list[str]:
+    from nhanrong.status import _provinces_with_data
+
+    return [k.partition(":")[2] for k in _provinces_with_data(pg, "new")]
+
+
+def asof_figures(pg) -> list:
+    """Engine time of each page for an as-of date not seen before, and for another province."""
+    global status, evaluate_targets, metric_values, find_gaps, unit_stages, part_stages
+    from nhanrong.formats import months_before
+    from nhanrong.gaps import find_gaps
+    from nhanrong.status import metric_values, part_stages, status, unit_stages
+    from nhanrong.targets import evaluate_targets
+
+    provinces = _provinces(pg)
+    scope = provinces[0] if provinces else None
+    for fn in PAGES["overview"](pg, AS_OF, months_before(AS_OF, 6), scope, "new"):  # the app's first page
+        fn()
+    out = []
+    day = AS_OF
+    for name, calls in PAGES.items():
+        day = day - dt.timedelta(days=31)  # a date no page has asked for yet
+        gc.collect()
+        t = time.perf_counter()
+        for fn in calls(pg, day, months_before(day, 6), scope, "new"):
+            fn()
+        out.append((f"asof_{name}_s", time.perf_counter() - t))
+    scope_s = []
+    for other in provinces[1:3]:
+        for name, calls in PAGES.items():
+            gc.collect()
+            t = time.perf_counter()
+            for fn in calls(pg, AS_OF, months_before(AS_OF, 6), other, "new"):
+                fn()
+            scope_s.append(time.perf_counter() - t)
+    out.append(("asof_page_max_s", max(v for _, v in out)))
+    if scope_s:
+        out.append(("asof_scope_max_s", max(scope_s)))
+    return out
+
+
+PEAK_SCRIPT = """
+import sys, datetime as dt
+from nhanrong.cache import load_programme_cached
+from nhanrong.graph import build_graph
+from nhanrong.gaps import find_gaps
+from nhanrong.status import status
+pg = build_graph(load_programme_cached(sys.argv[1]))
+d = dt.date.fromisoformat(sys.argv[2])
+status(pg, d, structure="new", level="commune")
+find_gaps(pg, d, structure="new")
+# VmHWM: the peak of this process alone (ru_maxrss carries the parent's peak across fork and exec)
+print(next(int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM")) / 1024)
+"""
+
+
+def peak_figures(root: Path) -> list:
+    """Peak memory of a process that loads the data (cold: no disk cache), builds the graph and
+    computes status at every commune and every gap: what the app or a command needs."""
+    out = []
+    for name, keep_cache in (("load_peak_mb", False), ("warm_peak_mb", True)):
+        if not keep_cache:
+            shutil.rmtree(root / ".nhanrong", ignore_errors=True)
+        done = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, str(root), AS_OF.isoformat()], cwd=REPO,
+                              capture_output=True, text=True)
+        out.append((name, float(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else f"failed: {done.stderr[-200:]}"))
+    return out
+
+
+def memo_figures(pg) -> list:
+    """Memory the engine memo holds per as-of date, and its growth once MEMO_DATES dates are held."""
+    import tracemalloc
+
+    from nhanrong.graph import MEMO_DATES
+    from nhanrong.status import all_stages, latest_readings
+
+    days = [AS_OF - dt.timedelta(days=400 + 7 * i) for i in range(MEMO_DATES + 4)]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        sizes = []
+        for d in days:
+            all_stages(pg, pd.Timestamp(d), "new")
+            latest_readings(pg, d, "new")
+            gc.collect()
+            sizes.append(tracemalloc.get_traced_memory()[0])
+    finally:
+        tracemalloc.stop()
+    per_date = (sizes[MEMO_DATES - 1] - sizes[0]) / (MEMO_DATES - 1) / 1e6
+    growth = (sizes[-1] - sizes[MEMO_DATES - 1]) / 1e6
+    return [("memo_mb_per_date", per_date), ("memo_growth_after_8_mb", growth), ("memo_dates_held", len(pg._memo.dates()))]
 
 
 if __name__ == "__main__":

@@ -280,7 +280,8 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
     started = e[e["stage_index"] > 1]
     frames = []
     if structure == OLD:
-        agg = _gate_issues(pg, started, as_of, readings_table(pg, OLD))
+        r = readings_table(pg, OLD)
+        agg = _gate_issues(pg, started, as_of, r[r["unit"].isin(started["unit"].unique()).to_numpy()])
         if len(agg):
             rows = started.loc[agg["row"]]
             frames.append(_gate_frame(pg, rows, agg, names, rows["name"].tolist(), rows["name"].tolist()))
@@ -288,7 +289,7 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
     own = started[_own_rows(pg, started)]
     if len(own):
         r = readings_table(pg, NEW)
-        agg = _gate_issues(pg, own, as_of, r[r["part"].isna()])
+        agg = _gate_issues(pg, own, as_of, r[r["part"].isna().to_numpy() & r["unit"].isin(own["unit"].unique()).to_numpy()])
         if len(agg):
             rows = own.loc[agg["row"]]
             frames.append(_gate_frame(pg, rows, agg, names, rows["name"].tolist(), rows["name"].tolist()))
@@ -517,6 +518,16 @@ def _definition(pg: ProgrammeGraph, mids: list[str], structure: str = OLD) -> pd
     return pd.DataFrame(rows)
 
 
+def _province_of(pg: ProgrammeGraph, structure: str, sc: tuple[str, str]) -> str:
+    """The province (key, in ``structure``) a scope unit lies in (itself for a province)."""
+    key, kind = sc
+    if kind == "province":
+        return key
+    from .graph import positioned_units
+
+    return positioned_units(pg, structure).at[key, "province"]
+
+
 def _commune_names(pg: ProgrammeGraph, e: pd.DataFrame) -> np.ndarray:
     """The name of each row's commune, for units below a commune (blank for communes and above)."""
     names = e["commune"].map(pg.units["name"]).where(e["commune"] != e["unit"])
@@ -545,7 +556,10 @@ def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model
     in_scope = e if sc is None else e[e[sc[1]] == sc[0]]
     frames = []
     if "not-started" in kinds:
-        ns = _not_started(pg, e, as_of_ts, names)
+        # Neighbours are counted in the unit's commune, district and province: inside a scope, the
+        # rows of the scope's province are all that can matter (a 34th of the country's).
+        near = e if sc is None else e[e["province"] == _province_of(pg, structure, sc)]
+        ns = _not_started(pg, near, as_of_ts, names)
         if len(ns) and sc is not None:
             ns = ns[ns["unit_key"].isin(in_scope["unit"])]
         frames.append(ns)

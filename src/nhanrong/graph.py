@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .loader import paused_gc
-from .programme import Programme
+from .programme import LocalUnits, Programme
 from .registry import NEW, OLD, REFORM_DATE, Registry
 from .schema import ABOLISHED_KINDS, ADMIN_KINDS, STAGES
 
@@ -36,13 +36,79 @@ def model_node(model_id: str) -> str:
     return f"model:{model_id}"
 
 
+MEMO_DATES = 8
+"""How many as-of dates the engine memo keeps frames for (least recently used dates go first)."""
+
+
+class Memo:
+    """The derived frames of one (immutable) ProgrammeGraph, shared by status, gaps and targets.
+
+    Entries that do not depend on a date (stage tables, positions, parts) are kept for the graph's
+    life; entries for an as-of date are kept for the :data:`MEMO_DATES` most recently used dates:
+    asking for a ninth date drops every entry of the least recently used one, so the memo of a
+    graph that every session shares stops growing however many dates users pick. Thread-safe (the
+    app's sessions share one graph); a frame may be computed twice by two threads, never corrupted.
+    """
+
+    def __init__(self, dates: int = MEMO_DATES) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.max_dates = dates
+        self._fixed: dict = {}
+        self._dated: OrderedDict = OrderedDict()  # date -> {key: value}, least recently used first
+        self._lock = threading.RLock()
+
+    def get(self, key: tuple, make, day=None):
+        with self._lock:
+            if day is None:
+                if key in self._fixed:
+                    return self._fixed[key]
+            else:
+                day = pd.Timestamp(day)
+                bucket = self._dated.get(day)
+                if bucket is not None:
+                    self._dated.move_to_end(day)
+                    if key in bucket:
+                        return bucket[key]
+        value = make()
+        with self._lock:
+            if day is None:
+                return self._fixed.setdefault(key, value)
+            bucket = self._dated.get(day)
+            if bucket is None:
+                bucket = self._dated[day] = {}
+                while len(self._dated) > self.max_dates:
+                    self._dated.popitem(last=False)
+            self._dated.move_to_end(day)
+            return bucket.setdefault(key, value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._fixed.clear()
+            self._dated.clear()
+
+    def dates(self) -> list:
+        """The as-of dates held, least recently used first."""
+        with self._lock:
+            return list(self._dated)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._fixed) + sum(len(b) for b in self._dated.values())
+
+    def __contains__(self, key: tuple) -> bool:
+        with self._lock:
+            return key in self._fixed or any(key in b for b in self._dated.values())
+
+
 @dataclass(frozen=True)
 class ProgrammeGraph:
     """The programme, its graph, and the units frame that status and gaps aggregate on."""
 
     programme: Programme
     units: pd.DataFrame
-    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+    _memo: Memo = field(default_factory=Memo, compare=False, repr=False)
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -54,11 +120,10 @@ class ProgrammeGraph:
         """
         return self.memo(("graph",), lambda: networkx_graph(self.programme, self.units))
 
-    def memo(self, key: tuple, make) -> Any:
-        """Cache a derived frame for this (immutable) graph: status, gaps and targets share them."""
-        if key not in self._memo:
-            self._memo[key] = make()
-        return self._memo[key]
+    def memo(self, key: tuple, make, *, as_of=None) -> Any:
+        """Cache a derived frame for this (immutable) graph: status, gaps and targets share them.
+        ``as_of``: the frame depends on that date (kept for the last MEMO_DATES dates; see :class:`Memo`)."""
+        return self._memo.get(key, make, as_of)
 
 
 _REGISTRY_FRAMES: dict[int, tuple[Registry, pd.DataFrame]] = {}
@@ -90,7 +155,21 @@ def _registry_frame(reg: Registry) -> pd.DataFrame:
 
 
 def _local_frame(programme: Programme) -> pd.DataFrame:
-    us = list(programme.local_units.values())
+    local = programme.local_units
+    if isinstance(local, LocalUnits):  # the loader's columns: no object per unit
+        fr = local.frame
+        obj = lambda c: pd.Series(fr[c].to_numpy(dtype=object), dtype=object)  # noqa: E731
+        out = pd.DataFrame({
+            "code": obj("code"), "name": obj("name"), "kind": obj("kind"), "structure": obj("structure"),
+            "parent": obj("parent"),
+            "lat": pd.to_numeric(pd.Series(fr["lat"].to_numpy(dtype=object)), errors="coerce").astype(float),
+            "lon": pd.to_numeric(pd.Series(fr["lon"].to_numpy(dtype=object)), errors="coerce").astype(float),
+            "established": _day_column(fr["established"]), "dissolved": _day_column(fr["dissolved"]),
+            "merged_into": obj("merged_into"),
+        })
+        out.index = pd.Index(fr.index.to_numpy(dtype=object), dtype=object, name="key")
+        return out
+    us = list(local.values())
     obj = lambda values: pd.Series(values, dtype=object)  # noqa: E731 - no Arrow round trip
     frame = pd.DataFrame(
         {
@@ -108,6 +187,17 @@ def _local_frame(programme: Programme) -> pd.DataFrame:
     )
     frame.index = pd.Index([u.key for u in us], dtype=object, name="key")
     return frame
+
+
+def _day_column(col: pd.Series) -> np.ndarray:
+    """datetime.date objects (None = missing) as datetime64[ns], converting each distinct date once."""
+    values = col.to_numpy(dtype=object)
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    present = pd.notna(values)
+    if present.any():
+        uniq, inv = np.unique(values[present].astype("datetime64[D]"), return_inverse=True)
+        out[present] = uniq.astype("datetime64[ns]")[inv]
+    return out
 
 
 def unit_frame(programme: Programme) -> pd.DataFrame:
@@ -461,4 +551,4 @@ def _check_structure(structure: str) -> None:
 
 
 __all__ = ["ProgrammeGraph", "build_graph", "model_node", "positioned_units", "project_units", "readings_table", "stage_table",
-           "unit_frame", "unit_parts", "history_units", "alive_at", "REFORM"]
+           "unit_frame", "unit_parts", "history_units", "alive_at", "REFORM", "Memo", "MEMO_DATES"]

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import tomli
 from pydantic import BaseModel, ValidationError
 
 from .errors import DataRootError
 from .problems import Problem, closest, did_you_mean, sort_problems
-from .programme import ADOPTION_COLUMNS, READING_COLUMNS, LocalUnit, Programme
+from .programme import ADOPTION_COLUMNS, READING_COLUMNS, LocalUnit, LocalUnits, Programme
 from .kinds import kind_label, known_kinds
 from .registry import NEW, OLD, REFORM_DATE, Registry, load_registry, unit_key
 from .schema import (ABOLISHED_KINDS, ADMIN_KINDS, DATE_MAX, DATE_MIN, STAGES, ModelFile, PilotsFile, PlanFile,
@@ -68,9 +69,13 @@ class SourceFile:
     text: str = ""
     data: dict[str, Any] | None = None
     _positions: dict | None = field(default=None, repr=False)
+    parser: str = "tomli"
+    stamp: tuple | None = None  # (size, mtime_ns, inode) of the file as read; None for a text given in memory
 
     def pos(self, loc: Iterable[Any]) -> tuple[int, int]:
         if self._positions is None:
+            if not self.text and self.stamp is not None:  # a file loaded from the per-file cache: read it now
+                self.text = _reread(self.path)
             self._positions = key_positions(self.text)
         line, col = locate(self._positions, tuple(loc))
         return (line, col) if line else (1, 1)  # a key missing at the top: point at the file's start
@@ -244,16 +249,18 @@ def link_problem(path: Path, bases: tuple[str, ...]) -> tuple[str, str, str] | N
     return None
 
 
-def parse_file(path: Path, root: Path, report: Report, text: str | None = None) -> SourceFile | None:
+def parse_file(path: Path, root: Path, report: Report, text: str | None = None, *, fast: bool = False) -> SourceFile | None:
     """Read and parse one file; every failure becomes a located problem, never an exception.
 
     ``text``: the file's content as it would be after an edit (nothing is read from disk).
     Only a regular file is opened (non-blocking, checked again once open), and only up to
-    :data:`MAX_FILE_BYTES`; a UTF-8 byte order mark is accepted.
+    :data:`MAX_FILE_BYTES`; a UTF-8 byte order mark is accepted. ``fast``: parse with the compiled
+    parser when it is installed (see :func:`parse_toml`); the caller then checks the shape of what
+    it got and calls :func:`reparse_exact` on anything unexpected.
     """
     src = SourceFile(path, path.relative_to(root).as_posix())
     if text is None:
-        data = _read_regular(path, src.rel, report)
+        data = _read_regular(path, src.rel, report, src)
         if data is None:
             return None
         text = _decode(data, src.rel, report)
@@ -262,6 +269,25 @@ def parse_file(path: Path, root: Path, report: Report, text: str | None = None) 
     elif text.startswith("\ufeff"):
         text = text[1:]
     src.text = text
+    if fast:
+        src.data = parse_toml(text)
+        if src.data is not None:
+            src.parser = FAST_PARSER
+            return src
+    return _parse_exact(src, report)
+
+
+def reparse_exact(src: SourceFile, report: Report) -> SourceFile | None:
+    """Parse ``src`` again with tomli, the reference (when the compiled parser's result did not have
+    the expected shape: tomli's verdict, and its located message, are the ones that count)."""
+    if src.parser == "tomli":
+        return src
+    return _parse_exact(src, report)
+
+
+def _parse_exact(src: SourceFile, report: Report) -> SourceFile | None:
+    text = src.text
+    src.parser = "tomli"
     try:
         src.data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
@@ -293,6 +319,121 @@ def parse_file(path: Path, root: Path, report: Report, text: str | None = None) 
     return src
 
 
+# --- the compiled parser ----------------------------------------------------------------
+#
+# tomli is the reference: its verdict and its located messages are the ones users see. toml-rs (the
+# optional extra ``fast``; Rust, TOML 1.1 like tomli 2.x, a tomli-compatible API) parses the bulk of a
+# national data set 3-5x faster. Its result is used only where it cannot differ from tomli's:
+# - any error (a syntax error, or anything unusual) -> parse again with tomli, which says what is wrong;
+# - the callers (units/ and pilots/ files) accept its result only when every value has the shape the
+#   format expects (scalars in known keys, records a few levels deep); anything else is parsed again
+#   with tomli and validated by pydantic, as without it. So nesting deeper than tomli's 400 levels, or
+#   keys of more than 1000 parts, which toml-rs would accept, never get through;
+# - toml-rs recurses on the machine stack, so it runs in one worker thread with a large stack, and only
+#   on files with at most FAST_MAX_OPENERS brackets (a bound on the nesting): nothing can overflow it.
+# ``NHANRONG_TOML=tomli`` (or a missing toml-rs) parses everything with tomli.
+
+FAST_MAX_OPENERS = 100_000
+_FAST_STACK = 512 * 2**20  # virtual: pages are only used as deep as a file nests (a 200,000-deep test file passes)
+
+
+def _fast_parser():
+    if os.environ.get("NHANRONG_TOML", "").strip().lower() == "tomli":
+        return None
+    try:
+        import toml_rs
+    except ImportError:
+        return None
+    return toml_rs
+
+
+_FAST = _fast_parser()
+FAST_PARSER = "toml-rs" if _FAST is not None else "tomli"
+"""The parser that reads units/ and pilots/ files: "toml-rs" when installed (and not turned off), else "tomli"."""
+
+
+def use_parser(name: str) -> str:
+    """Switch the parser of units/ and pilots/ files ("toml-rs" or "tomli"); returns the previous one.
+    For tests and the benchmark (both paths must give the same programme)."""
+    global _FAST, FAST_PARSER
+    before = FAST_PARSER
+    if name == "tomli":
+        _FAST, FAST_PARSER = None, "tomli"
+    else:
+        import toml_rs
+
+        _FAST, FAST_PARSER = toml_rs, "toml-rs"
+    return before
+
+
+class _BigStack:
+    """One daemon thread with a large stack that runs the compiled parser (calls wait for it)."""
+
+    def __init__(self) -> None:
+        import queue
+        import threading
+
+        self._lock = threading.Lock()
+        self._queue: Any = None
+        self._threading, self._queue_mod = threading, queue
+
+    def call(self, fn, *args):
+        with self._lock:  # one parse at a time: the worker is single and the caller waits anyway
+            if self._queue is None:
+                self._queue = self._queue_mod.SimpleQueue()
+                old = self._threading.stack_size()
+                try:
+                    self._threading.stack_size(_FAST_STACK)
+                    t = self._threading.Thread(target=self._loop, name="nhanrong-toml", daemon=True)
+                    t.start()
+                finally:
+                    self._threading.stack_size(old)
+            box: list = []
+            done = self._threading.Event()
+            self._queue.put((fn, args, box, done))
+            done.wait()
+        ok, value = box[0]
+        if ok:
+            return value
+        raise value
+
+    def _loop(self) -> None:
+        while True:
+            fn, args, box, done = self._queue.get()
+            try:
+                box.append((True, fn(*args)))
+            except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+                box.append((False, exc))
+            finally:
+                done.set()
+
+
+_WORKER = _BigStack()
+
+
+def _after_fork() -> None:
+    """A forked child has no worker thread (nor a free lock): it starts its own when it needs one."""
+    global _WORKER
+    _WORKER = _BigStack()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
+
+def parse_toml(text: str) -> dict | None:
+    """The compiled parser's view of ``text``, or None: not installed, too many brackets to be sure
+    of its stack, or any error (then tomli decides and says where; see above)."""
+    fast = _FAST
+    if fast is None or text.count("[") + text.count("{") > FAST_MAX_OPENERS:
+        return None
+    try:
+        data = _WORKER.call(fast.loads, text)
+    except Exception:  # noqa: BLE001 - tomli parses it again and reports what is wrong
+        return None
+    return data if type(data) is dict else None
+
+
 _HUGE_INT = re.compile(r"[0-9_]{4000,}")
 
 
@@ -301,8 +442,9 @@ def _short(x: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _read_regular(path: Path, rel: str, report: Report) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file of at most MAX_FILE_BYTES; else a problem and None."""
+def _read_regular(path: Path, rel: str, report: Report, src: SourceFile | None = None) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file of at most MAX_FILE_BYTES; else a problem and None.
+    ``src`` gets the stamp (size, mtime, inode) of the file as opened: the per-file cache's key."""
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
@@ -314,7 +456,8 @@ def _read_regular(path: Path, rel: str, report: Report) -> bytes | None:
             return _too_large(rel, st.st_size, report)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped for a FIFO since the stat
+            fst = os.fstat(fh.fileno())
+            if not stat.S_ISREG(fst.st_mode):  # swapped for a FIFO since the stat
                 report.error(rel, (0, 0), "not-regular-file", "đây không phải tệp thường: không đọc", "this is not a regular file: not read")
                 return None
             data = fh.read()  # a regular file ends (a FIFO or a device may not); its size is checked below
@@ -323,7 +466,25 @@ def _read_regular(path: Path, rel: str, report: Report) -> bytes | None:
         return None
     if len(data) > MAX_FILE_BYTES:
         return _too_large(rel, len(data), report)
+    if src is not None:
+        src.stamp = file_stamp(fst)
     return data
+
+
+def file_stamp(st: os.stat_result) -> tuple:
+    """What says a file is unchanged: size, modification time (ns) and inode."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _reread(path: Path) -> str:
+    """The text of a file read before (for positions in messages); empty when it is gone."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.decode("utf-8", "replace")
 
 
 def _too_large(rel: str, size: int, report: Report) -> None:
@@ -757,90 +918,468 @@ def _check_models(models: dict[str, ModelFile], srcs: dict[str, SourceFile], reg
     return out
 
 
+# --- units/ and pilots/: per-file checks on columns, then the checks across files ---------------
+#
+# Each file of units/ and pilots/ goes through two stages. Per file: parse, check the header with
+# pydantic and the records column by column (types, patterns, dates inside the window, finite numbers:
+# what pydantic's models say, written as checks on whole columns); a file where any value is not of
+# the plain expected shape is parsed again with tomli and validated by pydantic as a whole, record by
+# record, which says exactly what is wrong (the same messages as ever). The result of a file (columns
+# and its own problems) is kept in memory keyed on the file's (size, mtime, inode), so a reload reads
+# only the files that changed. Across files: unknown units, kinds, duplicates, lifetimes... are
+# checked on the merged columns with array operations; messages are built only for the rare rows that
+# fail, by the same functions as before.
+
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_NONE = type(None)
+_DATE_LO = DATE_MIN.toordinal() - EPOCH_ORDINAL
+_DATE_HI = DATE_MAX.toordinal() - EPOCH_ORDINAL
+_CODE_RX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_MODEL_RX = re.compile(r"[a-z0-9][a-z0-9-]*")
+_METRIC_RX = re.compile(r"[a-z0-9][a-z0-9_]*")
+_KIND_RX = re.compile(r"[a-z][a-z0-9-]*")
+_ADOPTION_KEYS = frozenset(("unit", "model", "stages", "learned_from", "note", "readings"))
+_READING_KEYS = frozenset(("metric", "date", "value", "note"))
+_STAGE_KEYS = frozenset(STAGES)
+_UNIT_KEYS = frozenset(("code", "name", "kind", "parent", "established", "dissolved", "merged_into", "lat", "lon", "note"))
+
+
+class _Off(Exception):
+    """A value not of the plain shape the fast checks accept: the file goes through pydantic."""
+
+
+def _types(values: list, allowed: tuple) -> None:
+    if not set(map(type, values)) <= set(allowed):
+        raise _Off
+
+
+def _pattern(values: Iterable, rx: re.Pattern, maxlen: int) -> None:
+    for v in set(values):
+        if v is not None and (len(v) > maxlen or rx.fullmatch(v) is None):
+            raise _Off
+
+
+def _days(values: list, optional: bool = True) -> np.ndarray:
+    """datetime.date values (None allowed when ``optional``) inside the window, as days since 1970 (NaN = None)."""
+    _types(values, (dt.date, _NONE) if optional else (dt.date,))
+    out = np.array([d.toordinal() - EPOCH_ORDINAL if d is not None else np.nan for d in values], dtype=float)
+    ok = np.isnan(out) | ((out >= _DATE_LO) & (out <= _DATE_HI))
+    if not ok.all():
+        raise _Off
+    return out
+
+
+def _numbers(values: list, optional: bool) -> np.ndarray:
+    """Finite int/float values (None allowed when ``optional``) as floats (NaN = None)."""
+    _types(values, (int, float, _NONE) if optional else (int, float))
+    try:
+        out = np.array([np.nan if v is None else v for v in values], dtype=float)
+    except (OverflowError, ValueError, TypeError):
+        raise _Off from None
+    present = np.array([v is not None for v in values], dtype=bool) if optional else np.ones(len(values), dtype=bool)
+    if not np.isfinite(out[present]).all():
+        raise _Off
+    return out
+
+
+def _strings(values: list, optional: bool, rx: re.Pattern | None = None, maxlen: int = 0, min_len: int = 0) -> np.ndarray:
+    _types(values, (str, _NONE) if optional else (str,))
+    if rx is not None:
+        _pattern(values, rx, maxlen)
+    if min_len and any(len(v) < min_len for v in values if v is not None):
+        raise _Off
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _records(data: dict, list_key: str, keys: frozenset) -> list:
+    recs = data.get(list_key, [])
+    if type(recs) is not list:
+        raise _Off
+    _types(recs, (dict,))
+    if not all(r.keys() <= keys for r in recs):
+        raise _Off
+    return recs
+
+
+@dataclass
+class UnitsChunk:
+    """One units/ file after its own checks: the header and its usable records as columns."""
+
+    rel: str
+    path: Path
+    stamp: tuple | None
+    text: str
+    structure: str
+    illustrative: bool
+    index: np.ndarray  # each record's position in the file's [[unit]] list
+    code: np.ndarray
+    name: np.ndarray
+    kind: np.ndarray
+    parent: np.ndarray
+    established: np.ndarray  # days since 1970, NaN = none
+    dissolved: np.ndarray
+    merged_into: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    problems: list[Problem]
+
+
+@dataclass
+class PilotsChunk:
+    """One pilots/ file after its own checks: the header, its usable records and their readings as columns."""
+
+    rel: str
+    path: Path
+    stamp: tuple | None
+    text: str
+    model: str | None
+    structure: str
+    illustrative: bool
+    index: np.ndarray
+    unit: np.ndarray
+    rec_model: np.ndarray  # the record's own model, or None
+    days: np.ndarray  # (records, 4): the stage dates, days since 1970, NaN = not reached
+    learned: np.ndarray
+    note: np.ndarray
+    r_rec: np.ndarray  # each reading's record (position in this chunk)
+    r_metric: np.ndarray
+    r_day: np.ndarray
+    r_value: np.ndarray
+    problems: list[Problem]
+
+
+def _fast_units(data: dict) -> dict:
+    recs = _records(data, "unit", _UNIT_KEYS)
+    head = UnitsFile.model_validate({k: v for k, v in data.items() if k != "unit"})
+    col = lambda k: [r.get(k) for r in recs]  # noqa: E731
+    _types([r.get("note", "") for r in recs], (str,))
+    return dict(
+        structure=head.structure, illustrative=head.illustrative, index=np.arange(len(recs), dtype=np.int64),
+        code=_strings(col("code"), False, _CODE_RX, 64), name=_strings(col("name"), False, min_len=1),
+        kind=_strings(col("kind"), False, _KIND_RX, 40), parent=_strings(col("parent"), True, _CODE_RX, 64),
+        established=_days(col("established")), dissolved=_days(col("dissolved")),
+        merged_into=_strings(col("merged_into"), True, _CODE_RX, 64),
+        lat=_numbers(col("lat"), True), lon=_numbers(col("lon"), True),
+    )
+
+
+def _slow_units(obj: UnitsFile, kept: list[int]) -> dict:
+    us = obj.unit
+    day = lambda d: np.nan if d is None else d.toordinal() - EPOCH_ORDINAL  # noqa: E731
+    obj_arr = lambda vals: _strings(list(vals), True)  # noqa: E731
+    return dict(
+        structure=obj.structure, illustrative=obj.illustrative, index=np.array(kept, dtype=np.int64),
+        code=obj_arr(u.code for u in us), name=obj_arr(u.name for u in us), kind=obj_arr(u.kind for u in us),
+        parent=obj_arr(u.parent for u in us), established=np.array([day(u.established) for u in us], dtype=float),
+        dissolved=np.array([day(u.dissolved) for u in us], dtype=float), merged_into=obj_arr(u.merged_into for u in us),
+        lat=np.array([np.nan if u.lat is None else u.lat for u in us], dtype=float),
+        lon=np.array([np.nan if u.lon is None else u.lon for u in us], dtype=float),
+    )
+
+
+def _fast_pilots(data: dict) -> dict:
+    recs = _records(data, "adoption", _ADOPTION_KEYS)
+    head = PilotsFile.model_validate({k: v for k, v in data.items() if k != "adoption"})
+    col = lambda k: [r.get(k) for r in recs]  # noqa: E731
+    _types([r.get("note", "") for r in recs], (str,))
+    stages = col("stages")
+    _types(stages, (dict, _NONE))
+    if not all(s.keys() <= _STAGE_KEYS for s in stages if s):
+        raise _Off
+    days = np.empty((len(recs), len(STAGES)), dtype=float)
+    for k, s in enumerate(STAGES):
+        days[:, k] = _days([x.get(s) if x else None for x in stages])
+    lists = col("readings")
+    _types(lists, (list, _NONE))
+    counts = np.array([len(x) if x else 0 for x in lists], dtype=np.int64)
+    flat = [x for xs in lists if xs for x in xs]
+    _types(flat, (dict,))
+    if not all(x.keys() <= _READING_KEYS for x in flat):
+        raise _Off
+    _types([x.get("note", "") for x in flat], (str,))
+    return dict(
+        model=head.model, structure=head.structure, illustrative=head.illustrative, index=np.arange(len(recs), dtype=np.int64),
+        unit=_strings(col("unit"), False, _CODE_RX, 64), rec_model=_strings(col("model"), True, _MODEL_RX, 64), days=days,
+        learned=_strings(col("learned_from"), True, _CODE_RX, 64), note=_strings([r.get("note", "") for r in recs], False),
+        r_rec=np.repeat(np.arange(len(recs), dtype=np.int64), counts),
+        r_metric=_strings([x.get("metric") for x in flat], False, _METRIC_RX, 64),
+        r_day=_days([x.get("date") for x in flat], optional=False), r_value=_numbers([x.get("value") for x in flat], False),
+    )
+
+
+def _slow_pilots(obj: PilotsFile, kept: list[int]) -> dict:
+    ads = obj.adoption
+    day = lambda d: np.nan if d is None else d.toordinal() - EPOCH_ORDINAL  # noqa: E731
+    obj_arr = lambda vals: _strings(list(vals), True)  # noqa: E731
+    counts = np.array([len(a.readings) for a in ads], dtype=np.int64)
+    flat = [r for a in ads for r in a.readings]
+    return dict(
+        model=obj.model, structure=obj.structure, illustrative=obj.illustrative, index=np.array(kept, dtype=np.int64),
+        unit=obj_arr(a.unit for a in ads), rec_model=obj_arr(a.model for a in ads),
+        days=np.array([[day(getattr(a.stages, s)) for s in STAGES] for a in ads], dtype=float).reshape(len(ads), len(STAGES)),
+        learned=obj_arr(a.learned_from for a in ads), note=obj_arr(a.note for a in ads),
+        r_rec=np.repeat(np.arange(len(ads), dtype=np.int64), counts),
+        r_metric=obj_arr(r.metric for r in flat), r_day=np.array([day(r.date) for r in flat], dtype=float),
+        r_value=np.array([r.value for r in flat], dtype=float),
+    )
+
+
+_KINDS = {"units": (UnitsFile, "unit", _fast_units, _slow_units, UnitsChunk),
+          "pilots": (PilotsFile, "adoption", _fast_pilots, _slow_pilots, PilotsChunk)}
+_FILE_CACHE: dict[str, tuple[tuple, Any]] = {}
+"""Absolute path -> (key, chunk) of the units/ and pilots/ files read in this process."""
+FILE_CACHE_MAX = 20_000
+CACHE_STATS = {"hits": 0, "misses": 0}
+"""Per-file cache hits and misses since the process started (the tests and the benchmark read them)."""
+
+
+def _cache_key(kind: str, rel: str, stamp: tuple) -> tuple:
+    return (kind, rel, stamp, FAST_PARSER, DATE_MIN, DATE_MAX)
+
+
+def _chunk(kind: str, path: Path, root: Path, texts: Mapping[str, str]):
+    """The checked columns of one units/ or pilots/ file (None when it cannot be used), from the
+    per-file cache when the file has not changed since it was read."""
+    rel = path.relative_to(root).as_posix()
+    given = texts.get(rel) if texts else None
+    apath = str(path)
+    if given is None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None
+        if st is not None and stat.S_ISREG(st.st_mode):
+            hit = _FILE_CACHE.get(apath)
+            if hit is not None and hit[0] == _cache_key(kind, rel, file_stamp(st)):
+                CACHE_STATS["hits"] += 1
+                return hit[1]
+    CACHE_STATS["misses"] += 1
+    report = Report()
+    chunk = _read_chunk(kind, path, root, report, given)
+    if chunk is not None:
+        chunk.problems = report.problems
+    out = chunk if chunk is not None else _Broken(rel, report.problems)
+    if given is None and (chunk is None or chunk.stamp is not None):
+        stamp = chunk.stamp if chunk is not None else _stamp_of(path)
+        if stamp is not None:
+            if len(_FILE_CACHE) >= FILE_CACHE_MAX:
+                _FILE_CACHE.clear()
+            _FILE_CACHE[apath] = (_cache_key(kind, rel, stamp), out)
+    return out
+
+
+@dataclass
+class _Broken:
+    """A file that cannot be used at all (syntax error, broken header...): only its problems."""
+
+    rel: str
+    problems: list[Problem]
+
+
+def _stamp_of(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return file_stamp(st) if stat.S_ISREG(st.st_mode) else None
+
+
+def _read_chunk(kind: str, path: Path, root: Path, report: Report, text: str | None):
+    model, list_key, fast, slow, make = _KINDS[kind]
+    src = parse_file(path, root, report, text, fast=True)
+    if src is None:
+        return None
+    try:
+        cols = fast(src.data)  # type: ignore[arg-type]
+    except (_Off, ValidationError, RecursionError):
+        cols = None
+    if cols is None:  # something unusual: tomli's data and pydantic's verdict, record by record
+        src = reparse_exact(src, report)
+        if src is None:
+            return None
+        obj, kept = validate_records(src, model, list_key, report)
+        if obj is None:
+            return None
+        cols = slow(obj, kept)
+    return make(rel=src.rel, path=path, stamp=src.stamp, text=src.text if text is not None else "", problems=[], **cols)
+
+
+def _chunk_src(c) -> SourceFile:
+    """A SourceFile to locate messages in a chunk's file (its text is read again only if needed)."""
+    return SourceFile(c.path, c.rel, text=c.text, stamp=c.stamp if not c.text else None)
+
+
+def _concat(chunks: list, name: str, dtype=None) -> np.ndarray:
+    parts = [getattr(c, name) for c in chunks]
+    if not parts:
+        return np.zeros(0, dtype=dtype or object)
+    return np.concatenate(parts)
+
+
+def _as_date(day: float) -> dt.date | None:
+    return None if day != day else dt.date.fromordinal(int(day) + EPOCH_ORDINAL)
+
+
+def _datetimes(days: np.ndarray) -> np.ndarray:
+    """Days since 1970 (NaN = missing) as datetime64[s] (NaT = missing), as pandas reads dates."""
+    nat = np.isnan(days)
+    out = np.where(nat, 0, days).astype(np.int64).astype("datetime64[D]").astype("datetime64[s]")
+    out[nat] = np.datetime64("NaT")
+    return out
+
+
 def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report, settings: SettingsFile,
                 texts: Mapping[str, str] = {}):
     """Declared units; parents may be official units or other declared units (any order)."""
-    declared: dict[str, tuple[LocalUnit, SourceFile, int]] = {}
-    illustrative: list[str] = []
-    kinds = known_kinds(settings.kinds)
+    chunks = []
     for path in paths:
-        src = _parse(path, root, report, texts)
-        if src is None:
+        c = _chunk("units", path, root, texts)
+        report.problems.extend(c.problems)
+        if not isinstance(c, _Broken):
+            chunks.append(c)
+    illustrative = [c.rel for c in chunks if c.illustrative]
+    kinds = known_kinds(settings.kinds)
+    counts = [len(c.code) for c in chunks]
+    f = np.repeat(np.arange(len(chunks), dtype=np.int64), counts)
+    idx = _concat(chunks, "index", np.int64)
+    structure = np.array([c.structure for c in chunks], dtype=object)[f] if len(f) else np.zeros(0, dtype=object)
+    code, kind = _concat(chunks, "code"), _concat(chunks, "kind")
+    est, dis = _concat(chunks, "established", float), _concat(chunks, "dissolved", float)
+    parent_code, merged_code = _concat(chunks, "parent"), _concat(chunks, "merged_into")
+    key = np.array([s + ":" + c for s, c in zip(structure.tolist(), code.tolist())], dtype=object)
+    srcs: dict[int, SourceFile] = {}
+
+    def src(r: int) -> SourceFile:
+        i = int(f[r])
+        if i not in srcs:
+            srcs[i] = _chunk_src(chunks[i])
+        return srcs[i]
+
+    # First pass, in file order: kind, lifetime, official code, duplicate declaration.
+    kind_ok = np.fromiter((k in kinds for k in kind.tolist()), dtype=bool, count=len(kind))
+    life_bad = ~np.isnan(est) & ~np.isnan(dis) & (dis <= est)
+    official = np.array([k in reg.units for k in key.tolist()], dtype=bool)
+    first = kind_ok & ~life_bad & ~official
+    dup = np.zeros(len(key), dtype=bool)
+    if first.any():
+        sel = np.flatnonzero(first)
+        dup[sel] = pd.Series(key[sel], dtype=object).duplicated(keep="first").to_numpy()
+    declared_mask = first & ~dup
+    first_of = dict(zip(key[declared_mask].tolist(), np.flatnonzero(declared_mask).tolist()))
+    for r in np.flatnonzero(~declared_mask).tolist():
+        i, c, s = int(idx[r]), code[r], src(r)
+        if not kind_ok[r]:
+            vi, en = did_you_mean(kind[r], kinds)
+            report.error(s, ("unit", i, "kind"), "unknown-kind",
+                         f'loại đơn vị "{kind[r]}" chưa được khai báo{vi}; khai báo nó dưới [kinds] trong {SETTINGS_FILE} hoặc sửa tên',
+                         f'unit kind "{kind[r]}" is not declared{en}; declare it under [kinds] in {SETTINGS_FILE} or fix the name')
+        elif life_bad[r]:
+            d, e = _as_date(dis[r]), _as_date(est[r])
+            report.error(s, ("unit", i, "dissolved"), "lifetime-order",
+                         f'"{c}" giải thể ({d:%d/%m/%Y}) không thể trước hoặc cùng ngày thành lập ({e:%d/%m/%Y})',
+                         f'"{c}" is dissolved ({d:%Y-%m-%d}) on or before it was established ({e:%Y-%m-%d})')
+        elif official[r]:
+            report.error(s, ("unit", i, "code"), "duplicate-unit", f'mã "{c}" đã là đơn vị hành chính chính thức ({reg.units[key[r]].name}); chọn mã khác',
+                         f'code "{c}" is already an official unit ({reg.units[key[r]].name}); choose another code')
+        else:
+            o = int(first_of[key[r]])
+            other = src(o)
+            line = other.pos(("unit", int(idx[o])))[0]
+            report.error(s, ("unit", i, "code"), "duplicate-unit", f'mã đơn vị "{c}" đã khai báo ở {other.rel}:{line}',
+                         f'unit code "{c}" is already declared at {other.rel}:{line}')
+    # Second pass over the declared units: parents, successors, parent kinds.
+    d_rows = np.flatnonzero(declared_mask)
+    d_keys = set(key[d_rows].tolist())
+    pkey = np.array([None if p is None else s + ":" + p for s, p in zip(structure.tolist(), parent_code.tolist())], dtype=object)
+    mkey = np.array([None if p is None else s + ":" + p for s, p in zip(structure.tolist(), merged_code.tolist())], dtype=object)
+    known = lambda k: k in reg.units or k in d_keys  # noqa: E731
+    good = declared_mask.copy()
+    kind_of = dict(zip(key[d_rows].tolist(), kind[d_rows].tolist()))
+    parent_rules = {k: _parent_kinds(k, settings) for k in set(kind[d_rows].tolist())}
+    ruled = {k for k, v in parent_rules.items() if v}
+    plist, mlist, klist = pkey[d_rows].tolist(), mkey[d_rows].tolist(), kind[d_rows].tolist()
+    flag = np.array([(p is None and k != "province") or (p is not None and not known(p)) or (m is not None and not known(m))
+                     or (k in ruled and p is not None) or k in ADMIN_KINDS for p, m, k in zip(plist, mlist, klist)], dtype=bool)
+    for r in d_rows[flag].tolist():
+        p, m, k = pkey[r], mkey[r], kind[r]
+        bad_parent = (p is None and k != "province") or (p is not None and not known(p))
+        bad_merged = m is not None and not known(m)
+        allowed = parent_rules.get(k) or []
+        warn_kind = bool(allowed) and p is not None and not bad_parent and not bad_merged
+        warn_admin = k in ADMIN_KINDS and dis[r] != dis[r]
+        if not (bad_parent or bad_merged or warn_kind or warn_admin):
             continue
-        obj, kept = validate_records(src, UnitsFile, "unit", report)
-        if obj is None:
+        i, c, s = int(idx[r]), code[r], src(r)
+        if p is None and k != "province":
+            report.error(s, ("unit", i, "code"), "missing-parent", f'đơn vị "{c}" cần khoá parent (mã đơn vị cấp trên)',
+                         f'unit "{c}" needs a parent (the code of the unit above it)')
+            good[r] = False
             continue
-        if obj.illustrative:
-            illustrative.append(src.rel)
-        for i, u in zip(kept, obj.unit):
-            key = unit_key(obj.structure, u.code)
-            if u.kind not in kinds:
-                vi, en = did_you_mean(u.kind, kinds)
-                report.error(src, ("unit", i, "kind"), "unknown-kind",
-                             f'loại đơn vị "{u.kind}" chưa được khai báo{vi}; khai báo nó dưới [kinds] trong {SETTINGS_FILE} hoặc sửa tên',
-                             f'unit kind "{u.kind}" is not declared{en}; declare it under [kinds] in {SETTINGS_FILE} or fix the name')
-                continue
-            if u.established and u.dissolved and u.dissolved <= u.established:
-                report.error(src, ("unit", i, "dissolved"), "lifetime-order",
-                             f'"{u.code}" giải thể ({u.dissolved:%d/%m/%Y}) không thể trước hoặc cùng ngày thành lập ({u.established:%d/%m/%Y})',
-                             f'"{u.code}" is dissolved ({u.dissolved:%Y-%m-%d}) on or before it was established ({u.established:%Y-%m-%d})')
-                continue
-            if key in reg.units:
-                report.error(src, ("unit", i, "code"), "duplicate-unit", f'mã "{u.code}" đã là đơn vị hành chính chính thức ({reg.units[key].name}); chọn mã khác',
-                             f'code "{u.code}" is already an official unit ({reg.units[key].name}); choose another code')
-                continue
-            if key in declared:
-                other = declared[key][1]
-                line = other.pos(("unit", declared[key][2]))[0]
-                report.error(src, ("unit", i, "code"), "duplicate-unit", f'mã đơn vị "{u.code}" đã khai báo ở {other.rel}:{line}',
-                             f'unit code "{u.code}" is already declared at {other.rel}:{line}')
-                continue
-            declared[key] = (
-                LocalUnit(key, u.code, u.name, u.kind, obj.structure,
-                          unit_key(obj.structure, u.parent) if u.parent else None,
-                          u.dissolved, unit_key(obj.structure, u.merged_into) if u.merged_into else None,
-                          u.lat, u.lon, obj.illustrative, src.rel, u.established),
-                src, i,
-            )
-    good: dict[str, LocalUnit] = {}
-    for key, (u, src, i) in declared.items():
-        if u.parent is None and u.kind != "province":
-            report.error(src, ("unit", i, "code"), "missing-parent", f'đơn vị "{u.code}" cần khoá parent (mã đơn vị cấp trên)',
-                         f'unit "{u.code}" needs a parent (the code of the unit above it)')
+        if bad_parent:
+            pc = p.partition(":")[2]
+            st = structure[r]
+            vi, en = did_you_mean(pc, [kk.partition(":")[2] for kk in key[d_rows].tolist()
+                                       if kk.startswith(st + ":") and (not allowed or kind_of[kk] in allowed)])
+            report.error(s, ("unit", i, "parent"), "unknown-unit", f'đơn vị cấp trên "{pc}" không có trong danh mục ({st}) hay units/{vi}',
+                         f'parent unit "{pc}" is not in the register ({st}) nor in units/{en}')
+            good[r] = False
             continue
-        if u.parent is not None and u.parent not in reg.units and u.parent not in declared:
-            code = u.parent.partition(":")[2]
-            allowed = _parent_kinds(u.kind, settings)
-            vi, en = did_you_mean(code, [k.partition(":")[2] for k, (d, _, _) in declared.items()
-                                         if d.structure == u.structure and (not allowed or d.kind in allowed)])
-            report.error(src, ("unit", i, "parent"), "unknown-unit", f'đơn vị cấp trên "{code}" không có trong danh mục ({u.structure}) hay units/{vi}',
-                         f'parent unit "{code}" is not in the register ({u.structure}) nor in units/{en}')
+        if bad_merged:
+            mc = m.partition(":")[2]
+            report.error(s, ("unit", i, "merged_into"), "unknown-unit", f'merged_into "{mc}" không phải đơn vị đã biết ({structure[r]})',
+                         f'merged_into "{mc}" is not a known unit ({structure[r]})')
+            good[r] = False
             continue
-        if u.merged_into is not None and u.merged_into not in reg.units and u.merged_into not in declared:
-            code = u.merged_into.partition(":")[2]
-            report.error(src, ("unit", i, "merged_into"), "unknown-unit", f'merged_into "{code}" không phải đơn vị đã biết ({u.structure})',
-                         f'merged_into "{code}" is not a known unit ({u.structure})')
-            continue
-        allowed = _parent_kinds(u.kind, settings)
-        if allowed and u.parent is not None:
-            pkind = reg.units[u.parent].kind if u.parent in reg.units else declared[u.parent][0].kind
+        if warn_kind:
+            pkind = reg.units[p].kind if p in reg.units else kind_of[p]
             if pkind not in allowed:
-                report.warning(src, ("unit", i, "parent"), "parent-kind",
-                               f'"{u.code}" ({u.kind}) nằm dưới một {pkind}; {SETTINGS_FILE} cho phép cấp trên là: {", ".join(allowed)}',
-                               f'"{u.code}" ({u.kind}) is under a {pkind}; {SETTINGS_FILE} allows parents of kind: {", ".join(allowed)}')
-        if u.kind in ADMIN_KINDS and u.dissolved is None:
-            report.warning(src, ("unit", i, "kind"), "admin-not-dissolved", f'"{u.code}" là {u.kind} nhưng không có trong danh mục chính thức: nếu đã giải thể/sáp nhập, ghi dissolved và merged_into',
-                           f'"{u.code}" is a {u.kind} missing from the official register: if it was merged, set dissolved and merged_into')
-        good[key] = u
+                report.warning(s, ("unit", i, "parent"), "parent-kind",
+                               f'"{c}" ({k}) nằm dưới một {pkind}; {SETTINGS_FILE} cho phép cấp trên là: {", ".join(allowed)}',
+                               f'"{c}" ({k}) is under a {pkind}; {SETTINGS_FILE} allows parents of kind: {", ".join(allowed)}')
+        if warn_admin:
+            report.warning(s, ("unit", i, "kind"), "admin-not-dissolved", f'"{c}" là {k} nhưng không có trong danh mục chính thức: nếu đã giải thể/sáp nhập, ghi dissolved và merged_into',
+                           f'"{c}" is a {k} missing from the official register: if it was merged, set dissolved and merged_into')
     # Parents that were themselves rejected make their children orphans: drop them too.
-    changed = True
-    while changed:
-        changed = False
-        for key, u in list(good.items()):
-            if u.parent is not None and u.parent not in reg.units and u.parent not in good:
-                del good[key]
-                changed = True
-    return good, illustrative
+    has_parent = np.array([p is not None and p not in reg.units for p in pkey.tolist()], dtype=bool)
+    while True:
+        alive = set(key[good].tolist())
+        orphan = good & has_parent & ~np.array([p in alive for p in pkey.tolist()], dtype=bool)
+        if not orphan.any():
+            break
+        good &= ~orphan
+    rows = np.flatnonzero(good)
+    obj = lambda values: pd.Series(values, dtype=object)  # noqa: E731 - plain objects: no Arrow round trip
+    frame = pd.DataFrame({
+        "code": obj(code[rows]), "name": obj(_concat(chunks, "name")[rows]), "kind": obj(kind[rows]),
+        "structure": obj(structure[rows]), "parent": obj(pkey[rows]), "dissolved": obj(_dates_obj(dis[rows])),
+        "merged_into": obj(mkey[rows]),
+        "lat": obj(_floats_obj(_concat(chunks, "lat", float)[rows])), "lon": obj(_floats_obj(_concat(chunks, "lon", float)[rows])),
+        "illustrative": np.array([c.illustrative for c in chunks], dtype=bool)[f[rows]] if len(rows) else np.zeros(0, dtype=bool),
+        "path": obj(np.array([c.rel for c in chunks], dtype=object)[f[rows]] if len(rows) else np.zeros(0, dtype=object)),
+        "established": obj(_dates_obj(est[rows])),
+    })
+    frame.index = pd.Index(key[rows], dtype=object, name="key")
+    return LocalUnits(frame), illustrative
+
+
+def _dates_obj(days: np.ndarray) -> np.ndarray:
+    """Days since 1970 as datetime.date objects (None = missing), as LocalUnit holds them."""
+    out = np.empty(len(days), dtype=object)
+    present = ~np.isnan(days)
+    if present.any():
+        uniq, inv = np.unique(days[present], return_inverse=True)
+        dates = np.empty(len(uniq), dtype=object)
+        dates[:] = [_as_date(d) for d in uniq.tolist()]
+        out[present] = dates[inv]
+    return out
+
+
+def _floats_obj(values: np.ndarray) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = [None if v != v else v for v in values.tolist()]
+    return out
 
 
 def _parent_kinds(kind: str, settings: SettingsFile) -> list[str]:
@@ -853,6 +1392,17 @@ def _resolve_unit(code: str, structure: str, reg: Registry, local: dict[str, Loc
     return key if key in reg.units or key in local else None
 
 
+def _local_codes(local: Mapping[str, LocalUnit], structure: str, kinds: set | None) -> list[str]:
+    """Codes of the declared units of ``structure`` (and of ``kinds``), for "did you mean"."""
+    if isinstance(local, LocalUnits):
+        fr = local.frame
+        sel = np.asarray(fr["structure"] == structure, dtype=bool)
+        if kinds is not None:
+            sel = sel & np.asarray(fr["kind"].isin(list(kinds)), dtype=bool)
+        return fr["code"].to_numpy(dtype=object)[sel].tolist()
+    return [u.code for u in local.values() if u.structure == structure and (kinds is None or u.kind in kinds)]
+
+
 def _unknown_unit_message(code: str, structure: str, reg: Registry, local: dict[str, LocalUnit],
                           kinds: Iterable[str] | None = None) -> tuple[str, str]:
     """Why a code is unknown, and the closest declared code of the kinds that fit (``kinds``)."""
@@ -861,153 +1411,265 @@ def _unknown_unit_message(code: str, structure: str, reg: Registry, local: dict[
         return (f'mã đơn vị "{code}" không có trong cấu trúc "{structure}" (nó thuộc cấu trúc "{other}"); sửa structure của tệp hoặc mã đơn vị',
                 f'unit code "{code}" is not in the "{structure}" structure (it is in "{other}"); fix the file\'s structure or the code')
     fit = None if kinds is None else set(kinds)
-    vi, en = did_you_mean(code, [u.code for u in local.values() if u.structure == structure and (fit is None or u.kind in fit)])
+    vi, en = did_you_mean(code, _local_codes(local, structure, fit))
     return (f'mã đơn vị "{code}" không có trong danh mục ({structure}) hay units/{vi}; khai báo nó trong units/ hoặc sửa mã',
             f'unknown unit code "{code}" (not in the {structure} register nor in units/){en}; declare it under units/ or fix the code')
 
 
 def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], reg: Registry,
-                 local: dict[str, LocalUnit], report: Report, texts: Mapping[str, str] = {}):
+                 local: Mapping[str, LocalUnit], report: Report, texts: Mapping[str, str] = {}):
     """Adoption records and readings as columns.
 
-    The loop is the hot path of a national load (hundreds of thousands of records): each
-    record is checked with set and dict look-ups only; messages are built on the rare slow path.
+    Every check runs on the merged columns of all files at once (set look-ups, a duplicate search,
+    comparisons of date columns); messages are built only for the rows that fail, by the functions
+    the record-by-record loader used, so they read the same.
     """
-    c_unit: list = []
-    c_model: list = []
-    c_dates: list[list] = [[] for _ in STAGES]
-    c_learned: list = []
-    c_note: list = []
-    c_path: list = []
-    c_index: list = []
-    r_unit: list = []
-    r_model: list = []
-    r_metric: list = []
-    r_date: list = []
-    r_value: list = []
-    seen: dict[tuple[str, str], tuple[SourceFile, int]] = {}
-    illustrative: list[str] = []
-    kinds = {k: u.kind for k, u in reg.units.items()}
-    kinds.update((k, u.kind) for k, u in local.items())
-    adopted = {mid: frozenset(m.adopted_by) for mid, m in models.items()}
-    readable = {mid: frozenset(x.id for x in m.metrics if x.rollup != "ratio") for mid, m in models.items()}
-    lifetimes: dict[str, tuple] = {}
+    chunks = []
     for path in paths:
-        src = _parse(path, root, report, texts)
-        if src is None:
-            continue
-        obj, kept = validate_records(src, PilotsFile, "adoption", report)
-        if obj is None:
-            continue
-        if obj.illustrative:
-            illustrative.append(src.rel)
-        if obj.model is not None and obj.model not in models:
-            vi, en = did_you_mean(obj.model, models)
-            report.error(src, ("model",), "unknown-model", f'mô hình "{obj.model}" không có trong models/{vi}', f'model "{obj.model}" has no file in models/{en}')
-        structure = obj.structure
-        prefix = structure + ":"
-        for i, a in zip(kept, obj.adoption):
-            base = ("adoption", i)
-            model_id = a.model or obj.model
-            if model_id not in models:
-                if model_id is None:
-                    report.error(src, base + ("unit",), "missing-key", 'bản ghi cần khoá "model" (hoặc khai báo model ở đầu tệp)',
-                                 'record needs "model" (or set model at the top of the file)')
-                elif a.model is not None:
-                    vi, en = did_you_mean(model_id, models)
-                    report.error(src, base + ("model",), "unknown-model", f'mô hình "{model_id}" không có trong models/{vi}', f'model "{model_id}" has no file in models/{en}')
-                continue
-            ukey = prefix + a.unit
-            kind = kinds.get(ukey)
-            if kind is None:
-                vi, en = _unknown_unit_message(a.unit, structure, reg, local, models[model_id].adopted_by)
-                report.error(src, base + ("unit",), "unknown-unit", vi, en)
-                continue
-            if kind not in adopted[model_id]:
-                allowed = ", ".join(models[model_id].adopted_by)
-                report.error(src, base + ("unit",), "wrong-kind",
-                             f'"{a.unit}" là đơn vị loại {kind}; mô hình "{model_id}" chỉ áp dụng cho: {allowed}',
-                             f'"{a.unit}" is a {kind}; model "{model_id}" is adopted by: {allowed}')
-                continue
-            if (ukey, model_id) in seen:
-                other, j = seen[(ukey, model_id)]
-                line = other.pos(("adoption", j))[0]
-                report.error(src, base, "duplicate-record", f'bản ghi trùng: "{a.unit}" với mô hình "{model_id}" đã có ở {other.rel}:{line}',
-                             f'duplicate record: "{a.unit}" with model "{model_id}" is already at {other.rel}:{line}')
-                continue
-            learned = a.learned_from
-            if learned is not None:
-                learned = prefix + learned
-                if learned not in kinds:
-                    vi, en = _unknown_unit_message(a.learned_from, structure, reg, local, models[model_id].adopted_by)  # type: ignore[arg-type]
-                    report.error(src, base + ("learned_from",), "unknown-unit", vi, en)
-                    continue
-            st = a.stages
-            dates = (st.assess, st.pilot, st.evaluate, st.scale)
-            present = [d for d in dates if d is not None]
-            if present != sorted(present):
-                _report_stage_order(src, base, dates, report)
-                continue
-            if present and dates[len(present) - 1] is None:
-                missing = [s for s, d in zip(STAGES[: STAGES.index(_last_stage(dates))], dates) if d is None]
-                report.warning(src, base + ("stages",), "stage-skipped", f'bỏ qua giai đoạn {", ".join(missing)} mà không ghi ngày bắt đầu',
-                               f'stage(s) {", ".join(missing)} skipped without a start date')
-            life = lifetimes.get(ukey)
-            if life is None:
-                life = lifetimes[ukey] = _lifetime(ukey, reg, local)
-            lo, hi = life
-            if lo is not None or hi is not None:  # dates outside the unit's lifetime: the slow path says so
-                both = present + [r.date for r in a.readings]
-                if both and ((lo is not None and min(both) < lo) or (hi is not None and max(both) >= hi)):
-                    _check_lifetime(src, base, ukey, life, dates, a.readings, reg, local, report)
-            seen[(ukey, model_id)] = (src, i)
-            c_unit.append(ukey)
-            c_model.append(model_id)
-            for col, d in zip(c_dates, dates):
-                col.append(d)
-            c_learned.append(learned)
-            c_note.append(a.note)
-            c_path.append(src.rel)
-            c_index.append(i)
-            rs = a.readings
-            if not rs:
-                continue
-            ok = readable[model_id]
-            if all(r.metric in ok for r in rs) and len({(r.metric, r.date) for r in rs}) == len(rs):
-                good = rs
-            else:
-                good = _check_readings(src, base, model_id, models[model_id], rs, report)
-            r_unit.extend([ukey] * len(good))
-            r_model.extend([model_id] * len(good))
-            r_metric.extend([r.metric for r in good])
-            r_date.extend([r.date for r in good])
-            r_value.extend([r.value for r in good])
-    adoptions = pd.DataFrame(
-        dict(zip(ADOPTION_COLUMNS, (c_unit, c_model, *c_dates, c_learned, c_note, c_path, c_index))),
-        columns=ADOPTION_COLUMNS,
-    )
-    for s in STAGES:
-        adoptions[s] = pd.to_datetime(adoptions[s])
-    for c in ("unit", "model", "path"):
-        adoptions[c] = adoptions[c].astype("category") if len(adoptions) else adoptions[c].astype(object)
-    readings = pd.DataFrame(dict(zip(READING_COLUMNS, (r_unit, r_model, r_metric, r_date, r_value))), columns=READING_COLUMNS)
-    readings["date"] = pd.to_datetime(readings["date"])
-    readings["value"] = readings["value"].astype(float)
-    readings = readings.drop_duplicates(["unit", "model", "metric", "date"], keep="last").reset_index(drop=True)
+        c = _chunk("pilots", path, root, texts)
+        report.problems.extend(c.problems)
+        if not isinstance(c, _Broken):
+            chunks.append(c)
+    illustrative = [c.rel for c in chunks if c.illustrative]
+    srcs: dict[int, SourceFile] = {}
+
+    def src_of(i: int) -> SourceFile:
+        if i not in srcs:
+            srcs[i] = _chunk_src(chunks[i])
+        return srcs[i]
+
+    for i, c in enumerate(chunks):
+        if c.model is not None and c.model not in models:
+            vi, en = did_you_mean(c.model, models)
+            report.error(src_of(i), ("model",), "unknown-model", f'mô hình "{c.model}" không có trong models/{vi}', f'model "{c.model}" has no file in models/{en}')
+    counts = np.array([len(c.unit) for c in chunks], dtype=np.int64)
+    n = int(counts.sum())
+    f = np.repeat(np.arange(len(chunks), dtype=np.int64), counts)
+    idx = _concat(chunks, "index", np.int64)
+    unit = _concat(chunks, "unit")
+    rec_model = _concat(chunks, "rec_model")
+    days = np.concatenate([c.days for c in chunks]) if chunks else np.zeros((0, len(STAGES)))
+    learned_code = _concat(chunks, "learned")
+    structure = np.array([c.structure for c in chunks], dtype=object)[f] if n else np.zeros(0, dtype=object)
+    file_model = np.array([c.model for c in chunks], dtype=object)[f] if n else np.zeros(0, dtype=object)
+    model_id = np.where(np.equal(rec_model, None), file_model, rec_model)
+    ukey = np.array([s + ":" + u for s, u in zip(structure.tolist(), unit.tolist())], dtype=object)
+    # Readings: each one's global record.
+    r_off = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(chunks) else np.zeros(0, dtype=np.int64)
+    r_rec = np.concatenate([c.r_rec + o for c, o in zip(chunks, r_off.tolist())]) if chunks else np.zeros(0, dtype=np.int64)
+    r_metric = _concat(chunks, "r_metric")
+    r_day = _concat(chunks, "r_day", float)
+    r_value = _concat(chunks, "r_value", float)
+
+    # The checks in the order the messages come: model, unit, kind, duplicate, learned_from, stage order.
+    kind_of = _kind_lookup(reg, local)
+    model_ok = np.fromiter((m in models for m in model_id.tolist()), dtype=bool, count=n)
+    ucode, ucats = pd.factorize(ukey)  # each unit key once: look-ups per distinct unit
+    ucats = np.asarray(ucats, dtype=object)
+    kind = np.array([kind_of.get(k) for k in ucats.tolist()], dtype=object)[ucode] if n else np.zeros(0, dtype=object)
+    unit_ok = ~np.equal(kind, None)
+    adopted = {mid: frozenset(m.adopted_by) for mid, m in models.items()}
+    kind_ok = np.array([ok and k in adopted[m] for ok, k, m in zip((model_ok & unit_ok).tolist(), kind.tolist(), model_id.tolist())],
+                       dtype=bool)
+    lkey = np.array([None if c is None else s + ":" + c for s, c in zip(structure.tolist(), learned_code.tolist())], dtype=object)
+    learned_ok = np.array([k is None or k in kind_of for k in lkey.tolist()], dtype=bool)
+    before = np.full(n, np.nan)  # the latest date of the stages before each one (NaN: none)
+    order_ok = np.ones(n, dtype=bool)
+    for k in range(len(STAGES)):
+        d = days[:, k]
+        if k:
+            order_ok &= ~(d < before)  # NaN compares False: a stage not reached breaks nothing
+        before = np.where(np.isnan(d), before, d)
+    passed = kind_ok  # model, unit and kind
+    sound = learned_ok & order_ok
+    mcode, _ = pd.factorize(model_id, use_na_sentinel=False)
+    pair = ucode.astype(np.int64) * (int(mcode.max()) + 1 if n else 1) + mcode
+    accepted = np.zeros(n, dtype=bool)
+    dup_of = np.full(n, -1, dtype=np.int64)
+    cand = np.flatnonzero(passed & sound)
+    if len(cand):
+        first = ~pd.Series(pair[cand]).duplicated(keep="first").to_numpy()
+        firsts = pd.Series(cand[first], index=pd.Index(pair[cand[first]]))
+        p_rows = np.flatnonzero(passed)
+        fa = firsts.reindex(pd.Index(pair[p_rows])).to_numpy()
+        later = ~np.isnan(fa) & (fa < p_rows)
+        dup_of[p_rows[later]] = fa[later].astype(np.int64)
+        accepted[cand[first]] = True
+    for r in np.flatnonzero(~accepted).tolist():
+        s = src_of(int(f[r]))
+        base = ("adoption", int(idx[r]))
+        mid, code = model_id[r], unit[r]
+        if not model_ok[r]:
+            if mid is None:
+                report.error(s, base + ("unit",), "missing-key", 'bản ghi cần khoá "model" (hoặc khai báo model ở đầu tệp)',
+                             'record needs "model" (or set model at the top of the file)')
+            elif rec_model[r] is not None:
+                vi, en = did_you_mean(mid, models)
+                report.error(s, base + ("model",), "unknown-model", f'mô hình "{mid}" không có trong models/{vi}', f'model "{mid}" has no file in models/{en}')
+        elif not unit_ok[r]:
+            vi, en = _unknown_unit_message(code, structure[r], reg, local, models[mid].adopted_by)
+            report.error(s, base + ("unit",), "unknown-unit", vi, en)
+        elif not kind_ok[r]:
+            allowed = ", ".join(models[mid].adopted_by)
+            report.error(s, base + ("unit",), "wrong-kind",
+                         f'"{code}" là đơn vị loại {kind[r]}; mô hình "{mid}" chỉ áp dụng cho: {allowed}',
+                         f'"{code}" is a {kind[r]}; model "{mid}" is adopted by: {allowed}')
+        elif dup_of[r] >= 0:
+            o = int(dup_of[r])
+            other = src_of(int(f[o]))
+            line = other.pos(("adoption", int(idx[o])))[0]
+            report.error(s, base, "duplicate-record", f'bản ghi trùng: "{code}" với mô hình "{mid}" đã có ở {other.rel}:{line}',
+                         f'duplicate record: "{code}" with model "{mid}" is already at {other.rel}:{line}')
+        elif not learned_ok[r]:
+            vi, en = _unknown_unit_message(learned_code[r], structure[r], reg, local, models[mid].adopted_by)
+            report.error(s, base + ("learned_from",), "unknown-unit", vi, en)
+        else:
+            _report_stage_order(s, base, tuple(_as_date(x) for x in days[r].tolist()), report)
+
+    # Warnings on the records kept: a stage skipped, dates outside the unit's lifetime.
+    present = ~np.isnan(days)
+    n_present = present.sum(axis=1)
+    last = np.where(n_present > 0, len(STAGES) - 1 - np.argmax(present[:, ::-1], axis=1), -1)
+    skipped = accepted & (n_present > 0) & (last != n_present - 1)
+    for r in np.flatnonzero(skipped).tolist():
+        dates = tuple(_as_date(x) for x in days[r].tolist())
+        missing = [s_ for s_, d in zip(STAGES[: STAGES.index(_last_stage(dates))], dates) if d is None]
+        report.warning(src_of(int(f[r])), ("adoption", int(idx[r]), "stages"), "stage-skipped",
+                       f'bỏ qua giai đoạn {", ".join(missing)} mà không ghi ngày bắt đầu',
+                       f'stage(s) {", ".join(missing)} skipped without a start date')
+    lo, hi = _lifetimes(ukey, reg, local)
+    with np.errstate(invalid="ignore"):
+        first_day = np.fmin.reduce(np.where(present, days, np.nan), axis=1) if n else np.zeros(0)
+        last_day = np.fmax.reduce(np.where(present, days, np.nan), axis=1) if n else np.zeros(0)
+    if len(r_rec):
+        np.fmin.at(first_day, r_rec, r_day)
+        np.fmax.at(last_day, r_rec, r_day)
+    outside = accepted & ((first_day < lo) | (last_day >= hi))
+    r_start = np.searchsorted(r_rec, np.arange(n + 1))  # readings of record r: r_start[r]:r_start[r + 1]
+    for r in np.flatnonzero(outside).tolist():
+        a, b = int(r_start[r]), int(r_start[r + 1])
+        rs = [_Reading(m, _as_date(d), v) for m, d, v in zip(r_metric[a:b].tolist(), r_day[a:b].tolist(), r_value[a:b].tolist())]
+        _check_lifetime(src_of(int(f[r])), ("adoption", int(idx[r])), ukey[r], (_as_date(lo[r]), _as_date(hi[r])),
+                        tuple(_as_date(x) for x in days[r].tolist()), rs, reg, local, report)
+
+    # Readings of the records kept: a metric the model records, once per date.
+    keep_r = accepted[r_rec] if len(r_rec) else np.zeros(0, dtype=bool)
+    r_model = model_id[r_rec] if len(r_rec) else np.zeros(0, dtype=object)
+    metric_code, metric_cats = pd.factorize(r_metric)
+    metric_cats = np.asarray(metric_cats, dtype=object)
+    fine = np.zeros(len(r_rec), dtype=bool)
+    for j, mid in enumerate(pd.unique(model_id[accepted]).tolist() if n else []):
+        m = models[mid]
+        ok = {x.id for x in m.metrics if x.rollup != "ratio"}
+        sel = keep_r & np.equal(r_model, mid)
+        allowed = np.fromiter((x in ok for x in metric_cats.tolist()), dtype=bool, count=len(metric_cats))
+        fine[sel] = allowed[metric_code[sel]]
+    if len(r_rec):
+        same = pd.DataFrame({"r": r_rec, "m": metric_code, "d": r_day})
+        fine &= ~same.duplicated(keep=False).to_numpy()
+    suspect = np.unique(r_rec[keep_r & ~fine]) if len(r_rec) else np.zeros(0, dtype=np.int64)
+    for r in suspect.tolist():
+        a, b = int(r_start[r]), int(r_start[r + 1])
+        rs = [_Reading(m, _as_date(d), v) for m, d, v in zip(r_metric[a:b].tolist(), r_day[a:b].tolist(), r_value[a:b].tolist())]
+        good = _check_readings(src_of(int(f[r])), ("adoption", int(idx[r])), model_id[r], models[model_id[r]], rs, report)
+        kept = {id(x) for x in good}
+        keep_r[a:b] &= np.array([id(x) in kept for x in rs], dtype=bool)
+    if len(suspect):  # a metric recorded twice on one date: the later value is kept
+        rr = np.flatnonzero(keep_r)
+        again = pd.DataFrame({"r": r_rec[rr], "m": metric_code[rr], "d": r_day[rr]}).duplicated(keep="last").to_numpy()
+        keep_r[rr[again]] = False
+
+    rows = np.flatnonzero(accepted)
+    # Unit and model as categories (sorted, only those used), shared by the two frames.
+    u_used = np.unique(ucode[rows])
+    u_names = ucats[u_used]
+    u_order = np.argsort(u_names.astype(str), kind="stable")
+    u_new = np.empty(len(ucats), dtype=np.int64)
+    u_new[u_used[u_order]] = np.arange(len(u_used))
+    unit_dtype = pd.CategoricalDtype(pd.Index(u_names[u_order], dtype=object))
+    model_names = sorted(set(model_id[rows].tolist()))
+    model_dtype = pd.CategoricalDtype(pd.Index(model_names, dtype=object))
+    model_pos = {m: i for i, m in enumerate(model_names)}
+    rec_model_code = np.fromiter((model_pos.get(m, -1) for m in model_id.tolist()), dtype=np.int64, count=n)
+    cat = lambda codes, dtype: pd.Categorical.from_codes(codes, dtype=dtype)  # noqa: E731
+    a_cols = {
+        "unit": cat(u_new[ucode[rows]], unit_dtype) if len(rows) else ukey[rows],
+        "model": cat(rec_model_code[rows], model_dtype) if len(rows) else model_id[rows],
+        **{s_: _datetimes(days[rows, k]) for k, s_ in enumerate(STAGES)},
+        "learned_from": pd.Series(lkey[rows], dtype=object), "note": pd.Series(_concat(chunks, "note")[rows], dtype=object),
+        "path": (pd.Categorical(np.array([c.rel for c in chunks], dtype=object)[f[rows]]) if len(rows) else np.zeros(0, dtype=object)),
+        "index": idx[rows],
+    }
+    adoptions = pd.DataFrame(a_cols, columns=ADOPTION_COLUMNS)
+    if not len(rows):
+        adoptions = adoptions.astype({s_: "datetime64[s]" for s_ in STAGES})
+    rr = np.flatnonzero(keep_r)
+    rec = r_rec[rr]
+    m_used = np.unique(metric_code[rr])
+    m_names = metric_cats[m_used]
+    m_order = np.argsort(m_names.astype(str), kind="stable")
+    m_new = np.empty(len(metric_cats), dtype=np.int64)
+    m_new[m_used[m_order]] = np.arange(len(m_used))
+    readings = pd.DataFrame({
+        "unit": cat(u_new[ucode[rec]], unit_dtype) if len(rr) else pd.Series([], dtype=object),
+        "model": cat(rec_model_code[rec], model_dtype) if len(rr) else pd.Series([], dtype=object),
+        "metric": cat(m_new[metric_code[rr]], pd.CategoricalDtype(pd.Index(m_names[m_order], dtype=object))) if len(rr)
+        else pd.Series([], dtype=object),
+        "date": _datetimes(r_day[rr]), "value": r_value[rr].astype(float)}, columns=READING_COLUMNS)
     return adoptions, readings, illustrative
 
 
-def _lifetime(ukey: str, reg: Registry, local: dict[str, LocalUnit]) -> tuple:
-    """(first day, first day no longer) the unit existed; None where open.
+def _categories(values: np.ndarray) -> pd.Categorical:
+    """Strings as a categorical column (object categories: no Arrow round trip for 600,000 values)."""
+    codes, uniq = pd.factorize(values, sort=True)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniq, dtype=object))
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    metric: str
+    date: dt.date
+    value: float
+
+
+def _kind_lookup(reg: Registry, local: Mapping[str, LocalUnit]) -> dict[str, str]:
+    """Unit key -> kind, for every official and declared unit."""
+    out = {k: u.kind for k, u in reg.units.items()}
+    if isinstance(local, LocalUnits):
+        out.update(zip(local.frame.index.tolist(), local.frame["kind"].tolist()))
+    else:
+        out.update((k, u.kind) for k, u in local.items())
+    return out
+
+
+def _lifetimes(ukey: np.ndarray, reg: Registry, local: Mapping[str, LocalUnit]) -> tuple[np.ndarray, np.ndarray]:
+    """(first day, first day no longer) each unit existed, as days since 1970 (NaN = open).
 
     Units of the new register exist from the reform; units of the old register end with it;
     declared units carry ``established`` and ``dissolved``."""
-    u = local.get(ukey)
-    if u is not None:
-        return u.established, u.dissolved
-    if ukey in reg.units:
-        return (None, REFORM_DATE) if ukey.startswith(OLD + ":") else (REFORM_DATE, None)
-    return None, None
+    reform = float(REFORM_DATE.toordinal() - EPOCH_ORDINAL)
+    keys = pd.Index(ukey.tolist(), dtype=object)
+    lo = np.full(len(keys), np.nan)
+    hi = np.full(len(keys), np.nan)
+    in_reg = np.array([k in reg.units for k in ukey.tolist()], dtype=bool)
+    old = np.array([k.startswith(OLD + ":") for k in ukey.tolist()], dtype=bool)
+    hi[in_reg & old] = reform
+    lo[in_reg & ~old] = reform
+    if isinstance(local, LocalUnits):
+        fr = local.frame
+        pos = fr.index.get_indexer(keys)
+        hit = pos >= 0
+        if hit.any():
+            to_days = lambda col: np.array([np.nan if d is None else d.toordinal() - EPOCH_ORDINAL  # noqa: E731
+                                            for d in fr[col].to_numpy(dtype=object)[pos[hit]].tolist()], dtype=float)
+            lo[hit], hi[hit] = to_days("established"), to_days("dissolved")
+    else:
+        for i, k in enumerate(ukey.tolist()):
+            u = local.get(k)
+            if u is not None:
+                lo[i] = np.nan if u.established is None else u.established.toordinal() - EPOCH_ORDINAL
+                hi[i] = np.nan if u.dissolved is None else u.dissolved.toordinal() - EPOCH_ORDINAL
+    return lo, hi
 
 
 def _unit_name(ukey: str, reg: Registry, local: dict[str, LocalUnit]) -> str:

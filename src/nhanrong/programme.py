@@ -6,9 +6,11 @@ object per record: a whole country has hundreds of thousands of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .problems import Problem
@@ -39,6 +41,98 @@ class LocalUnit:
     established: object = None  # datetime.date | None: the unit came into being that day
 
 
+LOCAL_FIELDS: tuple[str, ...] = ()  # set below: LocalUnit's fields, in order
+
+
+class LocalUnits(Mapping):
+    """The units declared under units/, as columns (one frame indexed by key), read like a dict
+    ``key -> LocalUnit``. A national data set declares a quarter of a million units: the loader,
+    the units frame and the disk cache work on the columns; a :class:`LocalUnit` is made only
+    when one is looked up (all of them, once, when the mapping is iterated by value)."""
+
+    __slots__ = ("frame", "_index", "_all")
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame  # index: key; columns: LocalUnit's fields but key
+        self._index = frame.index
+        self._all: dict[str, LocalUnit] | None = None
+
+    @classmethod
+    def from_units(cls, units) -> "LocalUnits":
+        us = list(units.values()) if isinstance(units, Mapping) else list(units)
+        cols = {n: pd.Series([getattr(u, n) for u in us], dtype=object) for n in LOCAL_FIELDS[1:]}
+        return cls(pd.DataFrame(cols, index=pd.Index([u.key for u in us], dtype=object, name="key")))
+
+    def __getstate__(self):
+        return self.frame
+
+    def __setstate__(self, frame) -> None:
+        self.frame = frame
+        self._index = frame.index
+        self._all = None
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.tolist())
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self._index
+        except TypeError:
+            return False
+
+    def __getitem__(self, key: str) -> "LocalUnit":
+        if self._all is not None:
+            return self._all[key]
+        try:
+            i = self._index.get_loc(key)
+        except (KeyError, TypeError):
+            raise KeyError(key) from None
+        if not isinstance(i, (int, np.integer)):
+            raise KeyError(key)
+        row = self.frame.iloc[int(i)]
+        return LocalUnit(key, *(_plain(row[n]) for n in LOCAL_FIELDS[1:]))
+
+    def _materialise(self) -> dict[str, "LocalUnit"]:
+        if self._all is None:
+            cols = [self.frame[n].tolist() for n in LOCAL_FIELDS[1:]]
+            self._all = {k: LocalUnit(k, *(_plain(v) for v in vals)) for k, *vals in zip(self._index.tolist(), *cols)}
+        return self._all
+
+    def values(self):
+        return self._materialise().values()
+
+    def items(self):
+        return self._materialise().items()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LocalUnits({len(self)} units)"
+
+
+def _plain(v):
+    """A cell as LocalUnit holds it: None for missing, dates as datetime.date, numbers as float."""
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return None if v != v else v
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    if v is pd.NaT:
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
 @dataclass(frozen=True)
 class Programme:
     """Everything under one data root, validated. Treat as immutable."""
@@ -46,7 +140,7 @@ class Programme:
     root: Path
     models: dict[str, ModelFile]
     model_paths: dict[str, str]
-    local_units: dict[str, LocalUnit]
+    local_units: Mapping[str, LocalUnit]  # a dict, or LocalUnits (columns) as the loader makes it
     adoptions: pd.DataFrame  # ADOPTION_COLUMNS; stage columns are datetime64 (NaT = not reached)
     readings: pd.DataFrame  # READING_COLUMNS
     plans: dict[str, PlanFile]
@@ -117,3 +211,6 @@ class Programme:
             return self.local_units[key].parent
         u = self.registry.get(key)
         return u.parent if u else None
+
+
+LOCAL_FIELDS = tuple(f.name for f in fields(LocalUnit))

@@ -16,7 +16,7 @@ from .errors import NhanRongError, UnknownModelError, UnknownScopeError
 from .graph import REFORM, ProgrammeGraph, _backfill, alive_at, history_units, positioned_units, stage_table, unit_parts
 from .registry import NEW, OLD, unit_key
 from .i18n import stage_names
-from .schema import ABOLISHED_KINDS, STAGES
+from .schema import STAGES
 
 STAGE_NAMES: tuple[str, ...] = ("not_started", *STAGES)
 STAGE_VI = stage_names("vi")
@@ -88,12 +88,47 @@ def all_stages(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> pd.Da
     how many of them are at scale (1 and 0/1 for a unit with no parts).
     """
     def make() -> pd.DataFrame:
-        pos = positioned_units(pg, structure, as_of)
-        alive = pos[alive_at(pos, as_of)]
+        base = _stage_base(pg, structure, positioned_units(pg, structure, as_of))
+        t = as_of.to_datetime64()
+        keep = base["history"] | ((np.isnat(base["dissolved"]) | (base["dissolved"] > t))
+                                  & (np.isnat(base["established"]) | (base["established"] <= t)))
+        e = base["frame"][keep].reset_index(drop=True)
+        d = base["dates"][keep]
+        hist = base["history"][keep]
+        cut = np.where(hist, np.datetime64(min(as_of, pd.Timestamp(HISTORY_AS_OF)), "ns"), t).astype("datetime64[ns]")
+        reached = d <= cut[:, None]  # NaT compares False
+        any_ = reached.any(axis=1)
+        idx = np.where(any_, len(STAGES) - 1 - np.argmax(reached[:, ::-1], axis=1), -1)
+        e["stage_index"] = idx + 1  # 0 = not started
+        e["stage"] = pd.Categorical.from_codes(idx + 1, categories=list(STAGE_NAMES))
+        since = d[np.arange(len(e)), np.maximum(idx, 0)]
+        e["since"] = pd.Series(since, index=e.index).where(any_)
+        scale = (idx + 1 == len(STAGES)).astype(np.int64)
+        group = base["group"][keep]
+        has = group >= 0
+        parts = np.ones(len(e), dtype=np.int64)
+        parts_scale = scale.copy()
+        if has.any():
+            gp = base["groups"]
+            at_scale = np.bincount(gp["gid"], weights=(gp["scale"] <= t), minlength=len(gp["size"])).astype(np.int64)
+            parts[has] = gp["size"][group[has]]
+            parts_scale[has] = at_scale[group[has]]
+        e["parts"] = parts
+        e["parts_scale"] = parts_scale
+        return e
+
+    return pg.memo(("all_stages", structure, as_of), make, as_of=as_of)
+
+
+def _stage_base(pg: ProgrammeGraph, structure: str, pos: pd.DataFrame) -> dict:
+    """What :func:`all_stages` needs that does not depend on the date: every (unit, model) pair of the
+    positioned units ``pos`` (alive or not) and the history rows, with stage dates, lifetimes and the
+    parts group of each row. A new date then costs a filter and a few array operations."""
+    def make() -> dict:
         hist = history_units(pg) if structure == NEW else None
         parts = []
         for mid, m in pg.programme.models.items():
-            for src, is_hist in ((alive, False), (hist, True)):
+            for src, is_hist in ((pos, False), (hist, True)):
                 if src is None:
                     continue
                 sel = src[src["kind"].isin(m.adopted_by)]
@@ -105,10 +140,12 @@ def all_stages(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> pd.Da
                 parts.append(part)
         cols = ["unit", "code", "name", "kind", "parent", "model", "dissolved", "province", "district", "commune", "history"]
         if parts:
-            e = pd.concat(parts, ignore_index=True)[cols]
+            e = pd.concat(parts, ignore_index=True)
         else:  # no models: the same columns, no rows
-            e = alive.iloc[:0].reset_index().rename(columns={"key": "unit"}).assign(
-                model=pd.Series(dtype=object), history=pd.Series(dtype=bool))[cols]
+            e = pos.iloc[:0].reset_index().rename(columns={"key": "unit"}).assign(
+                model=pd.Series(dtype=object), history=pd.Series(dtype=bool))
+        established = e["established"].to_numpy(dtype="datetime64[ns]")
+        e = e[cols]
         e["history"] = e["history"].astype(bool)
         st = stage_table(pg, structure)
         e = e.merge(st, on=["unit", "model"], how="left")
@@ -118,30 +155,24 @@ def all_stages(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> pd.Da
             look = pd.MultiIndex.from_arrays([e.loc[h, "unit"], e.loc[h, "model"]])
             for s_ in STAGES:
                 e.loc[h, s_] = old[s_].reindex(look).to_numpy()
-        d = np.stack([e[s_].to_numpy(dtype="datetime64[ns]") for s_ in STAGES], axis=1)
-        cut = np.where(e["history"].to_numpy(), np.datetime64(min(as_of, pd.Timestamp(HISTORY_AS_OF)), "ns"),
-                       as_of.to_datetime64()).astype("datetime64[ns]")
-        reached = d <= cut[:, None]  # NaT compares False
-        any_ = reached.any(axis=1)
-        idx = np.where(any_, len(STAGES) - 1 - np.argmax(reached[:, ::-1], axis=1), -1)
-        e["stage_index"] = idx + 1  # 0 = not started
-        e["stage"] = pd.Categorical.from_codes(idx + 1, categories=list(STAGE_NAMES))
-        since = d[np.arange(len(e)), np.maximum(idx, 0)]
-        e["since"] = pd.Series(since, index=e.index).where(any_)
-        e["parts"] = 1
-        e["parts_scale"] = (e["stage_index"] == len(STAGES)).astype(np.int64)
+        hist_rows = e["history"].to_numpy(dtype=bool)
+        dissolved = np.where(hist_rows, np.datetime64("NaT"), e["dissolved"].to_numpy(dtype="datetime64[ns]"))
+        established = np.where(hist_rows, np.datetime64("NaT"), established)
+        group = np.full(len(e), -1, dtype=np.int64)
+        groups = None
         if structure == NEW and len(e):
-            counts = _part_counts(pg, as_of)
-            if len(counts):
-                look = pd.MultiIndex.from_arrays([e["unit"], e["model"]])
-                n = counts["parts"].reindex(look).to_numpy()
-                k = counts["parts_scale"].reindex(look).to_numpy()
-                has = ~np.isnan(n)
-                e.loc[has, "parts"] = n[has].astype(np.int64)
-                e.loc[has, "parts_scale"] = k[has].astype(np.int64)
-        return e
+            pr = _part_records(pg)
+            if len(pr):
+                keys = pd.MultiIndex.from_arrays([pr["new"].to_numpy(dtype=object), pr["model"].to_numpy(dtype=object)])
+                gid, uniq = pd.factorize(keys)
+                groups = {"gid": gid, "scale": pr["scale"].to_numpy(dtype="datetime64[ns]"),
+                          "size": np.bincount(gid, minlength=len(uniq)).astype(np.int64)}
+                look = pd.MultiIndex.from_arrays([e["unit"].to_numpy(dtype=object), e["model"].to_numpy(dtype=object)])
+                group = pd.Index(uniq).get_indexer(look).astype(np.int64)
+        return {"frame": e, "dates": np.stack([e[s_].to_numpy(dtype="datetime64[ns]") for s_ in STAGES], axis=1),
+                "history": hist_rows, "dissolved": dissolved, "established": established, "group": group, "groups": groups}
 
-    return pg.memo(("all_stages", structure, as_of), make)
+    return pg.memo(("stage_base", structure, id(pos)), make)
 
 
 def _part_records(pg: ProgrammeGraph) -> pd.DataFrame:
@@ -342,7 +373,7 @@ def latest_readings(pg: ProgrammeGraph, as_of: dt.date, structure: str = OLD) ->
             out[c] = anc[c].to_numpy()
         return out[keep].reset_index(drop=True)
 
-    return pg.memo(("latest", structure, as_of), make)
+    return pg.memo(("latest", structure, as_of), make, as_of=as_of)
 
 
 def _metric_table(pg: ProgrammeGraph) -> pd.DataFrame:

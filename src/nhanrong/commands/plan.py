@@ -73,6 +73,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     inst, notes = build_instance(pg, plan)
     variants = [parse_variant(v) for v in args.what_if or []]
     sched = run_plan(inst)
+    if getattr(args, "optimise", False):
+        from ..planning.optimise import optimise_plan
+
+        from ..planning.optimise import DEFAULT_TIME_LIMIT
+
+        sched = optimise_plan(inst, time_limit=args.time_limit or DEFAULT_TIME_LIMIT, greedy=sched)
     results = evaluate_targets(sched, search=not args.no_search, lang=lang)
     written = None
     if not args.no_schedule:
@@ -102,6 +108,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 "schedule": schedule_frame(sched, lang=lang).to_dict("records"),
                 "notes": notes,
             }
+            if sched.proof is not None:
+                doc["optimise"] = {k: _plain(v) for k, v in sched.proof.as_dict().items()}
             if comparison is not None:
                 doc["variants"] = [{k: _plain(v) for k, v in r.items()} for r in comparison.to_dict("records")]
             json.dump(doc, target, ensure_ascii=False, indent=2)
@@ -109,6 +117,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         else:
             _table(target, lang, plan, inst, sched, results, notes, written, fmt_date, fmt_number, fmt_percent,
                    cost_by_pool, resource_use, POOLS, pick)
+            if sched.proof is not None:
+                target.write("\n" + sched.proof.message(lang) + "\n")
             if comparison is not None:
                 _variants_table(target, lang, comparison, fmt_number)
     finally:
@@ -214,6 +224,13 @@ def register(subparsers) -> None:
                    "later), periods+2 (longer horizon), rule=every-area, pilot_first=false")
     p.add_argument("--no-search", action="store_true",
                    help="do not search how much more of each resource would meet a missed target (faster)")
+    p.add_argument("--optimise", "--optimize", action="store_true",
+                   help="improve the greedy plan with OR-Tools CP-SAT (optional extra: pip install nhanrong[optimise]), "
+                   "warm-started from it and time-limited; report the objective, CP-SAT's best bound and the gap "
+                   "(table: one line; JSON: \"optimise\"). The greedy plan is kept when OR-Tools is missing, the "
+                   "plan is too big for the exact model, or no better plan is found in time")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                   help="with --optimise: seconds CP-SAT may search (default 30)")
     p.set_defaults(func=cmd_plan)
 
 

@@ -35,8 +35,18 @@ class ExactResult:
     roles: np.ndarray | None = None
 
 
-def solve_exact(inst: Instance, *, time_limit: float = 10.0, workers: int = 4) -> ExactResult:
-    """Minimise the shared objective over the horizon with CP-SAT; raises ImportError without ortools."""
+def model_size(inst: Instance) -> int:
+    """Booleans the exact model needs: one per job and period (the measure of "too big")."""
+    return len(build_jobs(inst)) * max(inst.horizon, 1)
+
+
+def solve_exact(inst: Instance, *, time_limit: float = 10.0, workers: int = 4, hint: tuple | None = None,
+                stop=None) -> ExactResult:
+    """Minimise the shared objective over the horizon with CP-SAT; raises ImportError without ortools.
+
+    ``hint``: (periods, roles) per job of :func:`problem.build_jobs`, e.g. the greedy plan's: given to
+    CP-SAT as a complete solution hint (a warm start), so its first solution is at least as good.
+    ``stop``: a callable returning True to stop the search early (the best solution so far is kept)."""
     from ortools.sat.python import cp_model
 
     H = inst.horizon
@@ -168,10 +178,30 @@ def solve_exact(inst: Instance, *, time_limit: float = 10.0, workers: int = 4) -
     w = [int(round(WEIGHT / counts[models[j]])) for j in range(n)]
     m.Minimize(sum(w[j] * (sum(t * x[j][t] for t in range(H)) + H * (1 - sched[j])) for j in range(n)))
 
+    if hint is not None:
+        h_periods, h_roles = hint
+        for j in range(n):
+            t_j = int(h_periods[j])
+            on = 0 <= t_j < H
+            for t in range(H):
+                m.AddHint(x[j][t], on and t == t_j)
+            m.AddHint(sched[j], on)
+            m.AddHint(D[j], int(bounds[t_j]) if on else 0)
+            if pilot[j] is not None:
+                m.AddHint(pilot[j], on and h_roles is not None and h_roles[j] == "pilot")
+
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
-    status = solver.Solve(m)
+    if stop is not None:
+        class _Stop(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                if stop():
+                    self.StopSearch()
+
+        status = solver.Solve(m, _Stop())
+    else:
+        status = solver.Solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError("CP-SAT found no schedule (the empty schedule is always feasible: a modelling bug)")
     periods = np.array([next((t for t in range(H) if solver.Value(x[j][t])), -1) for j in range(n)], dtype=np.int64)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,9 @@ class Schedule:
     jobs: pd.DataFrame
     reach: dict[str, np.ndarray]
     use: pd.DataFrame
+    proof: Any = None
+    """With ``nhanrong plan --optimise``: the :class:`~nhanrong.planning.optimise.Proof` (objective,
+    best bound, gap, method) of this schedule; None for a plain greedy plan."""
 
     @property
     def objective(self) -> float:
@@ -162,14 +165,17 @@ PERMUTE_UP_TO = 4  # with this many models or fewer, every model order is tried 
 
 
 def plan_waves(inst: Instance, *, extra_periods: int = 0, progress: Progress | None = None,
-               learn: bool = True, strategies: tuple[tuple[str, bool], ...] = STRATEGIES) -> Schedule:
+               learn: bool = True, strategies: tuple[tuple[str, bool], ...] = STRATEGIES,
+               fixed: tuple[np.ndarray, np.ndarray] | None = None) -> Schedule:
     """Assign each unit to plan a start period; see the module docstring for the rules.
 
     A few list-scheduling strategies are run and the one with the lowest objective is
     kept (ties: the first). ``extra_periods`` plans past the horizon with the last
     period's capacity (to find the earliest date a target can be met). ``progress``
     gets the share done (0..1). ``learn`` = False skips naming whom each unit learns
-    from (faster what-if runs).
+    from (faster what-if runs). ``fixed``: (period, role) of every job of :func:`problem.build_jobs`
+    within the horizon (e.g. CP-SAT's plan): kept as they are; only the periods past the horizon
+    (``extra_periods``) are planned, greedily, for the jobs left.
     """
     H = max(inst.horizon + extra_periods, 1)
     bounds = period_bounds(inst.start, inst.period, H)
@@ -197,14 +203,16 @@ def plan_waves(inst: Instance, *, extra_periods: int = 0, progress: Progress | N
     topo = [m for m in topological(inst) if m in ratio]
     named = {"ratio": ratio, "topological": topo, "reverse": ratio[::-1]}
     runs = [(named[o], p) for o, p in strategies]
-    if len(ratio) <= PERMUTE_UP_TO and strategies is STRATEGIES:
+    if fixed is not None:
+        runs = [(ratio, False)]
+    elif len(ratio) <= PERMUTE_UP_TO and strategies is STRATEGIES:
         # Few models: every order of them is cheap to try.
         runs += [(list(o), p) for o in itertools.permutations(ratio) for p in (False, True)
                  if (list(o), p) not in runs]
     best = None
     for i, (order, pilot_phase) in enumerate(runs):
         sub = None if progress is None else (lambda x, i=i: progress((i + x) / len(runs)))
-        result = _run(inst, H, bounds, jobs, static, order, pilot_phase, reach0, passes0, caps, sub)
+        result = _run(inst, H, bounds, jobs, static, order, pilot_phase, reach0, passes0, caps, sub, fixed)
         if best is None or result[0] < best[0] - 1e-12:
             best = result
     _, periods, roles, reach, remaining = best
@@ -238,7 +246,7 @@ def plan_waves(inst: Instance, *, extra_periods: int = 0, progress: Progress | N
     return Schedule(inst, H, bounds, out, reach, use)
 
 
-def _run(inst, H, bounds, jobs, static, order, pilot_phase, reach0, passes0, caps, progress):
+def _run(inst, H, bounds, jobs, static, order, pilot_phase, reach0, passes0, caps, progress, fixed=None):
     """One list-scheduling pass; returns (objective, periods per job row, roles, reach, remaining).
 
     ``pilot_phase``: False = each model in ``order`` takes all it can; True = every model's
@@ -306,7 +314,17 @@ def _run(inst, H, bounds, jobs, static, order, pilot_phase, reach0, passes0, cap
             pass_day[pg] = np.minimum(pass_day[pg], reach[mid][units[is_pilot], scale])
 
     phases = (("pilot",), ("scale-out",)) if (pilot_phase and inst.pilot_first) else (("pilot", "scale-out"),)
+    if fixed is not None:
+        f_period = {m: np.asarray(fixed[0])[st["rows"]] for m, st in static.items()}
+        f_pilot = {m: np.asarray(fixed[1], dtype=object)[st["rows"]] == "pilot" for m, st in static.items()}
     for t in range(H):
+        if fixed is not None and t < inst.horizon:
+            for mid in order:
+                take = np.flatnonzero(f_period[mid] == t)
+                if len(take):
+                    pil = f_pilot[mid][take]
+                    commit(mid, t, np.concatenate([take[pil], take[~pil]]), int(pil.sum()))
+            continue
         for roles in phases:
             for mid in order:
                 cands, n_pilots = candidates(mid, t, roles)
