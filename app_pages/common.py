@@ -23,6 +23,8 @@ from nhanrong.formats import fmt_date, months_before, natural_rank, quarter_end_
 from nhanrong.gaps import find_gaps
 from nhanrong.graph import ProgrammeGraph, build_graph
 from nhanrong.i18n import t
+from nhanrong.indicators import (INDICATOR_COLUMNS, evaluate_indicators, evaluate_target_sets, indicators_fingerprint,
+                                 with_indicators)
 from nhanrong.registry import structure_at, unit_key
 from nhanrong.spread import spread
 from nhanrong.status import metric_values, part_stages, status, unit_stages
@@ -43,14 +45,17 @@ def data_root() -> Path:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load_graph(root: str, fp: str) -> ProgrammeGraph:
-    """Load, validate and build the graph once per (root, fingerprint)."""
+    """Load, validate and build the graph once per (root, fingerprint), the indicators attached."""
     LOADS[root] += 1
-    return build_graph(load_programme_cached(Path(root)))
+    return build_graph(with_indicators(load_programme_cached(Path(root))))
 
 
 def load_graph(root: Path) -> tuple[ProgrammeGraph, str]:
     """The ProgrammeGraph for ``root``; reloads only when a TOML file changed on disk."""
     fp = fingerprint(root)
+    extra = indicators_fingerprint(root)  # empty once the loader's fingerprint covers indicators/
+    if extra:
+        fp = f"{fp}+{extra}"
     with st.spinner(t("loading", lang())):
         # Cached frames are keyed on this string: the root is part of it so two data
         # folders with the same files never share an entry.
@@ -175,6 +180,16 @@ def _targets_frame(_pg, fp: str, as_of: dt.date) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def _indicator_frame(_pg, fp: str, as_of: dt.date, structure: str, scope: str) -> pd.DataFrame:
+    return evaluate_indicators(_pg, as_of, scope=(structure, scope))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _target_sets_frame(_pg, fp: str, as_of: dt.date, structure: str, scope: str) -> list:
+    return evaluate_target_sets(_pg, as_of, scope=(structure, scope))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def _gaps_frame(_pg, fp: str, as_of: dt.date, structure: str, scope: str | None) -> pd.DataFrame:
     return find_gaps(_pg, as_of, structure=structure, scope=scope)
 
@@ -200,6 +215,8 @@ COLUMNS = {
              "message", "message_en", "action", "action_en"],
     "part_stages": ["model", "unit", "code", "name", "part", "part_code", "part_name", "stage", "since"],
     "spread": ["model", "pilot", "pilot_code", "pilot_name", "depth", "reach"],
+    "indicators": INDICATOR_COLUMNS,
+    "target_sets": [],
 }
 
 
@@ -228,6 +245,8 @@ targets_frame = _guard(_targets_frame, "targets")
 gaps_frame = _guard(_gaps_frame, "gaps")
 spread_frame = _guard(_spread_frame, "spread")
 part_frame = _guard(_part_frame, "part_stages")
+indicator_frame = _guard(_indicator_frame, "indicators")
+target_sets_frame = _guard(_target_sets_frame, "target_sets")
 
 
 def targets_in_scope(targets: pd.DataFrame, ctx: Context) -> pd.DataFrame:

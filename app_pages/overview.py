@@ -7,13 +7,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import (context, errors_banner, gaps_frame, graph, illustrative_banner, md_escape, metric_frame, ordered,
-                              status_frame, targets_frame, targets_in_scope, targets_within)
-from nhanrong.brief import (HISTORY_AS_OF, BriefData, brief_pdf, build_brief, fmt_delta, format_targets, metric_label,
-                            pdf_support, reform_lines, reform_notes, status_table, summarise, template_path)
-from nhanrong.charts import coverage_chart, funnel_chart
+from app_pages.common import (context, errors_banner, gaps_frame, graph, illustrative_banner, indicator_frame, md_escape,
+                              metric_frame, ordered, status_frame, target_sets_frame, targets_frame, targets_in_scope,
+                              targets_within)
+from nhanrong.brief import (HISTORY_AS_OF, BriefData, brief_pdf, build_brief, fmt_delta, fmt_indicator, fmt_indicator_change,
+                            fmt_indicator_target, format_indicators, format_targets, indicator_name, indicator_source,
+                            metric_label, pdf_support, reform_lines, reform_notes, set_headline, set_pillar_line,
+                            status_table, summarise, template_path)
+from nhanrong.charts import coverage_chart, funnel_chart, rank_chart
 from nhanrong.formats import fmt_date, fmt_number, fmt_percent, fmt_value
 from nhanrong.i18n import PILLAR_LABELS, label
+from nhanrong.indicators import is_rank, rank_trend
 
 ctx = context()
 pg = graph()
@@ -85,11 +89,58 @@ if listed:
 else:
     st.caption(ctx.t("overview.no_targets"))
 
-# --- headline figures by DTI pillar -----------------------------------------------------------
+# --- headline figures by DTI pillar: the province's indicators and target sets, then the models' metrics --
 # Each model sits under its main pillar (the first in its file), so no figure shows twice;
 # totals that only serve as a ratio's denominator (all households, all party members) are left out.
 st.subheader(ctx.t("overview.pillars"))
 st.caption(ctx.t("overview.pillars_caption"))
+indicators = indicator_frame(pg, ctx.fp, ctx.as_of, ctx.structure, ctx.scope)
+target_sets = list(target_sets_frame(pg, ctx.fp, ctx.as_of, ctx.structure, ctx.scope))
+
+
+def show_indicator(r) -> None:
+    """One indicator: its figure, the change since the report before, its source (help), its target and verdict."""
+    unit = r["unit"]
+    missing = pd.isna(r["value"])
+    change = fmt_indicator_change(r["change"], unit, ctx.lang)
+    delta = ctx.t("indicators.change", change=change, date=ctx.d(r["previous_date"])) if change else None
+    flat = change is None or r["change"] == 0
+    source = indicator_source(r, models, ctx.lang)
+    help_text = (ctx.t("indicators.source", date=ctx.d(r["date"]), source=source) if source and not isinstance(r["from_model"], str)
+                 else source) or None
+    inverse = r["direction"] == "lower" and not is_rank(unit)  # a rank's change is already written as places gained
+    name = indicator_name(r, ctx.lang)
+    # The full name wraps (a metric's label would be cut), with the source behind its "?".
+    st.markdown(md_escape(name), help=md_escape(help_text) if help_text else None)
+    st.metric(name, ctx.t("indicators.no_value") if missing else fmt_indicator(r["value"], unit, ctx.lang),
+              delta=delta, delta_color="off" if flat else ("inverse" if inverse else "normal"),
+              delta_arrow="off" if flat else "auto", label_visibility="collapsed")
+    if not pd.isna(r["target"]):
+        verdict = label("verdict", r["verdict"], ctx.lang) if isinstance(r["verdict"], str) else ctx.t("indicators.no_verdict")
+        st.caption(md_escape(ctx.t("target_line", target=fmt_indicator_target(r["target"], unit, r["direction"], ctx.lang),
+                                   date=ctx.d(r["target_date"]), verdict=verdict)))
+
+
+overall = indicators[indicators["pillar"].isna()] if len(indicators) else indicators
+if target_sets or len(overall):
+    st.caption(ctx.t("indicators.caption"))
+    widths = [2] * len(target_sets) + [1] * len(overall)  # a set's headline ("11/22 chỉ tiêu đạt") needs room
+    cells = iter(st.columns(widths + [1] * max(3 - len(widths), 0)))
+    for status in target_sets:
+        headline, caption = set_headline(status, ctx.lang)
+        with next(cells).container(border=True):
+            name = (status.name_en or status.name) if ctx.lang == "en" else status.name
+            st.markdown(f"**{md_escape(name)}**")
+            st.metric(name, headline, label_visibility="collapsed")
+            st.caption(md_escape(caption))
+    for _, r in overall.iterrows():
+        with next(cells).container(border=True):
+            show_indicator(r)
+
+trend = rank_trend(pg.programme, ctx.as_of, scope=(ctx.structure, ctx.scope))
+if len(trend):
+    st.altair_chart(rank_chart(trend, ctx.lang), width="stretch", key="overview_ranks")
+
 values = metric_frame(pg, ctx.fp, ctx.as_of, ctx.structure, scope)
 before = metric_frame(pg, ctx.fp, ctx.prev, ctx.structure, scope)
 if len(values) and scope:
@@ -101,6 +152,15 @@ pillar_cols = st.columns(len(PILLAR_LABELS))
 for col, pillar in zip(pillar_cols, PILLAR_LABELS):
     with col:
         st.markdown(f"#### {label('pillar', pillar, ctx.lang)}")
+        for status in target_sets:
+            line = set_pillar_line(status, pillar, ctx.lang)
+            if line:
+                st.caption(md_escape(line))
+        own = indicators[indicators["pillar"] == pillar] if len(indicators) else indicators
+        if len(own):
+            st.markdown(f"**{md_escape(ctx.t('indicators.of_scope', scope=ctx.scope_name))}**")
+            for _, r in own.iterrows():
+                show_indicator(r)
         also = [m.name for m in models.values() if pillar in m.pillars[1:]]
         if also:
             st.caption(ctx.t("overview.pillar_also", models="; ".join(also)))
@@ -122,6 +182,11 @@ for col, pillar in zip(pillar_cols, PILLAR_LABELS):
                              else ("+" if diff > 0 else "-") + fmt_value(abs(diff), unit, ctx.lang))
                 st.metric(name, fmt_value(value, unit, ctx.lang), delta=delta, help=m.name)
 
+if len(indicators):
+    with st.expander(ctx.t("indicators.table"), expanded=False):
+        st.dataframe(format_indicators(indicators, models, ctx.lang), hide_index=True, width="stretch",
+                     key="overview_indicators")
+
 # --- the brief -----------------------------------------------------------------------------------
 st.divider()
 
@@ -133,7 +198,8 @@ def brief_document() -> str:
     settings = pg.programme.settings
     return build_brief(BriefData(ctx.scope_name, ctx.as_of, summary, shown_targets, gaps, models,
                                  bool(pg.programme.illustrative_files), scope=ctx.scope, structure=ctx.structure,
-                                 kinds=kinds, programme=(settings.name_en if ctx.lang == "en" else "") or settings.name),
+                                 kinds=kinds, programme=(settings.name_en if ctx.lang == "en" else "") or settings.name,
+                                 indicators=indicators, target_sets=tuple(target_sets)),
                        ctx.lang, root=ctx.root)
 
 

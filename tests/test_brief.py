@@ -402,3 +402,110 @@ def test_without_weasyprint_the_reason_is_given_in_both_languages(monkeypatch):
     assert pdf_support().text("vi") == "thiếu Pango" and pdf_support().text("en") == "Pango is missing"
     with pytest.raises(PdfUnavailable):
         brief_pdf("<p>x</p>")
+
+
+# --- the province's indicators and target sets (indicators/) ------------------------------------------
+
+from nhanrong.brief import (fmt_indicator, fmt_indicator_change, fmt_indicator_target, format_indicators,  # noqa: E402
+                            set_headline)
+
+
+@pytest.mark.parametrize("value, unit, lang, expected", [
+    (27, "/63", "vi", "27/63"), (5277, "sản phẩm", "vi", "5.277 sản phẩm"), (5277, "sản phẩm", "en", "5,277 sản phẩm"),
+    (0.3077, "%", "vi", "30,77%"), (0.727, "%", "vi", "72,7%"), (0.4, "%", "en", "40.0%"), (float("nan"), "/63", "vi", "–"),
+])
+def test_fmt_indicator(value, unit, lang, expected):
+    assert fmt_indicator(value, unit, lang) == expected
+
+
+@pytest.mark.parametrize("change, unit, lang, expected", [
+    (-13, "/63", "vi", "+13 bậc"), (12, "/63", "en", "-12 places"), (0.06, "%", "vi", "+6,0 điểm %"),
+    (35840, "tài khoản", "vi", "+35.840 tài khoản"), (-5, "văn bản", "vi", "-5 văn bản"), (0, "lượt", "vi", "±0 lượt"),
+    (float("nan"), "/63", "vi", None),
+])
+def test_fmt_indicator_change(change, unit, lang, expected):
+    assert fmt_indicator_change(change, unit, lang) == expected
+
+
+def test_fmt_indicator_target():
+    assert fmt_indicator_target(25, "/63", "lower", "vi") == "≤ 25/63"
+    assert fmt_indicator_target(0.3, "%", "higher", "vi") == "30,0%"
+    assert fmt_indicator_target(float("nan"), "/63", "lower", "vi") == "–"
+
+
+@pytest.fixture(scope="module")
+def yen_bai_indicators():
+    from conftest import BUNDLED
+    from nhanrong.graph import build_graph
+    from nhanrong.indicators import evaluate_indicators, evaluate_target_sets, with_indicators
+    from nhanrong.loader import load_programme
+
+    pg = build_graph(with_indicators(load_programme(BUNDLED)))
+    return (evaluate_indicators(pg, AS_OF, scope=("old", "15")), tuple(evaluate_target_sets(pg, AS_OF, scope=("old", "15"))),
+            pg.programme.models)
+
+
+def test_format_indicators_names_pillar_figure_target_and_source(yen_bai_indicators):
+    frame, _, models = yen_bai_indicators
+    table = format_indicators(frame, models, "vi").set_index("Chỉ số")
+    assert list(table.columns) == ["Trụ cột", "Giá trị", "Ngày", "Thay đổi", "Chỉ tiêu", "Đánh giá", "Nguồn"]
+    dti = table.loc["Xếp hạng chỉ số chuyển đổi số cấp tỉnh (DTI)"]
+    assert dti.tolist() == ["Chung", "27/63", "31/12/2022", "+13 bậc", "≤ 25/63 · 31/12/2023", "Đúng tiến độ",
+                            "Báo TN&MT, 27/02/2023: «Yên Bái triển khai và nhân rộng 7 mô hình chuyển đổi số»"]
+    products = table.loc["Sản phẩm nông nghiệp trên hai sàn thương mại điện tử (voso, PostMart)"]
+    assert products[["Trụ cột", "Giá trị", "Thay đổi", "Chỉ tiêu", "Đánh giá"]].tolist() == [
+        "Kinh tế số", "5.277 sản phẩm", "–", "–", "–"]
+    assert table.loc["Tài khoản mới trên Cổng dịch vụ công quốc gia và của tỉnh trong năm", "Nguồn"] == (
+        "Cộng dồn từ mô hình «Mô hình công dân số», chỉ số «Số tài khoản dịch vụ công mới từ đầu năm», tính đến "
+        "31/12/2022: không nhập lại số này.")
+    en = format_indicators(frame, models, "en").set_index("Metric")
+    assert en.loc["Provincial digital-transformation index (DTI) rank", "Change"] == "+13 places"
+
+
+def test_set_headline(yen_bai_indicators):
+    _, sets, _ = yen_bai_indicators
+    headline, caption = set_headline(sets[0], "vi")
+    assert headline == "11/22 chỉ tiêu đạt"
+    assert caption.startswith("Mục tiêu chuyển đổi số của tỉnh đến năm 2025, hạn 31/12/2025. Báo cáo ngày 31/12/2022. "
+                              "Nguồn: VietNamNet, «Chuyển đổi số ở Yên Bái: những bước tiến mạnh mẽ»")
+    assert set_headline(sets[0], "en")[0] == "11 of 22 targets met"
+
+
+def indicator_brief(yen_bai_indicators, lang="vi", indicators=None) -> str:
+    frame, sets, _ = yen_bai_indicators
+    now = status_rows(party_handbook=(1000, 438))
+    return build_brief(BriefData("Tỉnh Yên Bái", AS_OF, summarise(now, None, TARGETS, MODELS, "15", AS_OF), TARGETS,
+                                 GAPS.iloc[0:0], MODELS, today=dt.date(2023, 1, 5), scope="15", structure="old",
+                                 indicators=frame if indicators is None else indicators, target_sets=sets), lang)
+
+
+def test_the_brief_prints_the_provinces_indicators_under_targets(yen_bai_indicators):
+    doc = indicator_brief(yen_bai_indicators)
+    assert doc.index("2. Chỉ tiêu") < doc.index("<h3>Chỉ số và mục tiêu của tỉnh</h3>") \
+        < doc.index("<h3>Chỉ tiêu của các mô hình</h3>") < doc.index("3. Khoảng trống chính")
+    assert "<b>11/22 chỉ tiêu đạt</b>. Mục tiêu chuyển đổi số của tỉnh đến năm 2025, hạn 31/12/2025." in doc
+    for cell in ('<td class="num">5.277 sản phẩm</td>', '<td class="num">27/63</td>', '<td class="num">+13 bậc</td>',
+                 "<td>≤ 25/63 · 31/12/2023</td>",
+                 "<td>Đúng tiến độ</td>", '<td class="num">30,77%</td>', "<td>Kinh tế số</td>"):
+        assert cell in doc, cell
+    assert "Báo TN&amp;MT, 27/02/2023" in doc  # data is escaped
+    assert "Provincial digital-transformation index (DTI) rank" in indicator_brief(yen_bai_indicators, "en")
+
+
+def test_an_indicator_behind_its_target_is_a_decision(yen_bai_indicators):
+    frame = yen_bai_indicators[0].copy()
+    frame.loc[frame["indicator"] == "dti_rank", "verdict"] = "behind"
+    frame.loc[frame["indicator"] == "dti_rank", "name"] = "Xếp hạng <b>DTI</b>"
+    out = decisions(TARGETS.iloc[0:0], GAPS.iloc[0:0], MODELS, "vi", indicators=frame)
+    assert out == ["Chỉ số «Xếp hạng <b>DTI</b>»: chỉ tiêu ≤ 25/63 đến 31/12/2023 đang chậm, hiện 27/63. "
+                   "Giao đơn vị chủ trì đề xuất giải pháp."]
+    doc = indicator_brief(yen_bai_indicators, indicators=frame)
+    assert "Xếp hạng &lt;b&gt;DTI&lt;/b&gt;" in doc and "<b>DTI</b>" not in doc
+
+
+def test_the_pdf_brief_prints_the_indicators(yen_bai_indicators, tmp_path):
+    require_pdf()
+    text = pdf_text(brief_pdf(indicator_brief(yen_bai_indicators)), tmp_path)
+    for words in ("Chỉ số và mục tiêu của tỉnh", "11/22 chỉ tiêu đạt", "5.277 sản phẩm", "27/63", "≤ 25/63",
+                  "Đúng tiến độ", "Chỉ tiêu của các mô hình"):
+        assert words in text, words

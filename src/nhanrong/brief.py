@@ -20,8 +20,9 @@ from typing import Mapping
 import pandas as pd
 from markupsafe import Markup
 
-from .formats import fmt_date, fmt_date_long, fmt_number, fmt_percent, fmt_quarter, fmt_value
+from .formats import MISSING, fmt_date, fmt_date_long, fmt_number, fmt_percent, fmt_quarter, fmt_value
 from .i18n import label, t
+from .indicators import SetStatus, is_rank
 from .kinds import kind_label
 from .registry import REFORM_DATE
 from .schema import ABOLISHED_KINDS, KindSpec, ModelFile
@@ -208,15 +209,127 @@ def format_gaps(gaps: pd.DataFrame, models: dict[str, ModelFile], lang: str) -> 
     return out.reset_index(drop=True)
 
 
+# --- the province's indicators and target sets ------------------------------------------------
+
+
+def fmt_indicator(value, unit: str, lang: str) -> str:
+    """An indicator's figure: "27/63" (a rank, unit "/63"), "30,77%" (a share: one decimal, two when the
+    source gave two), "5.277 sản phẩm"."""
+    if value is None or pd.isna(value):
+        return MISSING
+    if is_rank(unit):
+        return f"{fmt_number(value, lang)}{unit.strip()}"
+    if unit.strip() == "%":
+        pct = float(value) * 100
+        return fmt_percent(value, lang, 1 if round(pct, 1) == round(pct, 2) else 2)
+    return fmt_value(value, unit, lang)
+
+
+def fmt_indicator_target(value, unit: str, direction: str, lang: str) -> str:
+    """A target as it reads: "≤ 25/63" when lower is better, "30,0%" otherwise."""
+    text = fmt_indicator(value, unit, lang)
+    return t("indicators.at_most", lang, value=text) if direction == "lower" and text != MISSING else text
+
+
+def fmt_indicator_change(change, unit: str, lang: str) -> str | None:
+    """The change since the report before: "+13 bậc" for a rank that rose 13 places (its number fell by 13),
+    "+6,0 điểm %" for a share, "+1.234 tài khoản" otherwise; None when there is nothing to compare with."""
+    if change is None or pd.isna(change):
+        return None
+    if unit.strip() == "%":
+        return fmt_delta(float(change) * 100, lang)
+    gained = -float(change) if is_rank(unit) else float(change)
+    sign = "+" if gained > 0 else ("-" if gained < 0 else "±")
+    if is_rank(unit):
+        return t("indicators.rank_change", lang, sign=sign, n=fmt_number(abs(gained), lang))
+    return sign + fmt_value(abs(gained), unit, lang)
+
+
+def indicator_name(row, lang: str) -> str:
+    return (row.get("name_en") or row["name"]) if lang == "en" else row["name"]
+
+
+def indicator_source(row, models: dict[str, ModelFile], lang: str) -> str:
+    """Where an indicator's figure comes from: its reading's source, or the model it is rolled up from."""
+    model = row.get("from_model")
+    if isinstance(model, str) and model:
+        metric, _ = metric_label(models, model, row["from_metric"], lang)
+        name = models[model].name if model in models else model
+        return t("indicators.linked", lang, model=name, metric=metric, date=fmt_date(row["date"], lang))
+    return str(row.get("source") or "")
+
+
+def pillar_label(pillar, lang: str) -> str:
+    return t("indicators.overall", lang) if pillar is None or pd.isna(pillar) else label("pillar", pillar, lang)
+
+
+def format_indicators(frame: pd.DataFrame, models: dict[str, ModelFile], lang: str) -> pd.DataFrame:
+    """Indicators as a committee reads them: pillar, name, figure and its date, change, target, verdict, source."""
+    cols = ["col.pillar", "col.metric", "col.value", "col.date", "col.trend", "col.target", "col.verdict", "col.source"]
+    if frame is None or not len(frame):
+        return pd.DataFrame(columns=[t(c, lang) for c in cols])
+    rows = []
+    for _, r in frame.iterrows():
+        target = fmt_indicator_target(r["target"], r["unit"], r["direction"], lang)
+        rows.append([
+            pillar_label(r["pillar"], lang), indicator_name(r, lang), fmt_indicator(r["value"], r["unit"], lang),
+            fmt_date(r["date"], lang), fmt_indicator_change(r["change"], r["unit"], lang) or MISSING,
+            f"{target} · {fmt_date(r['target_date'], lang)}" if target != MISSING else MISSING,
+            label("verdict", r["verdict"], lang) if isinstance(r["verdict"], str) else MISSING,
+            indicator_source(r, models, lang),
+        ])
+    return pd.DataFrame(rows, columns=[t(c, lang) for c in cols])
+
+
+def set_headline(status: SetStatus, lang: str) -> tuple[str, str]:
+    """("11/22 chỉ tiêu đạt", "<name>, hạn 31/12/2025. Báo cáo ngày 31/12/2022. Nguồn: …") for a target set."""
+    name = (status.name_en or status.name) if lang == "en" else status.name
+    deadline = fmt_date(status.deadline, lang)
+    if status.met is None:
+        return (t("indicators.set_none", lang, total=fmt_number(status.total, lang)),
+                t("indicators.set_caption_none", lang, name=name, deadline=deadline))
+    caption = t("indicators.set_caption", lang, name=name, deadline=deadline, date=fmt_date(status.reported, lang),
+                source="; ".join(status.sources) or MISSING)
+    if status.unknown:
+        caption += " " + t("indicators.set_unknown", lang, n=fmt_number(status.unknown, lang))
+    return t("indicators.set_met", lang, met=fmt_number(status.met, lang), total=fmt_number(status.total, lang)), caption
+
+
+def set_pillar_line(status: SetStatus, pillar: str, lang: str) -> str | None:
+    """What a pillar's column says of a set: "Mục tiêu của trụ cột: 1/2 đạt (báo cáo ngày 31/12/2022)."."""
+    if pillar not in status.by_pillar:
+        return None
+    met, total = status.by_pillar[pillar]
+    if met is None:
+        return t("indicators.set_pillar_total", lang, total=fmt_number(total, lang)) if status.met is not None else None
+    return t("indicators.set_pillar", lang, met=fmt_number(met, lang), total=fmt_number(total, lang),
+             date=fmt_date(status.reported, lang))
+
+
+def indicator_decisions(frame: pd.DataFrame, lang: str) -> list[tuple[int, str]]:
+    """(rank, line) for each indicator behind or overdue on its target, as :func:`decisions` ranks targets."""
+    out = []
+    if frame is None or not len(frame):
+        return out
+    for _, r in frame[frame["verdict"].isin(["behind", "overdue"])].iterrows():
+        out.append((4 if r["verdict"] == "overdue" else 3, t(
+            "decision.indicator", lang, name=indicator_name(r, lang),
+            target=fmt_indicator_target(r["target"], r["unit"], r["direction"], lang),
+            date=fmt_date(r["target_date"], lang), verdict_l=label("verdict", r["verdict"], lang).lower(),
+            actual=fmt_indicator(r["value"], r["unit"], lang))))
+    return out
+
+
 def decisions(targets: pd.DataFrame, gaps: pd.DataFrame, models: dict[str, ModelFile], lang: str,
-              scope: tuple[str, str] | None = None) -> list[str]:
+              scope: tuple[str, str] | None = None, indicators: pd.DataFrame | None = None) -> list[str]:
     """What the committee must decide: targets behind or overdue, then gaps grouped by model and kind.
 
     Grouped so a meeting sees one line per (model, problem), most severe first,
     not one line per village. A target set for another unit than ``scope`` (structure, code),
-    say a district's within the province, names that unit.
+    say a district's within the province, names that unit. ``indicators``: the province's indicators
+    (:func:`nhanrong.indicators.evaluate_indicators`), those behind or overdue ranked as targets.
     """
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int, str]] = indicator_decisions(indicators, lang)
     if targets is not None and len(targets):
         for _, r in targets[targets["verdict"].isin(["behind", "overdue"])].iterrows():
             name, unit = metric_label(models, r["model"], r["metric"], lang)
@@ -327,6 +440,8 @@ class BriefData:
     structure: str = ""  # "old" | "new": the structure the figures are in
     kinds: Mapping[str, KindSpec] | None = None  # the repository's words for kinds of unit
     programme: str = ""  # the programme's name (nhanrong.toml), if any
+    indicators: pd.DataFrame | None = None  # evaluate_indicators rows of the scope
+    target_sets: tuple[SetStatus, ...] = ()  # evaluate_target_sets of the scope
 
 
 def status_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -392,7 +507,11 @@ def brief_context(data: BriefData, lang: str = "vi") -> dict:
         "gaps_total": n_gaps,
         "gaps_more": max(n_gaps - MAX_GAPS, 0),
         "decisions": [nfc(x) for x in decisions(data.targets, data.gaps, data.models, lang,
-                                                (data.structure, data.scope) if data.structure else None)],
+                                                (data.structure, data.scope) if data.structure else None,
+                                                data.indicators)],
+        "indicators": _as_table(format_indicators(data.indicators, data.models, lang),
+                                {t("col.value", lang), t("col.date", lang), t("col.trend", lang)}),
+        "indicator_sets": [dict(zip(("headline", "caption"), map(nfc, set_headline(s, lang)))) for s in data.target_sets],
         "reform": {"intro": t("brief.reform", lang, reform=fmt_date(REFORM_DATE, lang)), "lines": reform,
                    "help": t("overview.reform_help", lang, date=fmt_date(HISTORY_AS_OF, lang))} if reform else None,
     }

@@ -17,7 +17,7 @@ from typing import Mapping
 import altair as alt
 import pandas as pd
 
-from .formats import fmt_number, fmt_percent
+from .formats import fmt_date, fmt_number, fmt_percent
 from .i18n import label, stage_order, t
 
 # Light -> dark, monotonic in luminance so greyscale keeps the order.
@@ -300,3 +300,51 @@ def gaps_chart(gaps: pd.DataFrame, lang: str = "vi") -> alt.Chart:
         x="mid:Q", text="text:N", color=alt.Color("ink:N", scale=None))
     return localise((bars + text).resolve_scale(color="independent").properties(
         title=_title(t("gaps.by_kind", lang)), height=alt.Step(26)), lang)
+
+
+RANK_SHADES = ["#08306b", "#2171b5", "#6baed6", "#737373", "#252525", "#9ecae1"]
+RANK_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
+RANK_DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2], [4, 4], [1, 3]]
+
+
+def rank_chart(rows: pd.DataFrame, lang: str = "vi") -> alt.Chart:
+    """Ranks over time (``rows``: nhanrong.indicators.rank_trend), one line per indicator, the rank axis
+    reversed so that 1 is at the top, each rank written at its point, each target a dashed line.
+
+    Lines differ by shade, dash and point shape, so the chart survives a black-and-white printer; dates
+    are the reports' own (31/12/2022), one step each."""
+    data = rows.copy()
+    data["series"] = [(e or n) if lang == "en" else n for n, e in zip(data["name"], data["name_en"])]
+    data["when"] = data["date"].map(lambda d: fmt_date(d, lang))
+    data["text"] = data["value"].map(lambda v: fmt_number(v, lang))
+    data = data[["indicator", "series", "date", "when", "value", "text", "target"]]
+    series = list(dict.fromkeys(data["series"]))
+    whens = list(dict.fromkeys(data.sort_values("date")["when"]))
+    n = len(series)
+    legend = alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=360)
+    x = alt.X("when:O", sort=whens, title=None, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=t("indicators.rank_axis", lang),
+              scale=alt.Scale(reverse=True, zero=False, nice=False, domainMin=1), axis=_count_axis(lang))
+    tooltip = [alt.Tooltip("series:N", title=t("col.metric", lang)), alt.Tooltip("when:N", title=t("col.date", lang)),
+               alt.Tooltip("text:N", title=t("col.value", lang))]
+    base = alt.Chart(data).encode(x=x, y=y)
+    lines = base.mark_line(strokeWidth=2).encode(
+        color=alt.Color("series:N", sort=series, scale=alt.Scale(domain=series, range=RANK_SHADES[:n]), legend=legend),
+        strokeDash=alt.StrokeDash("series:N", sort=series, scale=alt.Scale(domain=series, range=RANK_DASHES[:n]),
+                                  legend=legend))
+    points = base.mark_point(filled=True, size=70, opacity=1).encode(
+        color=alt.Color("series:N", sort=series, scale=alt.Scale(domain=series, range=RANK_SHADES[:n]), legend=legend),
+        shape=alt.Shape("series:N", sort=series, scale=alt.Scale(domain=series, range=RANK_SHAPES[:n]), legend=legend),
+        tooltip=tooltip)
+    labels = base.mark_text(dy=-11, fontSize=11, color="black").encode(text="text:N")
+    goals = data.dropna(subset=["target"]).drop_duplicates("indicator")
+    layers = [lines, points, labels]
+    if len(goals):
+        goals = goals.assign(goal_text=[t("indicators.at_most", lang, value=fmt_number(v, lang)) for v in goals["target"]])
+        rule = alt.Chart(goals).mark_rule(color="black", strokeDash=[5, 4], strokeWidth=1.2).encode(y=alt.Y("target:Q"))
+        goal_text = alt.Chart(goals).mark_text(align="left", baseline="bottom", dx=4, dy=-2, fontSize=10, color="black").encode(
+            y=alt.Y("target:Q"), x=alt.value(0), text="goal_text:N")
+        layers += [rule, goal_text]
+    chart = alt.layer(*layers).resolve_scale(color="shared")
+    return localise(chart.properties(title=_title(t("indicators.trend", lang), t("indicators.trend_caption", lang)),
+                                     height=300), lang)

@@ -178,6 +178,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "nhanrong.commands.engine",
     "nhanrong.commands.record",
     "nhanrong.commands.plan",
+    "nhanrong.commands.indicators",
 )
 
 

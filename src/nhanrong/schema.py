@@ -307,10 +307,102 @@ class SettingsFile(Strict):
     kinds: dict[KindId, KindSpec] = Field(default_factory=dict, description="Unit kinds the data declares, or the province's words for the built-in ones.")
 
 
+# --- indicators/*.toml -------------------------------------------------------------
+#
+# The top-down track: the province's own indicators (its DTI rank, products on e-commerce platforms,
+# cashless payments...) with dated readings and targets, each reading with its source, and the
+# programme's target sets ("22 chỉ tiêu CĐS đến 2025") whose "16/22 đạt" is counted from data.
+
+
+class SourcedFigure(Strict):
+    """A dated figure and where it comes from (a reading of an indicator, or of how many targets are met)."""
+
+    date: Day
+    source: str = Field(min_length=1, description='Where the figure comes from: a document number, a newspaper '
+                                                  'article and its date, a URL, or "giả định" (an assumption: say why in note).')
+    note: str = ""
+
+
+class IndicatorReading(SourcedFigure):
+    value: Number = Field(description='The figure; a share in 0..1 when the unit is "%" (0.4 is 40%).')
+
+
+class IndicatorTarget(Strict):
+    date: Day = Field(description="The date by which the target is to be reached.")
+    value: Number
+    source: str = Field("", description="The document that sets the target (number and date).")
+    note: str = ""
+
+
+class MetricLink(Strict):
+    """An indicator whose value is a model's roll-up: the same number is never entered twice."""
+
+    model: ModelId
+    metric: MetricId
+
+
+class IndicatorSpec(Strict):
+    """One indicator the province reports on, with its readings and targets."""
+
+    id: MetricId
+    name: str = Field(min_length=1, description="Vietnamese name, as written.")
+    name_en: str = ""
+    pillar: Pillar | None = Field(None, description="DTI pillar; empty for the programme as a whole (the overall DTI rank).")
+    unit: str = Field(min_length=1, description='Unit of measure: sản phẩm, văn bản, "%" (values are shares in 0..1), '
+                                               '"/63" (a rank out of 63, written 27/63).')
+    direction: Literal["higher", "lower"] = Field("higher", description='"lower" when less is better (a rank).')
+    level: Literal["province", "district", "commune"] = Field("province", description="The level the figure is reported at.")
+    from_: MetricLink | None = Field(None, alias="from", description="Take the value from a model's metric, rolled up "
+                                                                     "at the file's scope; readings are then not typed.")
+    readings: list[IndicatorReading] = Field(default_factory=list)
+    targets: list[IndicatorTarget] = Field(default_factory=list)
+    note: str = ""
+
+
+class MetCount(SourcedFigure):
+    value: int = Field(ge=0, description="How many of the targets were met on that date.")
+
+
+class SetTarget(Strict):
+    """A target of a target set: an indicator (met when its target is), or ``count`` targets with dated met counts."""
+
+    indicator: MetricId | None = Field(None, description="An indicator's id: the target is met when that indicator's target is.")
+    name: str = ""
+    pillar: Pillar | None = None
+    count: int = Field(1, ge=1, le=10_000, description="How many targets this line stands for.")
+    met: list[MetCount] = Field(default_factory=list, description="How many of them were met, by date.")
+    note: str = ""
+
+
+class TargetSetSpec(Strict):
+    """The programme's own set of targets, e.g. "22 chỉ tiêu chuyển đổi số đến năm 2025"."""
+
+    id: MetricId
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    date: Day = Field(description="The deadline of the set.")
+    source: str = Field("", description="The document that sets the targets.")
+    note: str = ""
+    targets: list[SetTarget] = Field(min_length=1)
+    met: list[MetCount] = Field(default_factory=list, description="Met counts of the whole set, when a source gives only the total.")
+
+
+class IndicatorsFile(Strict):
+    """Indicators and target sets of one unit (file ``indicators/<name>.toml``)."""
+
+    scope: Code = Field(description="The unit the figures are about, e.g. 15 (the province).")
+    structure: Structure = Field(description='The structure the scope code belongs to: "old" (before 1/7/2025) or "new".')
+    illustrative: bool = False
+    source: str = ""
+    indicator: list[IndicatorSpec] = Field(default_factory=list)
+    target_set: list[TargetSetSpec] = Field(default_factory=list)
+
+
 FILE_KINDS: dict[str, type[BaseModel]] = {
     "models": ModelFile,
     "units": UnitsFile,
     "pilots": PilotsFile,
     "plans": PlanFile,
     "settings": SettingsFile,
+    "indicators": IndicatorsFile,
 }
