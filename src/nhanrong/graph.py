@@ -528,19 +528,39 @@ def project_units(pg: ProgrammeGraph, keys: pd.Series, structure: str) -> np.nda
 
 def readings_table(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
     """Readings keyed by the unit as ``structure`` sees it (see :func:`project_units`); in the new
-    structure, ``part`` names the old unit a projected reading was recorded for (None if its own)."""
+    structure, ``part`` names the old unit a projected reading was recorded for (None if its own).
+    ``unit``, ``model`` and ``part`` are categorical: each unit is projected once, not once per reading."""
     def make() -> pd.DataFrame:
         r = pg.programme.readings
         if not len(r):
             return r.assign(unit=r["unit"].astype(object), model=r["model"].astype(object), part=pd.Series(dtype=object))
-        src = r["unit"].astype(str).astype(object)
-        unit = project_units(pg, r["unit"], structure)
-        part = np.where(pd.notna(unit) & (unit != src.to_numpy()), src.to_numpy(), None)
-        out = r.assign(unit=unit, model=r["model"].astype(str), part=part)
-        return out[pd.notna(out["unit"])].reset_index(drop=True)
+        codes, cats = _categories_of(r["unit"])
+        proj = np.asarray(project_units(pg, pd.Series(cats, dtype=object), structure), dtype=object)
+        placed = pd.notna(proj)
+        moved = placed & (proj != cats)
+        u_codes, u_cats = pd.factorize(proj)  # None -> -1
+        p_cats = cats[moved]
+        p_pos = np.full(len(cats), -1, dtype=np.int64)
+        p_pos[moved] = np.arange(len(p_cats))
+        keep = placed[codes]
+        kc = codes[keep]
+        out = r[keep].reset_index(drop=True)
+        out["unit"] = pd.Categorical.from_codes(u_codes[kc], categories=pd.Index(u_cats, dtype=object))
+        if not isinstance(out["model"].dtype, pd.CategoricalDtype):
+            out["model"] = out["model"].astype(str).astype("category")
+        out["part"] = pd.Categorical.from_codes(p_pos[kc], categories=pd.Index(p_cats, dtype=object))
+        return out
 
     _check_structure(structure)
     return pg.memo(("readings", structure), make)
+
+
+def _categories_of(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, categories as plain strings) of a column of unit keys, categorical or not."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy().astype(np.int64), np.asarray(col.cat.categories.astype(str), dtype=object)
+    codes, cats = pd.factorize(col.astype(str))
+    return codes.astype(np.int64), np.asarray(cats, dtype=object)
 
 
 def _check_structure(structure: str) -> None:

@@ -87,7 +87,14 @@ def all_stages(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> pd.Da
     old structure; ``parts`` and ``parts_scale`` count the old units a new unit is made of and
     how many of them are at scale (1 and 0/1 for a unit with no parts).
     """
-    def make() -> pd.DataFrame:
+    return stage_rows(pg, as_of, structure)["frame"]
+
+
+def stage_rows(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> dict:
+    """:func:`all_stages` (``frame``) with what it was made from: ``base``, the date-independent rows of
+    :func:`_stage_base`, and ``rows``, the base row of each row of the frame (so that anything
+    precomputed per base row, once, is picked for a date by indexing)."""
+    def make() -> dict:
         base = _stage_base(pg, structure, positioned_units(pg, structure, as_of))
         t = as_of.to_datetime64()
         keep = base["history"] | ((np.isnat(base["dissolved"]) | (base["dissolved"] > t))
@@ -115,7 +122,7 @@ def all_stages(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> pd.Da
             parts_scale[has] = at_scale[group[has]]
         e["parts"] = parts
         e["parts_scale"] = parts_scale
-        return e
+        return {"frame": e, "rows": np.flatnonzero(keep), "base": base}
 
     return pg.memo(("all_stages", structure, as_of), make, as_of=as_of)
 
@@ -345,33 +352,88 @@ def status(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: s
 # --- metric values ------------------------------------------------------------------------
 
 
+def _reading_order(pg: ProgrammeGraph) -> dict:
+    """What :func:`latest_readings` needs that does not depend on the date: the readings sorted by
+    (unit, model, metric, date) with each row's group, the order of the rows by (date, row), and the
+    unit and model as strings (computed once for every date and both structures)."""
+    def make() -> dict:
+        r = pg.programme.readings
+        n = len(r)
+        group = np.zeros(n, dtype=np.int64)
+        for c in ("unit", "model", "metric"):
+            codes, uniq = pd.factorize(r[c], use_na_sentinel=False)
+            group = group * max(len(uniq), 1) + codes
+        group, _ = pd.factorize(group)
+        day = r["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+        rows = np.arange(n, dtype=np.int64)
+        by_group = np.lexsort((rows, day, group))  # last of a run = the latest reading of its group
+        by_date = np.lexsort((rows, day))  # the order the rows come out in: by date, then as read
+        plain = r.assign(unit=r["unit"].astype(str), model=r["model"].astype(str))
+        keys = plain["unit"].to_numpy(dtype=object)
+        info = pg.units[["structure", "established", "dissolved", "new_province", "new_commune"]].reindex(keys)
+        return {"g": group[by_group], "day": day[by_group], "row": by_group, "by_date": by_date, "plain": plain, "keys": keys,
+                "established": info["established"].to_numpy(dtype="datetime64[ns]"),
+                "dissolved": info["dissolved"].to_numpy(dtype="datetime64[ns]"),
+                "old": (info["structure"] == OLD).to_numpy(), "new_province": info["new_province"].to_numpy(dtype=object),
+                "new_commune": info["new_commune"].to_numpy(dtype=object)}
+
+    return pg.memo(("reading_order",), make)
+
+
+def _latest_rows(pg: ProgrammeGraph, as_of: pd.Timestamp) -> np.ndarray:
+    """Rows of the readings that are the latest of their (unit, model, metric) at ``as_of``, in the
+    order of their dates (then as read): one pass over the precomputed order, shared by both structures."""
+    def make() -> np.ndarray:
+        o = _reading_order(pg)
+        g, day = o["g"], o["day"]
+        upto = day <= as_of.to_datetime64().astype("datetime64[ns]").view(np.int64)
+        later_same = np.zeros(len(g), dtype=bool)
+        if len(g) > 1:
+            later_same[:-1] = (g[1:] == g[:-1]) & upto[1:]
+        flag = np.zeros(len(g), dtype=bool)
+        flag[o["row"][upto & ~later_same]] = True
+        return o["by_date"][flag[o["by_date"]]]
+
+    return pg.memo(("latest_rows", as_of), make, as_of=as_of)
+
+
+def _reading_places(pg: ProgrammeGraph, structure: str, pos: pd.DataFrame) -> dict:
+    """Each reading's province, district and commune in ``structure`` as the positioned frame ``pos``
+    places its unit (new structure: old units count in the new units they became)."""
+    def make() -> dict:
+        o = _reading_order(pg)
+        anc = pos[["province", "district", "commune"]].reindex(o["keys"])
+        if structure == OLD:
+            return {c: anc[c].to_numpy(dtype=object) for c in ("province", "district", "commune")}
+        placed = anc["province"].notna().to_numpy()
+        return {"province": np.where(placed, anc["province"].to_numpy(dtype=object), o["new_province"]),
+                "commune": np.where(placed, anc["commune"].to_numpy(dtype=object), o["new_commune"]),
+                "district": np.full(len(placed), np.nan)}
+
+    return pg.memo(("reading_places", structure, id(pos)), make)
+
+
 def latest_readings(pg: ProgrammeGraph, as_of: dt.date, structure: str = OLD) -> pd.DataFrame:
     """The latest reading per (unit, model, metric) at or before ``as_of``, with the unit's
     ancestors in ``structure`` (units dissolved by then are left out)."""
     as_of = _ts(as_of)
 
     def make() -> pd.DataFrame:
-        r = pg.programme.readings
-        r = r[r["date"] <= as_of]
-        r = r.sort_values("date", kind="stable").drop_duplicates(["unit", "model", "metric"], keep="last")
-        r = r.assign(unit=r["unit"].astype(str), model=r["model"].astype(str))
-        info = pg.units[["structure", "established", "dissolved", "new_province", "new_commune"]].reindex(r["unit"])
-        keep = alive_at(info, as_of).copy()
+        o = _reading_order(pg)
+        rows = _latest_rows(pg, as_of)
+        t = as_of.to_datetime64()
+        est, dis = o["established"][rows], o["dissolved"][rows]
+        keep = (np.isnat(dis) | (dis > t)) & (np.isnat(est) | (est <= t))
+        if structure == OLD:
+            keep &= o["old"][rows]
         # Ancestors as the structure places the unit on that day (units below a dissolved one have
         # moved to its successor); old communes and provinces count in the new ones they became.
-        pos = positioned_units(pg, structure, as_of)[["province", "district", "commune"]].reindex(r["unit"])
-        if structure == OLD:
-            keep &= (info["structure"] == OLD).to_numpy()
-            anc = pos
-        else:
-            placed = pos["province"].notna().to_numpy()
-            anc = pd.DataFrame({"province": np.where(placed, pos["province"].to_numpy(dtype=object), info["new_province"].to_numpy(dtype=object)),
-                                "commune": np.where(placed, pos["commune"].to_numpy(dtype=object), info["new_commune"].to_numpy(dtype=object)),
-                                "district": np.nan}, index=pos.index)
-        out = r.reset_index(drop=True)
+        places = _reading_places(pg, structure, positioned_units(pg, structure, as_of))
+        rows = rows[keep]
+        out = o["plain"].take(rows).reset_index(drop=True)
         for c in ("province", "district", "commune"):
-            out[c] = anc[c].to_numpy()
-        return out[keep].reset_index(drop=True)
+            out[c] = places[c][rows]
+        return out
 
     return pg.memo(("latest", structure, as_of), make, as_of=as_of)
 

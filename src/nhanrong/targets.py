@@ -13,7 +13,7 @@ import pandas as pd
 
 from .graph import ProgrammeGraph
 from .registry import unit_key
-from .status import _ts, latest_readings, rollup_metrics, status
+from .status import STAGE_NAMES, _provinces_with_data, _ts, all_stages, latest_readings, rollup_metrics, scope_unit
 
 PACE_MONTHS = 6
 VERDICTS = ("met", "on-track", "behind", "overdue")
@@ -30,13 +30,45 @@ def _scope_or_all(pg: ProgrammeGraph, structure: str, scope: str | None) -> str 
     return None
 
 
-def _actual(pg: ProgrammeGraph, model: str, metric: str, structure: str, scope: str | None, when: pd.Timestamp) -> float:
+def _actual(pg: ProgrammeGraph, model: str, metric: str, structure: str, scope: str | None, when: pd.Timestamp,
+            shared: dict | None = None) -> float:
+    """The value of ``metric`` (or coverage) for ``model`` under ``scope`` (None: every province with
+    data) at ``when``. ``shared``: a dict kept across the targets of one call, so that targets on the
+    same scope and date share one pass over the data."""
+    shared = {} if shared is None else shared
     if metric == "coverage":
-        st = status(pg, when, structure=structure, scope=scope, models=[model])
-        eligible, scale = st["eligible"].sum(), st["scale"].sum()
+        counts = shared.get(("coverage", structure, scope, when))
+        if counts is None:
+            counts = shared[("coverage", structure, scope, when)] = _coverage_counts(pg, structure, scope, when)
+        eligible, scale = counts.get(model, (0, 0))
         return float(scale / eligible) if eligible else float("nan")
+    vals = shared.get(("metrics", structure, scope, when))
+    if vals is None:
+        vals = shared[("metrics", structure, scope, when)] = _metric_actuals(pg, structure, scope, when)
+    hit = vals.get((model, metric))
+    return float("nan") if hit is None else hit
+
+
+def _coverage_counts(pg: ProgrammeGraph, structure: str, scope: str | None, when: pd.Timestamp) -> dict:
+    """model -> (eligible, at scale) under ``scope``, as :func:`status` sums them (no scope: the
+    provinces that hold data), for every model at once."""
+    e = all_stages(pg, when, structure)
+    if scope is not None:
+        sc = scope_unit(pg, structure, scope)
+        sel = (e[sc[1]] == sc[0]).to_numpy()
+    else:
+        heads = _provinces_with_data(pg, structure)
+        sel = e["province"].isin(heads).to_numpy()
+    sub = pd.DataFrame({"model": e["model"].to_numpy(dtype=object)[sel],
+                        "scale": e["stage_index"].to_numpy()[sel] == len(STAGE_NAMES) - 1})
+    g = sub.groupby("model", sort=False)["scale"].agg(["size", "sum"])
+    return {m: (int(n), int(k)) for m, n, k in zip(g.index.tolist(), g["size"].tolist(), g["sum"].tolist())}
+
+
+def _metric_actuals(pg: ProgrammeGraph, structure: str, scope: str | None, when: pd.Timestamp) -> dict:
+    """(model, metric) -> the metric rolled up under ``scope`` (None: every unit placed in a province),
+    for every model at once (the roll-up groups by model and metric, so this is the same per model)."""
     latest = latest_readings(pg, when, structure)
-    latest = latest[latest["model"] == model]
     if scope is not None:
         key = unit_key(structure, scope)
         kind = pg.units.at[key, "kind"]
@@ -45,8 +77,10 @@ def _actual(pg: ProgrammeGraph, model: str, metric: str, structure: str, scope: 
     else:
         latest = latest[latest["province"].notna()]
     vals = rollup_metrics(pg, latest.assign(_all="*"), "_all")
-    hit = vals[vals["metric"] == metric]["value"]
-    return float(hit.iloc[0]) if len(hit) else float("nan")
+    out: dict = {}
+    for m, x, v in zip(vals["model"].tolist(), vals["metric"].tolist(), vals["value"].tolist()):
+        out.setdefault((m, x), float(v))
+    return out
 
 
 def _is_share(model, metric: str) -> bool:
@@ -64,11 +98,12 @@ def evaluate_targets(pg: ProgrammeGraph, as_of: dt.date) -> pd.DataFrame:
     as_of_ts = _ts(as_of)
     before = as_of_ts - pd.DateOffset(months=PACE_MONTHS)
     rows = []
+    shared: dict = {}
     for mid, m in pg.programme.models.items():
         for t in m.targets:
             scope = _scope_or_all(pg, t.structure, t.scope)
-            actual = _actual(pg, mid, t.metric, t.structure, scope, as_of_ts)
-            prev = _actual(pg, mid, t.metric, t.structure, scope, before)
+            actual = _actual(pg, mid, t.metric, t.structure, scope, as_of_ts, shared)
+            prev = _actual(pg, mid, t.metric, t.structure, scope, before, shared)
             tdate = pd.Timestamp(t.date)
             a0 = 0.0 if np.isnan(prev) else prev
             if np.isnan(actual):
