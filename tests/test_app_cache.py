@@ -10,11 +10,11 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import BUNDLED, TINY_PILOTS
 
-APP = BUNDLED / "streamlit_app.py"
+APP = BUNDLED / "src" / "nhanrong" / "app" / "streamlit_app.py"
 
 
 def loads(root) -> int:
-    return sys.modules["app_pages.common"].LOADS[str(root.resolve())]
+    return sys.modules["nhanrong.app.common"].LOADS[str(root.resolve())]
 
 
 def coverage(at: AppTest) -> str:
@@ -34,8 +34,8 @@ def test_widgets_reuse_the_loaded_graph_and_edits_reload_it(monkeypatch, make_re
     at.selectbox(key="scope_old_15").set_value("132").run()
     at.radio(key="structure").set_value("new").run()
     at.radio(key="structure").set_value("old").run()
-    for page in ("app_pages/model.py", "app_pages/units.py", "app_pages/gaps.py", "app_pages/data.py",
-                 "app_pages/overview.py"):
+    for page in ("model.py", "units.py", "gaps.py", "data.py",
+                 "overview.py"):
         at.switch_page(page).run()
         assert not at.exception, page
     assert loads(root) == 1  # nine reruns, one load
@@ -55,8 +55,7 @@ def test_widgets_reuse_the_loaded_graph_and_edits_reload_it(monkeypatch, make_re
 
 
 def test_the_load_function_is_cached_per_fingerprint(make_repo, monkeypatch):
-    monkeypatch.syspath_prepend(str(BUNDLED))  # where streamlit_app.py and app_pages/ live
-    from app_pages import common
+    from nhanrong.app import common
 
     root = make_repo()
     g1 = common._load_graph(str(root), "fp-1")

@@ -108,7 +108,7 @@ def test_tiny_data_with_indicators_and_a_broken_file(monkeypatch, make_repo):
     assert m["Sản phẩm trên sàn thương mại điện tử"][0] == "5.277 sản phẩm"
     assert m["Tài khoản"] == ("120 tài khoản", "±0 tài khoản so với 30/06/2022")  # the tiny model's one reading, rolled up
     assert m["Mục tiêu đến 2025"][0] == "2/4 chỉ tiêu đạt"
-    at = goto(at, "app_pages/data.py")
+    at = goto(at, "data.py")
     problems = table(at, "Dòng")
     row = problems[problems["Tệp"] == "indicators/broken.toml"].iloc[0]
     assert (row["Dòng"], row["Mức độ"]) == (3, "Lỗi") and 'thiếu khoá bắt buộc "indicator.unit"' in row["Vấn đề"]

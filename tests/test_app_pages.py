@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import BUNDLED
 
-APP = BUNDLED / "streamlit_app.py"
-PAGES = ["app_pages/overview.py", "app_pages/model.py", "app_pages/units.py", "app_pages/gaps.py", "app_pages/data.py"]
+APP = BUNDLED / "src" / "nhanrong" / "app" / "streamlit_app.py"
+PAGES = ["overview.py", "model.py", "units.py", "gaps.py", "data.py"]
 TIMEOUT = 90
 MODEL_NAMES = {"Tổ chuyển đổi số cộng đồng", "Mô hình chuyển đổi số cấp xã", "Mô hình chuyển đổi số tại trường học",
                "Mô hình cơ quan nhà nước (chuyển đổi số)", "Sổ tay đảng viên điện tử tỉnh Yên Bái",
@@ -147,7 +147,7 @@ def test_scope_a_district_and_the_new_structure(bundled):
 
 
 def test_model_page_shows_the_three_duoc_gates_and_spread(bundled):
-    at = goto(bundled, "app_pages/model.py")
+    at = goto(bundled, "model.py")
     at.selectbox(key="model_id").set_value("party-handbook").run()
     assert_ok(at)
     assert at.header[0].value == "Sổ tay đảng viên điện tử tỉnh Yên Bái"
@@ -166,7 +166,7 @@ def test_model_page_shows_the_three_duoc_gates_and_spread(bundled):
 
 
 def test_units_page_drills_down_to_a_commune(bundled):
-    at = goto(bundled, "app_pages/units.py")
+    at = goto(bundled, "units.py")
     assert at.header[0].value == "Đơn vị: Tỉnh Yên Bái"
     at.selectbox(key="units_old_district_old:15").set_value("old:132").run()
     assert_ok(at)
@@ -180,7 +180,7 @@ def test_units_page_drills_down_to_a_commune(bundled):
 
 
 def test_gaps_page_filters_and_exports(bundled):
-    at = goto(bundled, "app_pages/gaps.py")
+    at = goto(bundled, "gaps.py")
     assert at.header[0].value.startswith("Khoảng trống cần xử lý · Tỉnh Yên Bái")
     full = table(at, "Việc cần làm")
     order = {"Cao": 3, "Trung bình": 2, "Thấp": 1}
@@ -196,7 +196,7 @@ def test_gaps_page_filters_and_exports(bundled):
 
 
 def test_data_page_lists_illustrative_files(bundled):
-    at = goto(bundled, "app_pages/data.py")
+    at = goto(bundled, "data.py")
     assert at.header[0].value == "Tình trạng dữ liệu"
     files = table(at, "Tệp")["Tệp"].tolist()
     assert any(f.startswith("units/") for f in files) and any(f.startswith("pilots/") for f in files)
@@ -237,11 +237,11 @@ def test_tiny_every_page(tiny):
     for page in PAGES:
         goto(at, page)
         assert at.header
-    at = goto(at, "app_pages/model.py")
+    at = goto(at, "model.py")
     assert at.header[0].value == "Mô hình thử"
     spread = table(at, "Số đơn vị học theo")
     assert spread["Mã"].tolist() == ["04249"] and spread["Số đơn vị học theo"].tolist() == [1]
-    at = goto(at, "app_pages/data.py")
+    at = goto(at, "data.py")
     assert "Không có lỗi hay cảnh báo nào." in texts(at)
 
 
@@ -249,7 +249,7 @@ def test_tiny_problems_are_listed_with_file_and_line(monkeypatch, make_repo):
     root = make_repo({"pilots/tiny/133.toml": 'model = "tiny"\nstructure = "old"\n\n[[adoption]]\nunit = "09999"\n'})
     at = open_app(monkeypatch, root)
     assert "Dữ liệu có 1 lỗi" in "\n".join(w.value for w in at.warning)
-    at = goto(at, "app_pages/data.py")
+    at = goto(at, "data.py")
     problems = table(at, "Dòng")
     row = problems.iloc[0]
     assert row["Tệp"] == "pilots/tiny/133.toml" and row["Dòng"] == 5 and row["Mức độ"] == "Lỗi"
@@ -300,7 +300,7 @@ def test_deselecting_the_language_keeps_vietnamese(tiny):
 def test_units_page_in_the_new_structure(bundled):
     at = bundled
     at.radio(key="structure").set_value("new").run()
-    at = goto(at, "app_pages/units.py")
+    at = goto(at, "units.py")
     assert at.header[0].value == "Đơn vị: Tỉnh Lào Cai"
     drill = at.selectbox(key="units_new_commune_new:15")
     assert drill.label == "Đi sâu: chọn xã" and len(drill.options) == 100  # (tất cả) + the 99 communes

@@ -139,7 +139,7 @@ def test_old_structure_overview_has_no_reform_notes(bundled):
 def test_units_page_of_a_new_commune_lists_its_former_communes(bundled):
     from nhanrong.status import part_stages
 
-    at = goto(new_structure(bundled), "app_pages/units.py")
+    at = goto(new_structure(bundled), "units.py")
     at.selectbox(key="units_new_commune_new:15").set_value("new:04252").run()
     assert_ok(at)
     assert at.header[0].value == "Đơn vị: Tỉnh Lào Cai › Phường Yên Bái"
@@ -157,7 +157,7 @@ def test_units_page_of_a_new_commune_lists_its_former_communes(bundled):
 
 
 def test_units_page_lists_every_new_communes_parts_at_province_scope(bundled):
-    at = goto(new_structure(bundled), "app_pages/units.py")
+    at = goto(new_structure(bundled), "units.py")
     listing = table(at, "Đơn vị cũ hợp thành")
     assert {"Đơn vị mới", "Mã đơn vị cũ", COMMUNE_MODEL} <= set(listing.columns)
     assert set(listing.loc[listing["Đơn vị mới"] == "Phường Yên Bái", "Đơn vị cũ hợp thành"]) >= {
@@ -165,7 +165,7 @@ def test_units_page_lists_every_new_communes_parts_at_province_scope(bundled):
 
 
 def test_model_page_in_the_new_structure(bundled):
-    at = goto(new_structure(bundled), "app_pages/model.py")
+    at = goto(new_structure(bundled), "model.py")
     at.selectbox(key="model_id").set_value("district").run()
     assert_ok(at)
     assert any("cấp đã bỏ từ 01/07/2025" in i.value and "18 huyện" in i.value and "30/06/2025" in i.value
@@ -200,7 +200,7 @@ def test_a_district_target_is_listed_on_the_province_overview(monkeypatch, make_
 
 
 def test_model_page_targets_have_a_scope_column(bundled):
-    at = goto(bundled, "app_pages/model.py")
+    at = goto(bundled, "model.py")
     targets = table(at, "Dự báo đến hạn")
     assert "Phạm vi" in targets.columns and set(targets["Phạm vi"]) == {"Tỉnh Yên Bái"}
     at.segmented_control(key="lang").set_value("en").run()
@@ -211,7 +211,7 @@ def test_model_page_targets_have_a_scope_column(bundled):
 
 
 def test_gaps_table_names_the_commune(bundled):
-    at = goto(new_structure(bundled), "app_pages/gaps.py")
+    at = goto(new_structure(bundled), "gaps.py")
     gaps = table(at, "Việc cần làm")
     assert list(gaps.columns[:5]) == ["Mức độ", "Mô hình", "Đơn vị", "Mã", "Xã"]
     schools = gaps[gaps["Đơn vị"].str.startswith("Trường")]
@@ -355,8 +355,8 @@ def everything(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-PAGES = ["app_pages/overview.py", "app_pages/model.py", "app_pages/units.py", "app_pages/gaps.py", "app_pages/data.py",
-         "app_pages/record.py"]
+PAGES = ["overview.py", "model.py", "units.py", "gaps.py", "data.py",
+         "record.py"]
 
 
 @pytest.mark.parametrize("structure", ["old", "new"])
@@ -369,14 +369,14 @@ def test_another_provinces_repository_shows_no_trace_of_yen_bai(xom, structure):
         shown = everything(at)
         for word in ("Yên Bái", "yenbai", "Bảy", "bảy"):
             assert word not in shown, (page, word)
-    at = goto(at, "app_pages/overview.py")
+    at = goto(at, "overview.py")
     assert at.subheader[0].value == "2 mô hình: giai đoạn và độ bao phủ"
     assert [m.label for m in at.metric][:2] == ["Tổ công nghệ số", "Xã chuyển đổi số"]  # nhanrong.toml's order
     assert "Chuyển đổi số cộng đồng (thử)" in plain(texts(at))  # the programme's name, in the sidebar
 
 
 def test_the_repositorys_word_for_a_village_and_natural_order(xom):
-    at = goto(xom, "app_pages/units.py")
+    at = goto(xom, "units.py")
     assert at.header[0].value == "Đơn vị: Tỉnh Bắc Kạn"
     at.selectbox(key="units_old_district_old:06").set_value("old:060").run()
     at.selectbox(key="units_old_commune_old:060").set_value("old:01858").run()
@@ -384,7 +384,7 @@ def test_the_repositorys_word_for_a_village_and_natural_order(xom):
     listing = table(at, "Giai đoạn")
     villages = listing[listing["Loại"] == "xóm"]
     assert villages["Đơn vị"].tolist() == ["Xóm 1", "Xóm 2", "Xóm 10"]  # not 1, 10, 2
-    at = goto(at, "app_pages/record.py")
+    at = goto(at, "record.py")
     kinds = at.selectbox(key="record_unit_kind")
     assert "village" in kinds.options or "xóm" in kinds.options
     at.selectbox(key="record_stage_model").set_value("to").run()
@@ -392,14 +392,14 @@ def test_the_repositorys_word_for_a_village_and_natural_order(xom):
     assert [u for u in units if u.startswith("Xóm")] == ["Xóm 1 (X-01858-1)", "Xóm 2 (X-01858-2)", "Xóm 10 (X-01858-10)"]
     at.segmented_control(key="lang").set_value("en").run()
     assert_ok(at)
-    at = goto(at, "app_pages/units.py")
+    at = goto(at, "units.py")
     at.selectbox(key="units_old_district_old:06").set_value("old:060").run()
     at.selectbox(key="units_old_commune_old:060").set_value("old:01858").run()
     assert set(table(at, "Stage")["Kind"]) >= {"hamlet"}
 
 
 def test_new_commune_of_another_province(xom):
-    at = goto(new_structure(xom), "app_pages/units.py")
+    at = goto(new_structure(xom), "units.py")
     assert at.header[0].value == "Đơn vị: Tỉnh Thái Nguyên"
     at.selectbox(key="units_new_commune_new:19").set_value("new:01864").run()
     assert_ok(at)
@@ -408,7 +408,7 @@ def test_new_commune_of_another_province(xom):
     assert parts["Xã chuyển đổi số"].tolist()[:3] == ["Chưa triển khai", "Nhân rộng · 01/06/2022", "Thí điểm · 01/04/2022"]
     listing = table(at, "Giai đoạn")
     assert listing.loc[listing["Loại"] == "xóm", "Đơn vị"].tolist() == ["Xóm 1", "Xóm 2", "Xóm 10"]
-    at = goto(at, "app_pages/overview.py")
+    at = goto(at, "overview.py")
     assert "92 xã mới gồm 283 xã cũ; 1 trong số đó đã nhân rộng." in captions(at)  # Bắc Kạn + Thái Nguyên
     # The whole-data target and the old district's target, named.
     targets = table(at, "Phạm vi")

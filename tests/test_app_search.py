@@ -89,7 +89,7 @@ def test_the_scope_search_speaks_english_in_english(bundled):
 
 
 def test_the_units_drill_down_has_a_search_box(bundled):
-    at = goto(bundled, "app_pages/units.py")
+    at = goto(bundled, "units.py")
     search(at, "units_search_old_district_old:15", "van yen")
     assert at.selectbox(key="units_old_district_old:15").value == "old:136"
     assert at.selectbox(key="units_old_district_old:15").options == ["(tất cả)", "Huyện Văn Yên"]  # "all" stays
@@ -98,7 +98,7 @@ def test_the_units_drill_down_has_a_search_box(bundled):
 
 
 def test_the_record_page_unit_pickers_have_search_boxes(monkeypatch, make_repo):
-    at = goto(open_app(monkeypatch, make_repo()), "app_pages/record.py")
+    at = goto(open_app(monkeypatch, make_repo()), "record.py")
     assert at.text_input(key="record_stage_search").label == "Tìm đơn vị (không cần dấu)"
     search(at, "record_stage_search", "yen ninh")
     unit = at.selectbox(key="record_stage_unit")
@@ -113,14 +113,14 @@ def test_unit_pickers_do_not_offer_streamlits_english_filter(bundled):
     from streamlit.proto.SelectWidgetFilterMode_pb2 import SelectWidgetFilterMode
 
     assert at.selectbox(key="scope_old_15").proto.filter_mode == SelectWidgetFilterMode.FILTER_MODE_NONE
-    at = goto(at, "app_pages/gaps.py")
+    at = goto(at, "gaps.py")
     for key in ("gaps_models", "gaps_kinds", "gaps_severity"):
         assert at.multiselect(key=key).proto.filter_mode == SelectWidgetFilterMode.FILTER_MODE_NONE
 
 
 @pytest.mark.parametrize("query", ["van yen", "VĂN YÊN", unicodedata.normalize("NFD", "văn yên")])
 def test_the_gaps_search_finds_huyen_van_yen_without_diacritics(bundled, query):
-    at = goto(bundled, "app_pages/gaps.py")
+    at = goto(bundled, "gaps.py")
     everything = table(at, "Việc cần làm")
     search(at, "gaps_search", query)
     found = table(at, "Việc cần làm")
@@ -134,7 +134,7 @@ def test_the_gaps_search_finds_huyen_van_yen_without_diacritics(bundled, query):
 def test_the_gaps_search_reads_the_old_tone_placement(bundled):
     """The register writes "Khánh Hòa" and "Văn hóa"; a planner (or an old file) writes "Hoà", "hoá":
     the same rows, and the same as with no diacritics or in decomposed Unicode."""
-    at = goto(bundled, "app_pages/gaps.py")
+    at = goto(bundled, "gaps.py")
     found = {}
     for query in ("Khánh Hoà", "khánh hòa", "khanh hoa", unicodedata.normalize("NFD", "Khánh Hoà")):
         search(at, "gaps_search", query)
@@ -159,7 +159,7 @@ def map_spec(at: AppTest) -> dict:
 def test_the_units_map_draws_the_repositorys_commune_boundaries(monkeypatch, make_repo):
     root = make_repo()
     shutil.copyfile(DATA / "boundaries-van-yen.geojson", root / "units" / "boundaries.geojson")
-    at = goto(open_app(monkeypatch, root), "app_pages/units.py")
+    at = goto(open_app(monkeypatch, root), "units.py")
     spec = map_spec(at)
     shapes = [layer for layer in spec["layer"] if layer["mark"]["type"] == "geoshape"]
     assert len(shapes) == 1
@@ -171,13 +171,13 @@ def test_the_units_map_draws_the_repositorys_commune_boundaries(monkeypatch, mak
 
 
 def test_without_a_boundaries_file_the_map_is_points_and_says_how_to_add_one(monkeypatch, make_repo):
-    at = goto(open_app(monkeypatch, make_repo()), "app_pages/units.py")
+    at = goto(open_app(monkeypatch, make_repo()), "units.py")
     assert map_spec(at)["mark"]["type"] == "point"
     assert any("units/boundaries.geojson" in c.value for c in at.caption)
 
 
 def test_a_broken_boundaries_file_is_a_warning_and_the_map_falls_back_to_points(monkeypatch, make_repo):
     root = make_repo({"units/boundaries.geojson": "{ not json"})
-    at = goto(open_app(monkeypatch, root), "app_pages/units.py")
+    at = goto(open_app(monkeypatch, root), "units.py")
     assert any("units/boundaries.geojson: không đọc được tệp GeoJSON" in w.value for w in at.warning)
     assert map_spec(at)["mark"]["type"] == "point"

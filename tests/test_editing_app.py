@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import BUNDLED
 
-PAGE = BUNDLED / "app_pages" / "record.py"
+PAGE = BUNDLED / "src" / "nhanrong" / "app" / "record.py"
 REL = "pilots/tiny/132.toml"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -24,7 +24,6 @@ def git(root: Path, *args: str) -> str:
 
 @pytest.fixture
 def repo(make_repo, tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.syspath_prepend(str(BUNDLED))  # the page imports app_pages.common, as under the router
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     root = make_repo()
@@ -37,7 +36,7 @@ def repo(make_repo, tmp_path: Path, monkeypatch) -> Path:
 
 
 def open_page(root: Path, lang: str = "vi") -> AppTest:
-    from app_pages.common import Context
+    from nhanrong.app.common import Context
     from nhanrong.graph import build_graph
     from nhanrong.loader import load_programme
 

@@ -277,7 +277,7 @@ def test_an_edited_indicator_file_changes_the_apps_cache_key(make_repo, monkeypa
     from nhanrong.cache import fingerprint
 
     root = make_repo({"indicators/a.toml": TINY_INDICATORS})
-    key = lambda: fingerprint(root) + indicators_fingerprint(root)  # noqa: E731 - what app_pages.common keys on
+    key = lambda: fingerprint(root) + indicators_fingerprint(root)  # noqa: E731 - what nhanrong.app.common keys on
     before = key()
     (root / "indicators" / "a.toml").write_text(TINY_INDICATORS + "\n# edited\n", encoding="utf-8")
     assert key() != before

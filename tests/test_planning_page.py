@@ -1,4 +1,4 @@
-"""The planner page (app_pages/planner.py) with Streamlit's AppTest, on a tiny data set."""
+"""The planner page (nhanrong/app/planner.py) with Streamlit's AppTest, on a tiny data set."""
 
 from __future__ import annotations
 
@@ -49,13 +49,13 @@ def table(at: AppTest, column: str):
 
 
 def _open(make_repo, monkeypatch, lang="vi") -> tuple[AppTest, object]:
-    from app_pages.common import Context
+    from nhanrong.app.common import Context
     from nhanrong.graph import build_graph
     from nhanrong.loader import load_programme
 
     root = make_repo({"plans/thu.toml": PLAN})
     pg = build_graph(load_programme(root))
-    at = AppTest.from_file(str(BUNDLED / "app_pages" / "planner.py"), default_timeout=120)
+    at = AppTest.from_file(str(BUNDLED / "src" / "nhanrong" / "app" / "planner.py"), default_timeout=120)
     at.session_state["_pg"] = pg
     at.session_state["_ctx"] = Context(root=root, fp="test", lang=lang, as_of=dt.date(2023, 1, 1), structure="old",
                                        scope="132", scope_key="old:132", scope_name="Thành phố Yên Bái", scope_kind="district")

@@ -103,10 +103,7 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    app = Path(__file__).resolve().parents[2] / "streamlit_app.py"
-    if not app.exists():
-        print("Không tìm thấy streamlit_app.py (cần bản cài từ mã nguồn) / streamlit_app.py not found", file=sys.stderr)
-        return 1
+    app = Path(__file__).resolve().parent / "app" / "streamlit_app.py"
     env = dict(os.environ, NHANRONG_ROOT=str(Path(args.root).resolve()))
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
     if args.headless:

@@ -31,13 +31,13 @@ from nhanrong.status import metric_values, part_stages, status, unit_stages
 from nhanrong.targets import evaluate_targets
 from nhanrong.textfold import filter_options, fold, nfc
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 LOADS: Counter[str] = Counter()
 """How many times each root was loaded from disk in this process (the bench and tests check it)."""
 
 def data_root() -> Path:
-    """NHANRONG_ROOT (set by `nhanrong serve ROOT`), else the bundled data beside the app."""
-    return Path(os.environ.get("NHANRONG_ROOT") or REPO_ROOT).resolve()
+    """NHANRONG_ROOT (set by `nhanrong serve ROOT`), else the folder the app was started in (the
+    bundled data for `streamlit run` in a source checkout)."""
+    return Path(os.environ.get("NHANRONG_ROOT") or Path.cwd()).resolve()
 
 
 # --- loading ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import context, graph, md_escape, ordered, searchable_select
+from nhanrong.app.common import context, graph, md_escape, ordered, searchable_select
 from nhanrong.editing import NewLocalUnit, PlanNumbers, ReadingChange, StageChange, prepare, save
 from nhanrong.editing.errors import EditError, StaleFileError
 from nhanrong.editing.gitrepo import branch_name, is_repo, parse_author, unit_history

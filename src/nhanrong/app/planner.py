@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import context, graph
+from nhanrong.app.common import context, graph
 from nhanrong.charts import date_axis, date_tooltip, localise
 from nhanrong.editing.safewrite import read_snapshot
 from nhanrong.errors import NhanRongError

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import (context, errors_banner, gaps_frame, graph, illustrative_banner, indicator_frame, md_escape,
+from nhanrong.app.common import (context, errors_banner, gaps_frame, graph, illustrative_banner, indicator_frame, md_escape,
                               metric_frame, ordered, status_frame, target_sets_frame, targets_frame, targets_in_scope,
                               targets_within)
 from nhanrong.brief import (HISTORY_AS_OF, BriefData, brief_pdf, build_brief, fmt_delta, fmt_indicator, fmt_indicator_change,

@@ -1,5 +1,5 @@
 """Nhân Rộng: the router. Page config, the shared sidebar (language, as-of date,
-structure, scope), and st.navigation over the pages in app_pages/.
+structure, scope), and st.navigation over the pages beside it (nhanrong/app/).
 
 Run with `nhanrong serve ROOT` (sets NHANRONG_ROOT) or `make run` for the bundled data.
 """
@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages.common import (Context, data_root, default_as_of, default_structure, lang, load_graph, md_escape,
+from nhanrong.app.common import (Context, data_root, default_as_of, default_structure, lang, load_graph, md_escape,
                               province_options, scope_options, searchable_select)
 from nhanrong.formats import date_format_hint, fmt_number
 from nhanrong.i18n import lang_name, t
@@ -19,13 +19,13 @@ st.set_page_config(page_title="Nhân Rộng", page_icon="🌱", layout="wide", i
 
 # Pages, in menu order: (file, title key, icon, url path). Add a page with one line here.
 PAGES: list[tuple[str, str, str, str]] = [
-    ("app_pages/overview.py", "page.overview", ":material/dashboard:", "tong-quan"),
-    ("app_pages/model.py", "page.model", ":material/category:", "mo-hinh"),
-    ("app_pages/units.py", "page.units", ":material/account_tree:", "don-vi"),
-    ("app_pages/gaps.py", "page.gaps", ":material/report:", "khoang-trong"),
-    ("app_pages/data.py", "page.data", ":material/fact_check:", "du-lieu"),
-    ("app_pages/planner.py", "page.planner", ":material/event_note:", "lap-ke-hoach"),
-    ("app_pages/record.py", "page.record", ":material/edit_note:", "ghi-nhan"),
+    ("overview.py", "page.overview", ":material/dashboard:", "tong-quan"),
+    ("model.py", "page.model", ":material/category:", "mo-hinh"),
+    ("units.py", "page.units", ":material/account_tree:", "don-vi"),
+    ("gaps.py", "page.gaps", ":material/report:", "khoang-trong"),
+    ("data.py", "page.data", ":material/fact_check:", "du-lieu"),
+    ("planner.py", "page.planner", ":material/event_note:", "lap-ke-hoach"),
+    ("record.py", "page.record", ":material/edit_note:", "ghi-nhan"),
 ]
 
 with st.sidebar:
