@@ -9,6 +9,7 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from conftest import BUNDLED, TINY_PILOTS
+from test_app_pages import set_as_of
 
 APP = BUNDLED / "src" / "nhanrong" / "app" / "streamlit_app.py"
 
@@ -30,7 +31,7 @@ def test_widgets_reuse_the_loaded_graph_and_edits_reload_it(monkeypatch, make_re
     assert coverage(at) == "0,6%"  # 1 of 168 communes
 
     at.segmented_control(key="lang").set_value("en").run()
-    at.date_input(key="as_of").set_value(dt.date(2022, 3, 31)).run()
+    set_as_of(at, dt.date(2022, 3, 31))
     at.selectbox(key="scope_old_15").set_value("132").run()
     at.radio(key="structure").set_value("new").run()
     at.radio(key="structure").set_value("old").run()
@@ -42,7 +43,7 @@ def test_widgets_reuse_the_loaded_graph_and_edits_reload_it(monkeypatch, make_re
 
     # A planner records that 04252 also scaled out: the next rerun shows it.
     at.segmented_control(key="lang").set_value("vi").run()
-    at.date_input(key="as_of").set_value(dt.date(2022, 6, 30)).run()
+    set_as_of(at, dt.date(2022, 6, 30))
     assert coverage(at) == "7,1%"  # 1 of 14 communes of district 132
     time.sleep(0.01)
     path = root / "pilots" / "tiny" / "132.toml"

@@ -8,7 +8,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from test_app_pages import _full_errors, assert_ok, bundled, goto, open_app, table  # noqa: F401 - fixtures
+from test_app_pages import _full_errors, assert_ok, set_as_of, bundled, goto, open_app, table  # noqa: F401 - fixtures
 from test_indicators import TINY_INDICATORS
 
 
@@ -71,7 +71,7 @@ def test_the_dti_rank_its_target_the_headline_and_the_trend(bundled):
 
 def test_later_dates_and_english(bundled):
     at = bundled
-    at.date_input(key="as_of").set_value(dt.date(2025, 6, 30)).run()
+    set_as_of(at, dt.date(2025, 6, 30))
     assert_ok(at)
     m = {x.label: (x.value, x.delta) for x in at.metric}
     assert m["Mục tiêu chuyển đổi số của tỉnh đến năm 2025"][0] == "16/22 chỉ tiêu đạt"
@@ -102,7 +102,7 @@ def test_tiny_data_with_indicators_and_a_broken_file(monkeypatch, make_repo):
     assert "Dữ liệu có 1 lỗi" in "\n".join(w.value for w in at.warning)
     economy = metrics_in(column(at, "Kinh tế số"))
     assert economy["Sản phẩm trên sàn thương mại điện tử"][0] == "chưa có số liệu"  # as of 30/06/2022, the default
-    at.date_input(key="as_of").set_value(dt.date(2022, 12, 31)).run()
+    set_as_of(at, dt.date(2022, 12, 31))
     assert_ok(at)
     m = {x.label: (x.value, x.delta) for x in at.metric}
     assert m["Sản phẩm trên sàn thương mại điện tử"][0] == "5.277 sản phẩm"
@@ -117,7 +117,7 @@ def test_tiny_data_with_indicators_and_a_broken_file(monkeypatch, make_repo):
 def test_editing_an_indicator_file_shows_on_the_next_rerun(monkeypatch, make_repo):
     root = make_repo({"indicators/yen-bai.toml": TINY_INDICATORS})
     at = open_app(monkeypatch, root)
-    at.date_input(key="as_of").set_value(dt.date(2022, 12, 31)).run()
+    set_as_of(at, dt.date(2022, 12, 31))
     path = root / "indicators" / "yen-bai.toml"
     path.write_text(TINY_INDICATORS.replace("value = 5277", "value = 5300"), encoding="utf-8")
     at.run()

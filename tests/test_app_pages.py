@@ -51,6 +51,11 @@ def open_app(monkeypatch, root: Path | None = None) -> AppTest:
     return at
 
 
+def set_as_of(at: AppTest, day: dt.date) -> AppTest:
+    """Type a date in the sidebar's as-of field (ISO, read in both languages) and apply it as Enter does."""
+    return at.text_input(key="as_of_text").input(day.isoformat()).run()
+
+
 def assert_ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -88,7 +93,7 @@ def bundled(monkeypatch) -> AppTest:
 
 def test_overview_shows_the_published_figures_at_end_of_2022(bundled):
     at = bundled
-    assert at.date_input(key="as_of").value == dt.date(2022, 12, 31)
+    assert at.session_state["as_of"] == dt.date(2022, 12, 31)
     assert at.header[0].value == "Tổng quan nhân rộng · Tỉnh Yên Bái · tính đến 31/12/2022"
     m = metrics(at)
     assert m["Sổ tay đảng viên điện tử tỉnh Yên Bái"][0] == "43,8%"
@@ -108,7 +113,7 @@ def test_switching_to_english_changes_labels_and_number_format(bundled):
     assert_ok(at)
     assert at.header[0].value == "Scale-out overview · Tỉnh Yên Bái · as of 2022-12-31"
     m = metrics(at)
-    assert m["Sổ tay đảng viên điện tử tỉnh Yên Bái"][0] == "43.8%"  # model names stay Vietnamese
+    assert m["Yên Bái e-party-member handbook"][0] == "43.8%"  # the model's name_en in English (issue 15)
     assert any(v == "50,595 tài khoản" for _, (v, _) in m.items())
     at.segmented_control(key="lang").set_value("vi").run()
     assert metrics(at)["Sổ tay đảng viên điện tử tỉnh Yên Bái"][0] == "43,8%"
@@ -116,7 +121,7 @@ def test_switching_to_english_changes_labels_and_number_format(bundled):
 
 def test_as_of_before_any_record_shows_nothing_started(bundled):
     at = bundled
-    at.date_input(key="as_of").set_value(dt.date(2020, 1, 1)).run()
+    set_as_of(at, dt.date(2020, 1, 1))
     assert_ok(at)
     assert "tính đến 01/01/2020" in at.header[0].value
     covs = [m.value for m in at.metric if m.label in MODEL_NAMES]
@@ -125,7 +130,7 @@ def test_as_of_before_any_record_shows_nothing_started(bundled):
 
 def test_as_of_mid_2022_is_below_the_year_end_figure(bundled):
     at = bundled
-    at.date_input(key="as_of").set_value(dt.date(2022, 6, 30)).run()
+    set_as_of(at, dt.date(2022, 6, 30))
     assert_ok(at)
     value = metrics(at)["Sổ tay đảng viên điện tử tỉnh Yên Bái"][0]
     assert value != "43,8%" and float(value.rstrip("%").replace(",", ".")) < 43.8
@@ -221,7 +226,7 @@ def tiny(monkeypatch, make_repo) -> AppTest:
 def test_tiny_overview_counts_by_hand(tiny):
     at = tiny
     # Latest date in the data: the reading of 30/06/2022.
-    assert at.date_input(key="as_of").value == dt.date(2022, 6, 30)
+    assert at.session_state["as_of"] == dt.date(2022, 6, 30)
     # 1 of Yên Bái's 168 communes at scale (04249), 04252 in pilot.
     assert metrics(at)["Mô hình thử"][0] == "0,6%"
     assert "chưa có chỉ tiêu độ bao phủ" in texts(at)  # the target is set for district 132 only
@@ -284,9 +289,9 @@ def test_data_kept_in_the_new_structure_opens_in_the_new_structure(monkeypatch, 
     root = make_repo({"pilots/tiny/132.toml": NEW_PILOTS, "units/villages.toml": 'structure = "old"\n'})
     at = open_app(monkeypatch, root)
     assert at.radio(key="structure").value == "new"
-    assert at.date_input(key="as_of").value == dt.date(2025, 9, 30)  # the last quarter end covered
+    assert at.session_state["as_of"] == dt.date(2025, 9, 30)  # the last quarter end covered
     assert "Tỉnh Lào Cai" in at.header[0].value
-    at.date_input(key="as_of").set_value(dt.date(2025, 12, 31)).run()
+    set_as_of(at, dt.date(2025, 12, 31))
     assert metrics(at)["Mô hình thử"][0] != "0,0%"
 
 
@@ -304,3 +309,23 @@ def test_units_page_in_the_new_structure(bundled):
     assert at.header[0].value == "Đơn vị: Tỉnh Lào Cai"
     drill = at.selectbox(key="units_new_commune_new:15")
     assert drill.label == "Đi sâu: chọn xã" and len(drill.options) == 100  # (tất cả) + the 99 communes
+
+
+def test_as_of_typed_applies_at_once_and_an_impossible_date_is_refused(bundled):
+    """Issue 15: the typed date applies on Enter (on_change), 1/9/2022 reads as 01/09/2022, and
+    31/09/2022 is refused with a message while the previous date stays in force."""
+    at = bundled
+    at.text_input(key="as_of_text").input("30/09/2022").run()
+    assert "tính đến 30/09/2022" in at.header[0].value and not at.error
+    at.text_input(key="as_of_text").input("31/09/2022").run()
+    assert at.session_state["as_of"] == dt.date(2022, 9, 30)
+    assert "tính đến 30/09/2022" in at.header[0].value
+    assert [e.value for e in at.sidebar.error] == [
+        "Không có ngày 31/09/2022: tháng 9/2022 chỉ có 30 ngày. Vẫn tính đến ngày 30/09/2022."]
+    at.text_input(key="as_of_text").input("hôm qua").run()
+    assert "gõ theo dạng ngày/tháng/năm" in at.sidebar.error[0].value
+    at.text_input(key="as_of_text").input("1/9/2022").run()
+    assert not at.error and at.text_input(key="as_of_text").value == "01/09/2022"
+    assert "tính đến 01/09/2022" in at.header[0].value
+    at.segmented_control(key="lang").set_value("en").run()  # the field follows the language
+    assert at.text_input(key="as_of_text").value == "2022-09-01" and "as of 2022-09-01" in at.header[0].value

@@ -104,3 +104,19 @@ def test_import_commits_with_author(make_repo, tmp_path: Path, monkeypatch, caps
     assert out == ""
     assert err.startswith(f"đã lưu {REL}; commit ")
     assert run("log", "-1", "--format=%an|%s").strip() == "Hà Thị Lan|Ghi 2 thay đổi từ tệp chi-so.csv"
+
+
+def test_record_refuses_to_replace_a_stage_date_without_replace(make_repo, capsys) -> None:
+    """Issue 15: the pilot of 04252 is dated 2022-04-01; another date needs --replace, and the refusal names both."""
+    root = make_repo()
+    before = (root / REL).read_bytes()
+    args = ["--lang", "en", "record", str(root), "--unit", "04252", "--model", "tiny", "--stage", "pilot", "--date", "2022-04-15"]
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err == (
+        'refused, nothing written:\n  04252: stage "pilot" of model tiny is already dated 2022-04-01; recording 2022-04-15 '
+        'would replace it. Confirm the replacement (the checkbox on the Record page, --replace with nhanrong record) and '
+        'record again\n')
+    assert (root / REL).read_bytes() == before
+    assert main([*args, "--replace", "--quiet"]) == 0
+    assert "pilot = 2022-04-15" in (root / REL).read_text(encoding="utf-8")

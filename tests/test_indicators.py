@@ -16,8 +16,8 @@ from nhanrong import loader
 from nhanrong.charts import VEGA_LOCALES, rank_chart
 from nhanrong.graph import build_graph
 from nhanrong.indicators import (Indicators, current_target, deadline_target, evaluate_indicators,
-                                 evaluate_target_sets, indicators_fingerprint, indicators_of, judge, load_indicators,
-                                 rank_trend, with_indicators)
+                                 evaluate_target_sets, indicators_of, judge, load_indicators,
+                                 rank_trend)
 from nhanrong.status import metric_values
 
 D = dt.date
@@ -74,7 +74,7 @@ def loaded(root: Path) -> Indicators:
 
 
 def tiny_graph(make_repo, text: str = TINY_INDICATORS):
-    return build_graph(with_indicators(loader.load_programme(make_repo({"indicators/yen-bai.toml": text}))))
+    return build_graph(loader.load_programme(make_repo({"indicators/yen-bai.toml": text})))
 
 
 # --- the file format: every problem located, the rest still loads -----------------------------------
@@ -256,16 +256,15 @@ def test_an_edit_is_checked_from_memory(make_repo):
     assert "n" in inds.by_id and not (root / "indicators" / "new.toml").exists()
 
 
-# --- attached to a programme --------------------------------------------------------------------------
+# --- read by the loader ------------------------------------------------------------------------------
 
 
-def test_with_indicators_joins_problems_files_and_is_a_no_op_once_attached(make_repo):
+def test_the_loader_reads_indicators_with_the_other_folders(make_repo):
     root = make_repo({"indicators/a.toml": TINY_INDICATORS, "indicators/b.toml": "scope = \n"})
-    full = with_indicators(loader.load_programme(root))
+    full = loader.load_programme(root)
     assert full.files == 5  # models/tiny, units/villages, pilots/tiny/132 and the two indicator files
     assert [p.path for p in full.problems] == ["indicators/b.toml"]
     assert list(indicators_of(full).by_id) == ["products", "rank", "accounts"]
-    assert with_indicators(full) is full  # attached (by this helper, or by the loader once it reads indicators/)
 
 
 def test_a_programme_without_indicators_has_none():
@@ -273,16 +272,22 @@ def test_a_programme_without_indicators_has_none():
     assert indicators_of(bare) == Indicators()
 
 
-def test_an_edited_indicator_file_changes_the_apps_cache_key(make_repo, monkeypatch):
-    from nhanrong.cache import fingerprint
+def test_an_edited_indicator_file_changes_the_apps_cache_key_and_reloads(make_repo):
+    from nhanrong.cache import fingerprint, load_programme_cached
 
     root = make_repo({"indicators/a.toml": TINY_INDICATORS})
-    key = lambda: fingerprint(root) + indicators_fingerprint(root)  # noqa: E731 - what nhanrong.app.common keys on
-    before = key()
-    (root / "indicators" / "a.toml").write_text(TINY_INDICATORS + "\n# edited\n", encoding="utf-8")
-    assert key() != before
-    monkeypatch.setattr(loader, "DATA_DIRS", (*loader.DATA_DIRS, "indicators"))
-    assert indicators_fingerprint(root) == ""  # the loader's fingerprint covers the folder: nothing more to add
+    before = fingerprint(root)
+    assert "products" in indicators_of(load_programme_cached(root)).by_id
+    (root / "indicators" / "a.toml").write_text(TINY_INDICATORS.replace('id = "products"', 'id = "san_pham"'),
+                                                 encoding="utf-8")
+    assert fingerprint(root) != before
+    assert "san_pham" in indicators_of(load_programme_cached(root)).by_id
+
+
+def test_an_indicators_folder_alone_is_a_data_folder(tmp_path):
+    (tmp_path / "indicators").mkdir()
+    (tmp_path / "indicators" / "a.toml").write_text(TINY_INDICATORS, encoding="utf-8")
+    assert list(indicators_of(loader.load_programme(tmp_path)).by_id) == ["products", "rank", "accounts"]
 
 
 # --- the verdict: the rule of nhanrong.targets, with a direction ------------------------------------------
@@ -369,7 +374,7 @@ def test_a_set_total_newer_than_its_lines_is_the_count(make_repo):
 
 @pytest.fixture(scope="module")
 def yen_bai():
-    return build_graph(with_indicators(loader.load_programme(BUNDLED)))
+    return build_graph(loader.load_programme(BUNDLED))
 
 
 def test_bundled_files_have_no_problem_and_every_figure_a_source(yen_bai):

@@ -13,7 +13,7 @@ SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 def test_committed_schemas_are_current():
     docs = schema_documents()
     assert sorted(docs) == ["indicators.schema.json", "models.schema.json", "pilots.schema.json", "plans.schema.json",
-                            "settings.schema.json", "units.schema.json"]
+                            "rights.schema.json", "settings.schema.json", "units.schema.json"]
     for name, text in docs.items():
         assert (SCHEMAS / name).read_text(encoding="utf-8") == text, f"schemas/{name} is stale: run `make schemas`"
 

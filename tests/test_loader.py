@@ -97,6 +97,16 @@ def test_every_problem_is_collected_and_good_records_still_load(make_repo):
     assert "old:04249" in set(prog.adoptions["unit"])  # the other file is untouched
 
 
+def test_an_id_that_breaks_its_pattern_is_told_which_characters_that_id_takes(make_repo):
+    # Metric ids take '_' but not '-' (they are TOML keys of readings); the message must say so,
+    # not list '-' as allowed, or the planner's fix fails again.
+    model = TINY_MODEL.replace('id = "people"', 'id = "so-nguoi"')
+    got = [p for p in load_programme(make_repo({"models/tiny.toml": model})).problems if p.code == "bad-string_pattern_mismatch"]
+    assert len(got) == 1
+    assert "chữ thường không dấu, số và '_' (không dùng '-')" in got[0].format("vi")
+    assert "digits and '_' (not '-')" in got[0].format("en")
+
+
 def test_broken_file_does_not_hide_the_others(make_repo):
     prog = load_programme(make_repo({"pilots/tiny/133.toml": "this is not toml"}))
     assert len(prog.errors) == 1 and prog.errors[0].code == "toml-syntax"
@@ -459,3 +469,43 @@ def test_the_date_window_can_be_moved_within_hard_limits(monkeypatch):
     monkeypatch.setenv("NHANRONG_TEST_DATE", "ngày mai")
     with pytest.warns(UserWarning, match="không phải ngày ISO"):
         assert schema._env_date("NHANRONG_TEST_DATE", dt.date(2100, 12, 31)) == dt.date(2100, 12, 31)
+
+
+# --- decomposed Vietnamese (NFD) loads as the composed names the app and the registry use ---------
+
+
+@pytest.mark.parametrize("parser", ["default", "tomli"])
+def test_a_file_saved_in_decomposed_unicode_loads_composed(make_repo, monkeypatch, parser):
+    import unicodedata
+
+    from nhanrong import loader
+
+    if parser == "tomli":
+        monkeypatch.setattr(loader, "_FAST", None)
+    nfd = unicodedata.normalize("NFD", TINY_UNITS_NFC)
+    assert nfd != TINY_UNITS_NFC  # the file really is decomposed
+    prog = load_programme(make_repo({"units/villages.toml": nfd, "models/tiny.toml": unicodedata.normalize("NFD", TINY_MODEL)}))
+    assert not prog.errors, [p.format("en") for p in prog.errors]
+    assert prog.local_units["old:T-04249-01"].name == "Tổ dân phố Hòa Bình"
+    assert prog.models["tiny"].name == "Mô hình thử"
+    assert unicodedata.is_normalized("NFC", prog.models["tiny"].method.steps[0])
+
+
+def test_a_decomposed_file_keeps_its_own_line_numbers(make_repo):
+    import unicodedata
+
+    broken = unicodedata.normalize("NFD", TINY_UNITS_NFC).replace('kind = "village"', 'kind = "vilage"')
+    got = [p for p in load_programme(make_repo({"units/villages.toml": broken})).problems if p.path == "units/villages.toml"]
+    assert got and got[0].line == 8
+
+
+TINY_UNITS_NFC = """\
+structure = "old"
+illustrative = true
+
+[[unit]]
+code = "T-04249-01"
+name = "Tổ dân phố Hòa Bình"
+parent = "04249"
+kind = "village"
+"""

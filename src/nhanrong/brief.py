@@ -33,9 +33,19 @@ DECISION_KINDS = ("definition", "prerequisite", "stalled", "gate-skipped", "not-
 DECISION_KEYS = {"prerequisite": "decision.prerequisite", "stalled": "decision.stalled",
                  "gate-skipped": "decision.gate", "not-started": "decision.not_started", "stale": "decision.stale"}
 MAX_GAPS = 25
+TOP_DECISIONS = 3
+"""Decisions on the brief's first page (the ranked ones of nhanrong.decisions); the rest are counted."""
 REFORM_COLUMNS = ["history", "parts", "parts_scale"]
 HISTORY_AS_OF = REFORM_DATE - dt.timedelta(days=1)
 """The day units of an abolished level are frozen at (the same day as nhanrong.status.HISTORY_AS_OF)."""
+
+
+def model_label(models: Mapping[str, ModelFile], mid: str, lang: str) -> str:
+    """A model's name in ``lang``: its ``name_en`` in English when it has one, else its name as written."""
+    m = models.get(mid)
+    if m is None:
+        return str(mid)
+    return (m.name_en or m.name) if lang == "en" else m.name
 
 
 def _scope_rows(status: pd.DataFrame, scope: str | None) -> pd.DataFrame:
@@ -60,7 +70,7 @@ def coverage_target(targets: pd.DataFrame, model: str, as_of: dt.date) -> pd.Ser
 
 
 def summarise(status: pd.DataFrame, prev: pd.DataFrame | None, targets: pd.DataFrame,
-              models: dict[str, ModelFile], scope: str | None, as_of: dt.date) -> pd.DataFrame:
+              models: dict[str, ModelFile], scope: str | None, as_of: dt.date, lang: str = "vi") -> pd.DataFrame:
     """One row per model: stage counts, coverage now and six months before, its coverage target.
 
     Columns: model, name, pillars, eligible, not_started..scale, coverage, prev_coverage,
@@ -71,7 +81,7 @@ def summarise(status: pd.DataFrame, prev: pd.DataFrame | None, targets: pd.DataF
     before = _scope_rows(prev, scope).set_index("model") if prev is not None else pd.DataFrame()
     out = []
     for mid, m in models.items():
-        row: dict = {"model": mid, "name": m.name, "pillars": list(m.pillars)}
+        row: dict = {"model": mid, "name": model_label(models, mid, lang), "pillars": list(m.pillars)}
         if mid in now.index:
             r = now.loc[mid]
             row.update({c: int(r[c]) for c in ["eligible", *STAGE_COLUMNS]})
@@ -90,8 +100,20 @@ def summarise(status: pd.DataFrame, prev: pd.DataFrame | None, targets: pd.DataF
         row["target"] = float(tgt["target"]) if tgt is not None else float("nan")
         row["target_date"] = tgt["target_date"] if tgt is not None else None
         row["verdict"] = tgt["verdict"] if tgt is not None else None
+        origin = tgt.get("origin") if tgt is not None else None
+        row["target_origin"] = origin if isinstance(origin, str) else ("own" if tgt is not None else None)
+        source = tgt.get("source_name") if tgt is not None else None
+        row["target_source"] = source if isinstance(source, str) else None
         out.append(row)
     return pd.DataFrame(out)
+
+
+def target_origin(row, scope_name: str, lang: str) -> str:
+    """Where a card's target comes from: "chỉ tiêu riêng của Huyện Văn Yên" or "theo chỉ tiêu của Tỉnh Yên Bái"."""
+    origin = row.get("target_origin") if hasattr(row, "get") else None
+    if origin == "inherited":
+        return t("cascade.inherited", lang, source=row.get("target_source") or "")
+    return t("cascade.own", lang, scope=scope_name)
 
 
 def reform_notes(row, model: ModelFile | None, lang: str,
@@ -148,7 +170,10 @@ def metric_label(models: dict[str, ModelFile], model: str, metric: str, lang: st
 
 def target_scope(r, lang: str, structure: str | None = None) -> str:
     """The unit a target is set for, by name ("toàn bộ dữ liệu" when it is set for all the data);
-    marked old/new when it belongs to the other structure than the one on screen."""
+    marked old/new when it belongs to the other structure than the one on screen. A target passed down
+    from the unit above (``origin`` "inherited") names the unit that set it."""
+    if r.get("origin") == "inherited":
+        r = {"scope": r.get("source_scope"), "scope_name": r.get("source_name"), "structure": r.get("source_structure")}
     code = r.get("scope")
     code = "" if code is None or pd.isna(code) else str(code)
     if not code:
@@ -174,7 +199,7 @@ def format_targets(targets: pd.DataFrame, models: dict[str, ModelFile], lang: st
     for _, r in targets.iterrows():
         name, unit = metric_label(models, r["model"], r["metric"], lang)
         rows.append([
-            models[r["model"]].name if r["model"] in models else r["model"],
+            model_label(models, r["model"], lang),
             target_scope(r, lang, structure),
             name,
             fmt_value(r["target"], unit, lang),
@@ -197,7 +222,7 @@ def format_gaps(gaps: pd.DataFrame, models: dict[str, ModelFile], lang: str) -> 
     commune = gaps["commune_name"] if "commune_name" in gaps else pd.Series("", index=gaps.index)
     out = pd.DataFrame({
         t("col.severity", lang): gaps["severity"].map(lambda s: label("severity", s, lang)),
-        t("col.model", lang): gaps["model"].map(lambda m: models[m].name if m in models else m),
+        t("col.model", lang): gaps["model"].map(lambda m: model_label(models, m, lang)),
         t("col.unit", lang): gaps["unit_name"].astype(str),
         t("col.code", lang): gaps["unit"].astype(str),
         t("col.commune", lang): commune.map(lambda c: "" if c is None or pd.isna(c) else str(c)),
@@ -254,7 +279,7 @@ def indicator_source(row, models: dict[str, ModelFile], lang: str) -> str:
     model = row.get("from_model")
     if isinstance(model, str) and model:
         metric, _ = metric_label(models, model, row["from_metric"], lang)
-        name = models[model].name if model in models else model
+        name = model_label(models, model, lang)
         return t("indicators.linked", lang, model=name, metric=metric, date=fmt_date(row["date"], lang))
     return str(row.get("source") or "")
 
@@ -338,13 +363,13 @@ def decisions(targets: pd.DataFrame, gaps: pd.DataFrame, models: dict[str, Model
             if code and not own and isinstance(r.get("scope_name"), str) and r.get("scope_name"):
                 name = t("decision.metric_at", lang, metric=name, scope=r["scope_name"])
             out.append((4 if r["verdict"] == "overdue" else 3, t(
-                "decision.behind", lang, model=models[r["model"]].name if r["model"] in models else r["model"],
+                "decision.behind", lang, model=model_label(models, r["model"], lang),
                 metric=name, target=fmt_value(r["target"], unit, lang), date=fmt_date(r["target_date"], lang),
                 verdict_l=label("verdict", r["verdict"], lang).lower(), actual=fmt_value(r["actual"], unit, lang))))
     if gaps is not None and len(gaps):
         grouped = gaps.groupby(["model", "kind"], observed=True, sort=False)
         for (mid, kind), g in grouped:
-            name = models[mid].name if mid in models else str(mid)
+            name = model_label(models, mid, lang)
             rank = int(g["severity_rank"].max())
             if kind == "definition":
                 parts = "; ".join(dict.fromkeys(g["message_en" if lang == "en" else "message"].astype(str)))
@@ -442,6 +467,7 @@ class BriefData:
     programme: str = ""  # the programme's name (nhanrong.toml), if any
     indicators: pd.DataFrame | None = None  # evaluate_indicators rows of the scope
     target_sets: tuple[SetStatus, ...] = ()  # evaluate_target_sets of the scope
+    ranked: tuple = ()  # nhanrong.decisions.find_decisions at the scope, in the brief's language: page 1
 
 
 def status_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -506,6 +532,11 @@ def brief_context(data: BriefData, lang: str = "vi") -> dict:
         "gaps": _as_table(gaps),
         "gaps_total": n_gaps,
         "gaps_more": max(n_gaps - MAX_GAPS, 0),
+        "top_decisions": [{"title": nfc(d.title), "why": nfc(d.why), "units": nfc(d.units_line(lang, limit=4))}
+                          for d in data.ranked[:TOP_DECISIONS]],
+        "more_decisions": max(len(data.ranked) - TOP_DECISIONS, 0),
+        "all_decisions": [{"title": nfc(d.title), "why": nfc(d.why), "units": nfc(d.units_line(lang, limit=20)),
+                           "unblock": [nfc(x) for x in d.unblock]} for d in data.ranked],
         "decisions": [nfc(x) for x in decisions(data.targets, data.gaps, data.models, lang,
                                                 (data.structure, data.scope) if data.structure else None,
                                                 data.indicators)],
@@ -515,6 +546,14 @@ def brief_context(data: BriefData, lang: str = "vi") -> dict:
         "reform": {"intro": t("brief.reform", lang, reform=fmt_date(REFORM_DATE, lang)), "lines": reform,
                    "help": t("overview.reform_help", lang, date=fmt_date(HISTORY_AS_OF, lang))} if reform else None,
     }
+
+
+def brief_stem(scope_name: str, as_of: dt.date) -> str:
+    """The brief's file name without extension, after the unit's name: "ban-tin-huyen-van-yen-2022-12-31"."""
+    from .textfold import fold
+
+    slug = "-".join("".join(c if c.isalnum() else " " for c in fold(scope_name)).split()) or "toan-bo"
+    return f"ban-tin-{slug}-{as_of.isoformat()}"
 
 
 def build_brief(data: BriefData, lang: str = "vi", root: Path | None = None) -> str:

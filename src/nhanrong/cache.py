@@ -19,9 +19,10 @@ from pathlib import Path
 from . import __version__
 from .loader import DATA_DIRS, SETTINGS_FILE, STATE_DIR, ensure_state_dir, load_programme, paused_gc, pending_saves, scan
 from .programme import LocalUnits, Programme
+from .rights import RIGHTS_FILE
 
 CACHE_DIR = Path(STATE_DIR) / "cache"
-FORMAT = 4  # bump when the pickled layout changes
+FORMAT = 5  # bump when the pickled layout changes
 
 
 def _pack(prog: Programme) -> dict:
@@ -62,12 +63,13 @@ def fingerprint(root: str | Path) -> str:
 
 def _fingerprint(root: Path, found) -> str:
     h = hashlib.sha256(f"{FORMAT}|{__version__}|{_registry_version()}|{root}".encode())
-    settings = root / SETTINGS_FILE
-    try:
-        st = os.stat(settings)
-        h.update(f"{SETTINGS_FILE}|{st.st_mode}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    except OSError:
-        h.update(f"{SETTINGS_FILE}|{os.path.lexists(settings)}\n".encode())
+    for name in (SETTINGS_FILE, RIGHTS_FILE):  # the two files at the root
+        path = root / name
+        try:
+            st = os.stat(path)
+            h.update(f"{name}|{st.st_mode}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        except OSError:
+            h.update(f"{name}|{os.path.lexists(path)}\n".encode())
     for d in DATA_DIRS:
         entries = []
         for p in found.files[d]:

@@ -102,12 +102,48 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+# The server options of .streamlit/config.toml, passed as flags: an installed wheel runs from any
+# folder, where that file is not read. Safe defaults: loopback only, forms protected, small uploads.
+SERVE_OPTIONS = {
+    "browser.gatherUsageStats": "false",
+    "server.enableXsrfProtection": "true",
+    "server.enableCORS": "true",
+    "server.runOnSave": "false",
+    "client.toolbarMode": "viewer",
+    "client.showErrorDetails": "type",
+    "theme.base": "light",
+    "theme.primaryColor": "#1f4e79",
+}
+
+
+def serve_command(args: argparse.Namespace) -> list[str]:
+    """The `streamlit run` command line for `nhanrong serve` (tested without starting it)."""
     app = Path(__file__).resolve().parent / "app" / "streamlit_app.py"
-    env = dict(os.environ, NHANRONG_ROOT=str(Path(args.root).resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+           "--server.address", args.address, "--server.maxUploadSize", str(args.max_upload_mb),
+           "--server.maxMessageSize", str(max(args.max_upload_mb, 50))]
+    for key, value in SERVE_OPTIONS.items():
+        cmd += [f"--{key}", value]
     if args.headless:
         cmd += ["--server.headless", "true"]
+    if args.base_url_path:
+        cmd += ["--server.baseUrlPath", args.base_url_path]
+    secrets = args.secrets or os.environ.get("NHANRONG_SECRETS")
+    if secrets:
+        # [auth] for st.login; kept outside the data repository (never committed)
+        cmd += ["--secrets.files", str(Path(secrets).expanduser().resolve())]
+    return cmd
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("streamlit") is None:
+        print('the app needs the [app] extra: pip install "nhanrong[app]"' if _lang(args) == "en"
+              else 'ứng dụng cần gói bổ sung [app]: pip install "nhanrong[app]"', file=sys.stderr)
+        return 1
+    env = dict(os.environ, NHANRONG_ROOT=str(Path(args.root).resolve()))
+    cmd = serve_command(args)
     os.execvpe(cmd[0], cmd, env)
     return 0  # pragma: no cover
 
@@ -153,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_units)
 
     p = sub.add_parser("schemas", help="write the JSON Schemas of the file formats",
-                       description="Write one JSON Schema per kind of file (models, units, pilots, plans), generated "
+                       description="Write one JSON Schema per kind of file (settings, models, units, pilots, plans, indicators), generated "
                        "from the validation models, for editors with a TOML language server.")
     p.add_argument("--out", default="schemas", help="folder to write to (default: schemas)")
     p.set_defaults(func=cmd_schemas)
@@ -162,6 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Start the web app on ROOT (default: the bundled data).")
     _add_root(p)
     p.add_argument("--port", type=int, default=8501, help="port (default: 8501)")
+    p.add_argument("--address", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 behind a reverse proxy or in a container)")
+    p.add_argument("--max-upload-mb", type=int, default=20, help="largest upload in MB (default: 20)")
+    p.add_argument("--secrets", metavar="FILE",
+                   help="secrets.toml with [auth] for login (default: $NHANRONG_SECRETS, else Streamlit's "
+                   "~/.streamlit/secrets.toml and ./.streamlit/secrets.toml); never inside the data repository")
+    p.add_argument("--base-url-path", default="", help="serve under a path, e.g. nhanrong behind a proxy")
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_serve)
 

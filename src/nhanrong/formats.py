@@ -115,6 +115,59 @@ def date_format_hint(lang: str = "vi") -> str:
     return "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
 
 
+class DateParseError(ValueError):
+    """A typed date that cannot be read: ``reason`` is "format" (not dd/mm/yyyy or yyyy-mm-dd) or
+    "impossible" (no such day: 31/09/2022, 29/02/2023)."""
+
+    def __init__(self, text: str, reason: str, ymd: tuple[int, int, int] | None = None):
+        super().__init__(f"{reason}: {text!r}")
+        self.text, self.reason, self.ymd = text, reason, ymd
+
+
+_DMY = __import__("re").compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+_YMD = __import__("re").compile(r"^\s*(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*$")
+
+
+def parse_date(text: str) -> dt.date:
+    """A date typed by a planner: dd/mm/yyyy (also with '.' or '-', one-digit day or month) as
+    written in Vietnamese, or ISO yyyy-mm-dd as shown in English. Raises :class:`DateParseError`
+    with reason "format" or "impossible" (31/09/2022 is not a day)."""
+    text = str(text or "")
+    m = _YMD.match(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _DMY.match(text)
+        if not m:
+            raise DateParseError(text, "format")
+        d, mo, y = (int(g) for g in m.groups())
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        raise DateParseError(text, "impossible", (y, mo, d)) from None
+
+
+def parse_number_text(text: Any, lang: str = "vi") -> float:
+    """A number typed the way ``lang`` writes it: "2.500.000.000" or "12,5" in Vietnamese,
+    "2,500,000,000" or "12.5" in English; spaces as thousands separators and plain "2500000000"
+    work in both. Raises ValueError for anything else."""
+    if isinstance(text, bool):
+        raise ValueError(f"not a number: {text!r}")
+    if isinstance(text, (int, float)):
+        x = float(text)
+    else:
+        s = str(text).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+        group, point = (".", ",") if lang == "vi" else (",", ".")
+        m = __import__("re").fullmatch(rf"(-?)(\d{{1,3}}(?:{__import__('re').escape(group)}\d{{3}})+|\d+)"
+                                       rf"(?:{__import__('re').escape(point)}(\d+))?", s)
+        if not m:
+            raise ValueError(f"not a number: {text!r}")
+        x = float(f"{m.group(1)}{m.group(2).replace(group, '')}.{m.group(3) or '0'}")
+    if not math.isfinite(x):
+        raise ValueError(f"not a finite number: {text!r}")
+    return x
+
+
 def to_date(x: Any) -> dt.date | None:
     """Coerce a Timestamp, datetime, ISO string or date to a date (None when missing)."""
     if _is_missing(x):

@@ -10,17 +10,15 @@ with the indicator's direction: a rank is better when lower), and how many targe
 An indicator may take its value from a model's metric (``from = { model, metric }``): the model's
 roll-up at the file's scope, so the same number is never entered twice.
 
-Until the loader reads ``indicators/`` itself, :func:`with_indicators` attaches them to a loaded
-programme; once it does, that function returns the programme unchanged.
+The loader reads ``indicators/`` with the other folders (:attr:`Programme.indicators`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -29,7 +27,7 @@ from pydantic import ValidationError
 
 from . import loader
 from .formats import months_before
-from .problems import did_you_mean, sort_problems
+from .problems import did_you_mean
 from .programme import Programme
 from .registry import Registry, load_registry, unit_key
 from .schema import IndicatorSpec, IndicatorsFile, ModelFile, TargetSetSpec
@@ -115,21 +113,6 @@ def discover_indicators(root: Path, report: loader.Report) -> list[Path]:
             else:
                 found.append(path)
     return sorted(found)
-
-
-def indicators_fingerprint(root: Path) -> str:
-    """A stamp of the indicator files (name, size, modification time) for a cache key; empty once the
-    loader's own fingerprint covers the folder (``indicators`` in :data:`loader.DATA_DIRS`)."""
-    if INDICATORS_DIR in loader.DATA_DIRS:
-        return ""
-    h = hashlib.sha256()
-    for path in discover_indicators(Path(root), loader.Report()):
-        try:
-            st = os.stat(path)
-        except OSError:
-            continue
-        h.update(f"{path.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
 
 
 # --- reading and checking ---------------------------------------------------------------------
@@ -324,27 +307,7 @@ def _within(src: loader.SourceFile, base: tuple, entries: list, m, total: int, r
     return False
 
 
-# --- attached to a programme ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProgrammeWithIndicators(Programme):
-    """A programme loaded before the loader read ``indicators/``, with them attached."""
-
-    indicators: Indicators = field(default_factory=Indicators)
-
-
-def with_indicators(programme: Programme) -> Programme:
-    """The programme with its indicators: unchanged when the loader attached them, else loaded here
-    (their problems, files and illustrative files join the programme's)."""
-    if getattr(programme, "indicators", None) is not None:
-        return programme
-    report = loader.Report()
-    found = load_indicators(programme.root, report, programme.models)
-    values = {f.name: getattr(programme, f.name) for f in fields(programme)}
-    values.update(problems=sort_problems([*programme.problems, *report.problems]), files=programme.files + len(found.files),
-                  illustrative_files=sorted({*programme.illustrative_files, *found.illustrative_files}))
-    return ProgrammeWithIndicators(**values, indicators=found)
+# --- of a programme ---------------------------------------------------------------------------
 
 
 def indicators_of(programme: Programme) -> Indicators:
@@ -615,5 +578,5 @@ def is_rank(unit: str) -> bool:
 
 
 __all__ = ["Indicator", "Indicators", "TargetSet", "SetStatus", "Judgement", "load_indicators", "discover_indicators",
-           "with_indicators", "indicators_of", "indicators_fingerprint", "evaluate_indicators", "evaluate_target_sets",
+           "indicators_of", "evaluate_indicators", "evaluate_target_sets",
            "rank_trend", "judge", "current_target", "deadline_target", "is_rank", "INDICATOR_COLUMNS", "INDICATORS_DIR"]

@@ -17,7 +17,9 @@ SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 def schema_documents() -> dict[str, str]:
     """File name -> JSON text, stable (sorted keys, final newline) for clean diffs."""
     docs = {}
-    for kind, model in FILE_KINDS.items():
+    from .rights import RightsFile  # rights.toml: who may change what from the app (not a data file)
+
+    for kind, model in {**FILE_KINDS, "rights": RightsFile}.items():
         schema = model.model_json_schema(mode="validation")
         schema = {"$schema": SCHEMA_URL, "$id": f"nhanrong-{kind}.schema.json", **schema}
         docs[f"{kind}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -14,6 +14,8 @@ import gc
 import os
 import re
 import stat
+import sys
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import DataRootError
 from .problems import Problem, closest, did_you_mean, sort_problems
+from .textfold import nfc_tree
 from .programme import ADOPTION_COLUMNS, READING_COLUMNS, LocalUnit, LocalUnits, Programme
 from .kinds import kind_label, known_kinds
 from .registry import NEW, OLD, REFORM_DATE, Registry, load_registry, unit_key
@@ -34,7 +37,7 @@ from .schema import (ABOLISHED_KINDS, ADMIN_KINDS, DATE_MAX, DATE_MIN, STAGES, M
                      SettingsFile, UnitsFile)
 from .tomlpos import deepest_nesting, key_positions, locate, longest_key
 
-DATA_DIRS = ("models", "units", "pilots", "plans")
+DATA_DIRS = ("models", "units", "pilots", "plans", "indicators")
 SETTINGS_FILE = "nhanrong.toml"
 """The repository's own settings (model order, its kinds of unit and its words), at the root."""
 
@@ -137,8 +140,8 @@ def scan(root: Path) -> Scan:
         raise DataRootError(f'Không có thư mục dữ liệu "{root}". / No data folder "{root}".')
     if not any((root / d).is_dir() for d in DATA_DIRS):
         raise DataRootError(
-            f'"{root}" không có thư mục models/, units/, pilots/ hay plans/: đây không phải kho dữ liệu Nhân Rộng. '
-            f'/ "{root}" has none of models/, units/, pilots/, plans/: not a Nhân Rộng data folder.'
+            f'"{root}" không có thư mục models/, units/, pilots/, plans/ hay indicators/: đây không phải kho dữ liệu '
+            f'Nhân Rộng. / "{root}" has none of models/, units/, pilots/, plans/, indicators/: not a Nhân Rộng data folder.'
         )
     real_root = os.path.realpath(root)
     bases = (real_root, *(os.path.realpath(root / d) for d in DATA_DIRS if (root / d).is_dir()))
@@ -273,8 +276,16 @@ def parse_file(path: Path, root: Path, report: Report, text: str | None = None, 
         src.data = parse_toml(text)
         if src.data is not None:
             src.parser = FAST_PARSER
-            return src
+            return _composed(src)
     return _parse_exact(src, report)
+
+
+def _composed(src: SourceFile) -> SourceFile:
+    """Strings and keys in NFC (only walked when the text has decomposed characters: a C check);
+    ``src.text`` stays as written, so lines and columns in messages are the file's own."""
+    if not unicodedata.is_normalized("NFC", src.text):
+        src.data = nfc_tree(src.data)
+    return src
 
 
 def reparse_exact(src: SourceFile, report: Report) -> SourceFile | None:
@@ -316,7 +327,7 @@ def _parse_exact(src: SourceFile, report: Report) -> SourceFile | None:
         report.error(src.rel, (1, 1), "toml-syntax", f"không đọc được tệp TOML ({type(exc).__name__}: {_short(exc)})",
                      f"cannot parse the TOML file ({type(exc).__name__}: {_short(exc)})")
         return None
-    return src
+    return _composed(src)
 
 
 # --- the compiled parser ----------------------------------------------------------------
@@ -527,7 +538,7 @@ _TYPE_VI = {
     "date_parsing": "ngày không hợp lệ; viết như 2022-12-31",
     "date_from_datetime_parsing": "ngày không hợp lệ; viết như 2022-12-31, không có dấu ngoặc kép",
     "date_from_datetime_inexact": "chỉ ghi ngày, không ghi giờ; viết như 2022-12-31",
-    "string_pattern_mismatch": "không đúng dạng mã: chỉ dùng chữ không dấu, số, '.', '-' và '_'",
+    "string_pattern_mismatch": "không đúng dạng mã: chỉ dùng chữ không dấu, số, '.', '-' và '_'",  # see _PATTERNS
     "string_too_short": "không được để trống",
     "too_short": "không được để trống",
     "greater_than": "phải lớn hơn",
@@ -569,6 +580,18 @@ def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
     return list(getattr(current, "model_fields", {}))
 
 
+_PATTERNS: dict[str, tuple[str, str]] = {
+    # The id patterns of nhanrong.schema, in words: what a planner may type in each kind of id.
+    r"^[a-z0-9][a-z0-9-]*$": ("chỉ dùng chữ thường không dấu, số và '-'", "use lower-case letters without diacritics, digits and '-'"),
+    r"^[a-z][a-z0-9-]*$": ("chỉ dùng chữ thường không dấu, số và '-', bắt đầu bằng chữ",
+                           "use lower-case letters without diacritics, digits and '-', starting with a letter"),
+    r"^[a-z0-9][a-z0-9_]*$": ("chỉ dùng chữ thường không dấu, số và '_' (không dùng '-')",
+                              "use lower-case letters without diacritics, digits and '_' (not '-')"),
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$": ("chỉ dùng chữ không dấu, số, '.', '-' và '_'",
+                                      "use letters without diacritics, digits, '.', '-' and '_'"),
+}
+
+
 def report_validation(src: SourceFile, exc: ValidationError, model: type[BaseModel], report: Report, prefix: tuple = ()) -> set[int]:
     """Turn pydantic's errors into problems; return the indexes of bad records in the main list."""
     bad: set[int] = set()
@@ -606,7 +629,11 @@ def report_validation(src: SourceFile, exc: ValidationError, model: type[BaseMod
                 vi = f"giá trị không hợp lệ ({err['msg']})"
             shown = f' (đang là {_short(repr(value))})' if value is not None and not isinstance(value, (dict, list)) else ""
             shown_en = f" (got {_short(repr(value))})" if shown else ""
-            report.error(src, loc, f"bad-{etype}", f'"{where}" {vi}{suffix}{shown}', f'"{where}": {err["msg"]}{shown_en}')
+            en = err["msg"]
+            if etype == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
+                words = _PATTERNS[ctx["pattern"]]
+                vi, en = f"không đúng dạng mã: {words[0]}", f"not a valid id: {words[1]}"
+            report.error(src, loc, f"bad-{etype}", f'"{where}" {vi}{suffix}{shown}', f'"{where}": {en}{shown_en}')
     return bad
 
 
@@ -753,6 +780,12 @@ def _load_programme(root: Path, sc: Scan, registry: Registry | None, texts: Mapp
     local_units, illus_units = _load_units(root, files["units"], reg, report, settings, texts)
     adoptions, readings, illus_pilots = _load_pilots(root, files["pilots"], models, reg, local_units, report, texts)
     plans, plan_paths = _load_plans(root, files["plans"], models, reg, local_units, report, texts)
+    from .indicators import load_indicators  # it builds on this module's parser and report
+
+    indicators = load_indicators(root, report, models, registry=reg, paths=files["indicators"], texts=texts)
+    from .rights import RIGHTS_FILE, read_rights
+
+    read_rights(root, report, texts.get(RIGHTS_FILE))  # checked and located like the others; used by editing
     return Programme(
         root=root,
         models=models,
@@ -763,9 +796,10 @@ def _load_programme(root: Path, sc: Scan, registry: Registry | None, texts: Mapp
         plans=plans,
         plan_paths=plan_paths,
         problems=sort_problems(report.problems),
-        illustrative_files=sorted(illus_units + illus_pilots),
-        files=sum(len(v) for v in files.values()) + int(SETTINGS_FILE in texts or (root / SETTINGS_FILE).is_file()),
+        illustrative_files=sorted(illus_units + illus_pilots + list(indicators.illustrative_files)),
+        files=sum(len(v) for v in files.values()) + sum(int(f in texts or (root / f).is_file()) for f in (SETTINGS_FILE, RIGHTS_FILE)),
         settings=settings,
+        indicators=indicators,
     )
 
 
@@ -932,6 +966,7 @@ def _check_models(models: dict[str, ModelFile], srcs: dict[str, SourceFile], reg
 
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _NONE = type(None)
+_intern = sys.intern
 _DATE_LO = DATE_MIN.toordinal() - EPOCH_ORDINAL
 _DATE_HI = DATE_MAX.toordinal() - EPOCH_ORDINAL
 _CODE_RX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -989,7 +1024,13 @@ def _strings(values: list, optional: bool, rx: re.Pattern | None = None, maxlen:
     if min_len and any(len(v) < min_len for v in values if v is not None):
         raise _Off
     out = np.empty(len(values), dtype=object)
-    out[:] = values
+    if rx is not None:
+        # Codes, kinds, models, metrics: the same few strings over and over (a metric name in every
+        # reading, a unit code in every model's file). One shared object each: ~60 bytes a value less,
+        # in the per-file cache and in the programme's frames (a country: over a million values).
+        out[:] = [v if v is None else _intern(v) for v in values]
+    else:
+        out[:] = values
     return out
 
 

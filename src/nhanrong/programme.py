@@ -7,6 +7,7 @@ object per record: a whole country has hundreds of thousands of them.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -16,6 +17,9 @@ import pandas as pd
 from .problems import Problem
 from .registry import Registry
 from .schema import ModelFile, PlanFile, SettingsFile, STAGES
+
+if TYPE_CHECKING:
+    from .indicators import Indicators
 
 ADOPTION_COLUMNS = ["unit", "model", *STAGES, "learned_from", "note", "path", "index"]
 READING_COLUMNS = ["unit", "model", "metric", "date", "value"]
@@ -149,6 +153,7 @@ class Programme:
     illustrative_files: list[str] = field(default_factory=list)
     files: int = 0
     settings: SettingsFile = field(default_factory=SettingsFile)
+    indicators: "Indicators | None" = None  # indicators/*.toml (nhanrong.indicators); None: not loaded
 
     def kind_label(self, kind: str, lang: str = "vi", *, plural: bool = False) -> str:
         """The word this repository uses for a kind of unit (see :mod:`nhanrong.kinds`)."""

@@ -166,6 +166,10 @@ class Metric(Strict):
     rollup: Rollup
     numerator: MetricId | None = None
     denominator: MetricId | None = None
+    resets: Literal["never", "yearly"] = Field(
+        "never", description='"yearly": an annual counter that starts again from 0 on 1 January (new accounts this '
+        'year); each reading counts from 1 January of its own year, and a target on it is judged within the target\'s '
+        'year. "never" (default): a running value.')
 
     @model_validator(mode="after")
     def _ratio_parts(self) -> "Metric":

@@ -30,6 +30,21 @@ def nfc(text: object) -> str:
     return "" if text is None else unicodedata.normalize("NFC", str(text))
 
 
+def nfc_tree(data: object) -> object:
+    """``data`` (parsed TOML: dicts, lists, scalars) with every string and key in NFC.
+
+    A file saved by an editor that writes decomposed Vietnamese (macOS, some IMEs) must load as the
+    same names and ids as a composed one: "Hòa" typed either way is one commune, one model name.
+    """
+    if isinstance(data, str):
+        return unicodedata.normalize("NFC", data)
+    if isinstance(data, dict):
+        return {unicodedata.normalize("NFC", k) if isinstance(k, str) else k: nfc_tree(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [nfc_tree(v) for v in data]
+    return data
+
+
 def fold(text: object) -> str:
     """The search form of ``text``: no diacritics, đ → d, case folded, single spaces.
 

@@ -40,18 +40,19 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(root: Path) -> Iterator[str]:
-    """Start the real app on data folder ``root``; yield its URL once it answers its health check."""
+def streamlit_server(root: Path, extra_args: tuple[str, ...] = (), env_extra: dict | None = None) -> Iterator[str]:
+    """Start the real app on data folder ``root``; yield its URL once it answers its health check.
+    ``extra_args``: more `streamlit run` flags (e.g. ``--secrets.files`` for login)."""
     require_chromium()
     port = _free_port()
-    env = dict(os.environ, NHANRONG_ROOT=str(root))
+    env = dict(os.environ, NHANRONG_ROOT=str(root), **(env_extra or {}))
     # The server writes to a file, never to a pipe nobody reads: a full pipe would block it.
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"streamlit-{root.name}-{port}.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "src" / "nhanrong" / "app" / "streamlit_app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *extra_args],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -104,7 +104,7 @@ def test_brief_pdf_and_html_and_gaps_downloads(server, page):
     # The PDF a secretary attaches to the meeting invitation: A4, Vietnamese text, the known figure.
     with page.expect_download() as info:
         page.get_by_role("button", name="Tải bản tin cho Ban chỉ đạo (PDF, khổ A4)").click()
-    assert info.value.suggested_filename == "ban-tin-15-2022-12-31.pdf"
+    assert info.value.suggested_filename == "ban-tin-tinh-yen-bai-2022-12-31.pdf"
     pdf = ARTIFACTS / "ban-tin.pdf"
     info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF-")
@@ -125,7 +125,7 @@ def test_brief_pdf_and_html_and_gaps_downloads(server, page):
     with page.expect_download() as info:
         page.get_by_role("button", name="Bản HTML (in từ trình duyệt)").click()
     brief = Path(info.value.path()).read_text(encoding="utf-8")
-    assert info.value.suggested_filename == "ban-tin-15-2022-12-31.html"
+    assert info.value.suggested_filename == "ban-tin-tinh-yen-bai-2022-12-31.html"
     assert "Bản tin cho Ban chỉ đạo chuyển đổi số" in brief and "43,8%" in brief
     assert "4. Đề nghị Ban chỉ đạo quyết định" in brief
     (ARTIFACTS / "ban-tin.html").write_text(brief, encoding="utf-8")
@@ -190,7 +190,7 @@ def test_english_switch(server, page):
     page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
     page.get_by_text("Scale-out overview · Tỉnh Yên Bái · as of 2022-12-31").wait_for()
     settle(page)
-    card = _card(page, "Sổ tay đảng viên điện tử tỉnh Yên Bái")
+    card = _card(page, "Yên Bái e-party-member handbook")  # the model's name_en in English (issue 15)
     assert "43.8%" in card
     _shot(page, "06-overview-en")
 
@@ -225,7 +225,7 @@ def test_new_structure_survives_a_language_switch_and_explains_itself(server, pa
     sidebar.get_by_text("English", exact=True).click()
     page.get_by_text("Scale-out overview · Tỉnh Lào Cai · as of 2022-12-31").wait_for()
     settle(page)
-    assert "Includes 18 districts (an abolished level)" in _card(page, "Mô hình chuyển đổi số cấp huyện")
+    assert "Includes 18 districts (an abolished level)" in _card(page, "District-level digital transformation")
     sidebar.get_by_text("Tiếng Việt", exact=True).click()
     page.get_by_text("Tổng quan nhân rộng · Tỉnh Lào Cai · tính đến 31/12/2022").wait_for()
     settle(page)
@@ -241,3 +241,29 @@ def test_new_structure_survives_a_language_switch_and_explains_itself(server, pa
     charts = page.get_by_test_id("stVegaLiteChart")
     assert charts.count() >= 2 and all(charts.nth(i).bounding_box()["height"] > 20 for i in range(charts.count()))
     _shot(page, "11-xa-moi")
+
+
+def test_as_of_typed_date_applies_on_enter_and_an_impossible_one_is_refused(server, page):
+    """Issue 15: typing 30/09/2022 in the sidebar's as-of field and pressing Enter changes the page's
+    date at once (no extra click); 31/09/2022 shows the error and keeps 30/09/2022. The field is the
+    visible text input labelled "Tính đến ngày" (Streamlit's date_input did neither)."""
+    page.goto(server)
+    page.get_by_text(PAGES[0][1]).wait_for()
+    settle(page)
+    field = page.get_by_test_id("stSidebar").locator('[data-testid="stTextInput"] input[aria-label="Tính đến ngày"]')
+    assert field.is_visible() and field.input_value() == "31/12/2022"
+
+    rerun(page, lambda: (field.fill("30/09/2022"), field.press("Enter")))
+    page.get_by_text("Tổng quan nhân rộng · Tỉnh Yên Bái · tính đến 30/09/2022").wait_for()
+    assert not page.get_by_text(PAGES[0][1]).count()
+
+    rerun(page, lambda: (field.fill("31/09/2022"), field.press("Enter")))
+    error = page.get_by_test_id("stSidebar").get_by_test_id("stAlertContentError")
+    error.get_by_text("Không có ngày 31/09/2022: tháng 9/2022 chỉ có 30 ngày.", exact=False).wait_for()
+    assert "Vẫn tính đến ngày 30/09/2022" in error.inner_text()
+    assert page.get_by_text("Tổng quan nhân rộng · Tỉnh Yên Bái · tính đến 30/09/2022").is_visible()
+    _shot(page, "13-ngay-khong-hop-le")
+
+    rerun(page, lambda: (field.fill("31/12/2022"), field.press("Enter")))  # back, and the error is gone
+    page.get_by_text(PAGES[0][1]).wait_for()
+    assert not error.count()

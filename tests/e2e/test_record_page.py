@@ -1,5 +1,6 @@
-"""The Ghi nhận / Record page in a real browser: record a stage change and a reading through the
-real page of the real server, on a git copy of the bundled data, and find both commits in git."""
+"""The Ghi nhận / Record page in a real browser: log in through st.login against a real OpenID Connect
+provider on 127.0.0.1, record a stage change and a reading through the real page of the real server,
+on a git copy of the bundled data, and find both commits in git under the logged-in identity."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from harness import ARTIFACTS, REPO, browser_page, rerun, settle, streamlit_server
+from oidc_mock import oidc_provider, write_secrets
 
-AUTHOR = "Nguyễn Thị Hoa <hoa@yenbai.gov.vn>"
+AUTHOR = "Trần Thị Lan <lan@stttt.yenbai.gov.vn>"  # the provider's user "lan" (tests/oidc_mock.py)
+RIGHTS = '[[grant]]\ngroups = ["so-tttt"]\nunits = ["*"]\nreview = true\n'  # a reviewer: saves go to the base branch
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +33,7 @@ def data(tmp_path_factory) -> Path:
     for d in ("models", "units", "pilots", "plans"):
         if (REPO / d).is_dir():
             shutil.copytree(REPO / d, root / d)
+    (root / "rights.toml").write_text(RIGHTS, encoding="utf-8")
     git(root, "init", "-q")
     git(root, "config", "user.name", "Máy chủ Sở")
     git(root, "config", "user.email", "may-chu@yenbai.gov.vn")
@@ -39,9 +43,12 @@ def data(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(data: Path):
-    with streamlit_server(data) as url:
-        yield url
+def server(data: Path, tmp_path_factory):
+    secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"  # outside the data repository
+    with oidc_provider() as issuer:
+        write_secrets(secrets, issuer)
+        with streamlit_server(data, ("--secrets.files", str(secrets)), {"AUTHLIB_INSECURE_TRANSPORT": "1"}) as url:
+            yield url
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +85,15 @@ def test_record_stage_and_reading_through_the_page_and_find_the_commits(server, 
     page.get_by_test_id("stSidebarNav").get_by_text("Ghi nhận", exact=True).click()
     page.get_by_text("Ghi nhận tiến độ").first.wait_for()
     settle(page)
-    rerun(page, lambda: (page.get_by_label("Người ghi (Họ tên <email>)", exact=True).fill(AUTHOR),
-                         page.keyboard.press("Enter")))
+    # The real login: st.login -> the provider's authorize form -> back with a code -> the auth cookie.
+    _visible(page.get_by_role("button", name="Đăng nhập", exact=True)).click()
+    page.get_by_role("button", name="lan", exact=True).click()  # the provider's form: a predefined user
+    page.get_by_text("Tổng quan nhân rộng").first.wait_for()  # back in the app, on its first page
+    settle(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Ghi nhận", exact=True).click()
+    page.get_by_text("Đã đăng nhập").first.wait_for()
+    settle(page)
+    assert page.get_by_text("lan@stttt.yenbai.gov.vn").count() >= 1
 
     # Stage change: the first unit of the first model, stage "Nhân rộng" on the as-of date.
     stage_box = _visible(page.get_by_test_id("stSelectbox").filter(has_text="Giai đoạn bắt đầu"))

@@ -23,12 +23,11 @@ from nhanrong.formats import fmt_date, months_before, natural_rank, quarter_end_
 from nhanrong.gaps import find_gaps
 from nhanrong.graph import ProgrammeGraph, build_graph
 from nhanrong.i18n import t
-from nhanrong.indicators import (INDICATOR_COLUMNS, evaluate_indicators, evaluate_target_sets, indicators_fingerprint,
-                                 with_indicators)
+from nhanrong.indicators import INDICATOR_COLUMNS, evaluate_indicators, evaluate_target_sets
 from nhanrong.registry import structure_at, unit_key
 from nhanrong.spread import spread
 from nhanrong.status import metric_values, part_stages, status, unit_stages
-from nhanrong.targets import evaluate_targets
+from nhanrong.targets import SCOPE_TARGET_COLUMNS, evaluate_targets, scope_targets
 from nhanrong.textfold import filter_options, fold, nfc
 
 LOADS: Counter[str] = Counter()
@@ -45,17 +44,14 @@ def data_root() -> Path:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load_graph(root: str, fp: str) -> ProgrammeGraph:
-    """Load, validate and build the graph once per (root, fingerprint), the indicators attached."""
+    """Load, validate and build the graph once per (root, fingerprint)."""
     LOADS[root] += 1
-    return build_graph(with_indicators(load_programme_cached(Path(root))))
+    return build_graph(load_programme_cached(Path(root)))
 
 
 def load_graph(root: Path) -> tuple[ProgrammeGraph, str]:
     """The ProgrammeGraph for ``root``; reloads only when a TOML file changed on disk."""
     fp = fingerprint(root)
-    extra = indicators_fingerprint(root)  # empty once the loader's fingerprint covers indicators/
-    if extra:
-        fp = f"{fp}+{extra}"
     with st.spinner(t("loading", lang())):
         # Cached frames are keyed on this string: the root is part of it so two data
         # folders with the same files never share an entry.
@@ -179,6 +175,29 @@ def _targets_frame(_pg, fp: str, as_of: dt.date) -> pd.DataFrame:
     return evaluate_targets(_pg, as_of)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _scope_targets_frame(_pg, fp: str, as_of: dt.date, structure: str, scope: str | None) -> pd.DataFrame:
+    return scope_targets(_pg, as_of, structure, scope or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _decisions_list(_pg, fp: str, as_of: dt.date, structure: str, scope: str, lang: str) -> list:
+    from nhanrong.decisions import find_decisions
+
+    return find_decisions(_pg, as_of, structure, scope, lang) if scope else []
+
+
+def decisions_list(pg, ctx: "Context") -> list:
+    """The decisions at the sidebar's scope (:func:`nhanrong.decisions.find_decisions`), cached; on a
+    failure the page says so and shows none."""
+    try:
+        with st.spinner(t("decisions.computing", ctx.lang)):
+            return _decisions_list(pg, ctx.fp, ctx.as_of, ctx.structure, ctx.scope, ctx.lang)
+    except Exception as exc:  # noqa: BLE001 - shown on the page
+        st.error(t("error.compute", ctx.lang, what="decisions", error=f"{type(exc).__name__}: {exc}"))
+        return []
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _indicator_frame(_pg, fp: str, as_of: dt.date, structure: str, scope: str) -> pd.DataFrame:
     return evaluate_indicators(_pg, as_of, scope=(structure, scope))
@@ -211,6 +230,8 @@ COLUMNS = {
     "metric_values": ["model", "metric", "scope", "scope_name", "value"],
     "targets": ["model", "metric", "scope", "structure", "target", "target_date", "actual", "gap", "verdict",
                 "projected", "verdict_vi", "scope_name"],
+    "scope_targets": SCOPE_TARGET_COLUMNS,
+    "decisions": [],
     "gaps": ["unit", "unit_key", "unit_name", "commune_name", "model", "kind", "since", "severity", "severity_rank",
              "message", "message_en", "action", "action_en"],
     "part_stages": ["model", "unit", "code", "name", "part", "part_code", "part_name", "stage", "since"],
@@ -242,6 +263,7 @@ status_frame = _guard(_status_frame, "status")
 unit_stages_frame = _guard(_unit_stages_frame, "unit_stages")
 metric_frame = _guard(_metric_frame, "metric_values")
 targets_frame = _guard(_targets_frame, "targets")
+scope_targets_frame = _guard(_scope_targets_frame, "scope_targets")
 gaps_frame = _guard(_gaps_frame, "gaps")
 spread_frame = _guard(_spread_frame, "spread")
 part_frame = _guard(_part_frame, "part_stages")
@@ -295,9 +317,9 @@ def illustrative_banner(ctx: Context, pg) -> None:
         st.info(ctx.t("illustrative.banner"), icon="ℹ️")
 
 
-def model_name(pg, model_id: str) -> str:
-    m = pg.programme.models.get(model_id)
-    return m.name if m else model_id
+def model_name(pg, model_id: str, lang: str | None = None) -> str:
+    """A model's name in the language on screen (its ``name_en`` in English when it has one)."""
+    return pg.programme.model_name(model_id, lang or globals()["lang"]())
 
 
 def graph() -> ProgrammeGraph:
@@ -387,3 +409,62 @@ def searchable_select(label: str, options: dict, key: str, search_key: str, sear
     if note:
         there.caption(md_escape(note))
     return value
+
+
+# --- login (st.login, OIDC) and rights: issue 11 ------------------------------------
+
+
+def auth_configured() -> bool:
+    """Whether the server has an [auth] section in its secrets (st.login needs it); without it the app is read-only."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def current_user():
+    """The logged-in user as a :class:`nhanrong.rights.Identity`, or None (anonymous, or no e-mail claim)."""
+    from nhanrong.rights import Identity
+
+    if not auth_configured():
+        return None
+    try:
+        claims = dict(st.user.to_dict())
+        if not claims.get("is_logged_in"):
+            return None
+        return Identity.from_claims(claims)
+    except Exception:  # noqa: BLE001 - no identity at all
+        return None
+
+
+def login_box(lang: str, where=None) -> object:
+    """Who is logged in, with the log-in or log-out button; returns the Identity or None.
+
+    Without [auth] it says the app is read-only and how to enable editing."""
+    where = where or st
+    if not auth_configured():
+        where.info(t("auth.readonly", lang))
+        return None
+    who = current_user()
+    logged_in = bool(dict(st.user.to_dict()).get("is_logged_in"))
+    if not logged_in:
+        where.info(t("auth.login_needed", lang))
+        if where.button(t("auth.login", lang), key="auth_login", type="primary"):
+            st.login()
+        return None
+    if who is None:
+        where.warning(t("auth.no_email", lang))
+    else:
+        c1, c2 = where.columns([4, 1])
+        c1.caption(md_escape(t("auth.as", lang, who=who.author)))
+        if c2.button(t("auth.logout", lang), key="auth_logout"):
+            st.logout()
+    return who
+
+
+def may_edit_plans(root) -> bool:
+    """Whether the logged-in user may change plans/ (``plans = true`` in rights.toml)."""
+    from nhanrong.rights import load_rights
+
+    who = current_user()
+    return who is not None and any(g.plans for g in load_rights(root).grants(who))

@@ -30,7 +30,7 @@ c1, c2, c3, c4 = st.columns([1.7, 1.7, 1.3, 2.6])
 # "Select all"; an empty choice already means all.
 QUIET = {"filter_mode": None, "select_all": False, "placeholder": ctx.t("choose")}
 pick_models = c1.multiselect(ctx.t("gaps.filter_model"), list(models), key="gaps_models",
-                             format_func=lambda m: models[m].name, **QUIET)
+                             format_func=lambda m: pg.programme.model_name(m, ctx.lang), **QUIET)
 pick_kinds = c2.multiselect(ctx.t("gaps.filter_kind"), list(GAP_KIND_LABELS), key="gaps_kinds",
                             format_func=lambda k: label("gap_kind", k, ctx.lang), **QUIET)
 pick_sev = c3.multiselect(ctx.t("gaps.filter_severity"), SEVERITIES, key="gaps_severity",

@@ -22,12 +22,12 @@ if not models:
     st.info(ctx.t("no_data"))
     st.stop()
 
-mid = st.selectbox(ctx.t("model.select"), list(ordered(pg)), key="model_id", format_func=lambda m: models[m].name,
+mid = st.selectbox(ctx.t("model.select"), list(ordered(pg)), key="model_id", format_func=lambda m: pg.programme.model_name(m, ctx.lang),
                    filter_mode=None)
 m = models[mid]
 path = pg.programme.model_paths.get(mid, f"models/{mid}.toml")
 
-st.header(m.name)
+st.header(pg.programme.model_name(mid, ctx.lang))
 st.caption(" · ".join([*(label("pillar", p, ctx.lang) for p in m.pillars),
                        ctx.t("model.file", path=path)]))
 if m.summary:
@@ -93,7 +93,7 @@ st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="model_st
 st.markdown(f"**{ctx.t('model.requires')}**")
 if m.requires:
     st.markdown("\n".join(
-        "- " + md_escape(ctx.t("model.requires_line", model=models[r.model].name if r.model in models else r.model,
+        "- " + md_escape(ctx.t("model.requires_line", model=pg.programme.model_name(r.model, ctx.lang),
                                   stage=label("stage", r.stage, ctx.lang), where=label("where", r.where, ctx.lang)))
         for r in m.requires))
 else:

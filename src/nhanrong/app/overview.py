@@ -7,14 +7,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import (context, errors_banner, gaps_frame, graph, illustrative_banner, indicator_frame, md_escape,
-                              metric_frame, ordered, status_frame, target_sets_frame, targets_frame, targets_in_scope,
-                              targets_within)
+from nhanrong.app.common import (context, decisions_list, gaps_frame, graph, illustrative_banner, indicator_frame, md_escape,
+                              metric_frame, ordered, scope_targets_frame, status_frame, target_sets_frame, targets_frame,
+                              targets_in_scope, targets_within, unit_stages_frame)
 from nhanrong.brief import (HISTORY_AS_OF, BriefData, brief_pdf, build_brief, fmt_delta, fmt_indicator, fmt_indicator_change,
                             fmt_indicator_target, format_indicators, format_targets, indicator_name, indicator_source,
                             metric_label, pdf_support, reform_lines, reform_notes, set_headline, set_pillar_line,
-                            status_table, summarise, template_path)
+                            status_table, summarise, target_origin, template_path, brief_stem)
 from nhanrong.charts import coverage_chart, funnel_chart, rank_chart
+from nhanrong.decisions import child_verdicts, counts_text, kind_counts, structure_notes
 from nhanrong.formats import fmt_date, fmt_number, fmt_percent, fmt_value
 from nhanrong.i18n import PILLAR_LABELS, label
 from nhanrong.indicators import is_rank, rank_trend
@@ -25,9 +26,13 @@ models = ordered(pg)
 kinds = pg.programme.settings.kinds
 scope = ctx.scope or None
 
+
+def kinds_word(kind: str) -> str:
+    return pg.programme.kind_label(kind, ctx.lang)
+
+
 st.header(ctx.t("overview.header", scope=ctx.scope_name, as_of=ctx.d(ctx.as_of)))
 illustrative_banner(ctx, pg)
-errors_banner(ctx, pg)
 if not len(pg.programme.adoptions):
     st.info(ctx.t("no_data"))
 
@@ -35,13 +40,17 @@ with st.spinner(ctx.t("computing")):
     now = status_frame(pg, ctx.fp, ctx.as_of, ctx.structure, scope)
     prev = status_frame(pg, ctx.fp, ctx.prev, ctx.structure, scope)
     all_targets = targets_frame(pg, ctx.fp, ctx.as_of)
-    targets = targets_in_scope(all_targets, ctx)  # the scope's own and the whole data's: the cards
+    # the targets that apply to the scope: its own, or passed down from the unit above (nhanrong.targets.scope_targets)
+    targets = scope_targets_frame(pg, ctx.fp, ctx.as_of, ctx.structure, scope) if scope else targets_in_scope(all_targets, ctx)
+    stages = unit_stages_frame(pg, ctx.fp, ctx.as_of, ctx.structure, scope)
     within = targets_within(all_targets, ctx, pg.units)  # those of units inside the scope: listed below
-    summary = summarise(now, prev, targets, models, ctx.scope, ctx.as_of)
+    summary = summarise(now, prev, targets, models, ctx.scope, ctx.as_of, ctx.lang)
 
 # --- one card per model: coverage, change since the previous period, target and verdict --
 st.subheader(ctx.t("overview.models", n=fmt_number(len(models), ctx.lang)))
 st.caption(ctx.t("overview.trend_caption", prev=ctx.d(ctx.prev)))
+for note in structure_notes(pg, ctx.structure, ctx.scope, ctx.lang):  # the new structure: what merged, what has no record
+    st.info(md_escape(note), icon=":material/merge:")
 cols = st.columns(4)
 for i, row in summary.iterrows():
     with cols[i % 4].container(border=True):
@@ -59,6 +68,10 @@ for i, row in summary.iterrows():
         else:
             st.caption(ctx.t("target_line", target=fmt_percent(row["target"], ctx.lang),
                              date=fmt_date(row["target_date"], ctx.lang), verdict=label("verdict", row["verdict"], ctx.lang)))
+            st.caption(md_escape(target_origin(row, ctx.scope_name, ctx.lang)))
+        by_kind = kind_counts(stages, row["model"]) if len(stages) else []
+        if len(by_kind) > 1:  # 1.356 villages and 173 communes, not 1.529 units
+            st.caption(md_escape(ctx.t("cascade.kinds", counts=counts_text(pg, by_kind, ctx.lang, scale=True))))
         for note in notes:  # the new structure: why the figure differs from the old structure's
             st.caption(md_escape(note))
 
@@ -74,6 +87,38 @@ with st.expander(ctx.t("overview.table"), expanded=False):
     st.dataframe(status_table(summary, ctx.lang), hide_index=True, width="stretch", key="overview_table")
     for line in reform_lines(summary, models, ctx.lang, kinds):
         st.caption(md_escape(line))
+
+# --- the decisions the data calls for (the Decisions page has them all) -----------------------------
+st.subheader(ctx.t("decisions.overview"))
+found = decisions_list(pg, ctx)
+if not found:
+    st.caption(ctx.t("decisions.none"))
+for i, d in enumerate(found[:3], start=1):
+    with st.container(border=True):
+        st.markdown(f"**{i}. {md_escape(d.title)}**")
+        st.caption(md_escape(d.why))
+        st.caption(md_escape(f"{ctx.t('decisions.units')}: {d.units_line(ctx.lang)}"))
+if len(found) > 3:
+    st.page_link("decisions.py", label=ctx.t("decisions.overview_more", n=fmt_number(len(found), ctx.lang)),
+                 icon=":material/gavel:")
+
+# --- verdicts one level down: every district (or commune) against the target that applies to it ------
+if scope and len(targets):
+    rows = child_verdicts(pg, ctx.as_of, ctx.structure, ctx.scope, targets, ctx.lang)
+    if len(rows):
+        level = "district" if ctx.structure == "old" and ctx.scope_kind == "province" else "commune"
+        with st.expander(ctx.t("cascade.sub_header", level=kinds_word(level)), expanded=False):
+            st.caption(ctx.t("cascade.sub_caption", level=kinds_word(level)))
+            st.dataframe(pd.DataFrame({
+                ctx.t("col.model"): rows["model"].map(lambda m: pg.programme.model_name(m, ctx.lang)),
+                ctx.t("col.unit"): rows["name"],
+                ctx.t("col.coverage"): [f"{fmt_percent(c, ctx.lang)} ({fmt_number(s, ctx.lang)}/{fmt_number(e, ctx.lang)})"
+                                        for c, s, e in zip(rows["coverage"], rows["scale"], rows["eligible"])],
+                ctx.t("col.target"): [f"{fmt_percent(v, ctx.lang)} · {fmt_date(d, ctx.lang)}"
+                                      for v, d in zip(rows["target"], rows["target_date"])],
+                ctx.t("col.verdict"): rows["verdict"].map(lambda v: label("verdict", v, ctx.lang)),
+                ctx.t("cascade.col_origin"): rows["source"],
+            }), hide_index=True, width="stretch", key="overview_child_verdicts")
 
 # --- targets: the scope's own, the whole data's, and those of the units within the scope -------------
 st.subheader(ctx.t("overview.targets"))
@@ -161,7 +206,7 @@ for col, pillar in zip(pillar_cols, PILLAR_LABELS):
             st.markdown(f"**{md_escape(ctx.t('indicators.of_scope', scope=ctx.scope_name))}**")
             for _, r in own.iterrows():
                 show_indicator(r)
-        also = [m.name for m in models.values() if pillar in m.pillars[1:]]
+        also = [pg.programme.model_name(x, ctx.lang) for x, m in models.items() if pillar in m.pillars[1:]]
         if also:
             st.caption(ctx.t("overview.pillar_also", models="; ".join(also)))
         for mid, m in models.items():
@@ -171,7 +216,7 @@ for col, pillar in zip(pillar_cols, PILLAR_LABELS):
             shown = [x for x in m.metrics if x.id not in denominators and not pd.isna(now_by.get((mid, x.id), float("nan")))]
             if not shown:
                 continue
-            st.markdown(f"**{md_escape(m.name)}**")
+            st.markdown(f"**{md_escape(pg.programme.model_name(mid, ctx.lang))}**")
             for x in shown:
                 name, unit = metric_label(models, mid, x.id, ctx.lang)
                 value, old = now_by[(mid, x.id)], prev_by.get((mid, x.id))
@@ -180,7 +225,7 @@ for col, pillar in zip(pillar_cols, PILLAR_LABELS):
                     diff = value - old
                     delta = (fmt_delta(diff * 100, ctx.lang) if unit.strip() == "%"
                              else ("+" if diff > 0 else "-") + fmt_value(abs(diff), unit, ctx.lang))
-                st.metric(name, fmt_value(value, unit, ctx.lang), delta=delta, help=m.name)
+                st.metric(name, fmt_value(value, unit, ctx.lang), delta=delta, help=pg.programme.model_name(mid, ctx.lang))
 
 if len(indicators):
     with st.expander(ctx.t("indicators.table"), expanded=False):
@@ -199,11 +244,11 @@ def brief_document() -> str:
     return build_brief(BriefData(ctx.scope_name, ctx.as_of, summary, shown_targets, gaps, models,
                                  bool(pg.programme.illustrative_files), scope=ctx.scope, structure=ctx.structure,
                                  kinds=kinds, programme=(settings.name_en if ctx.lang == "en" else "") or settings.name,
-                                 indicators=indicators, target_sets=tuple(target_sets)),
+                                 indicators=indicators, target_sets=tuple(target_sets), ranked=tuple(found)),
                        ctx.lang, root=ctx.root)
 
 
-stem = f"ban-tin-{ctx.scope or 'all'}-{ctx.as_of.isoformat()}"
+stem = brief_stem(ctx.scope_name if ctx.scope else "", ctx.as_of)
 no_pdf = pdf_support()
 b1, b2 = st.columns([1, 1])
 if no_pdf is None:

@@ -9,18 +9,20 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import context, graph
+from nhanrong.app.common import context, current_user, graph, may_edit_plans
+from nhanrong.editing.errors import EditError
+from nhanrong.editing.plans import save_plan_text
 from nhanrong.charts import date_axis, date_tooltip, localise
 from nhanrong.editing.safewrite import read_snapshot
 from nhanrong.errors import NhanRongError
-from nhanrong.formats import date_format_hint, fmt_date, fmt_number, fmt_percent
-from nhanrong.i18n import label
+from nhanrong.formats import date_format_hint, fmt_date, fmt_number, fmt_percent, parse_number_text
+from nhanrong.i18n import label, t
 from nhanrong.planning.adapter import build_instance
 from nhanrong.exports import CSV_MIME, XLSX_MIME
 from nhanrong.planning.export import cost_by_pool, excel_bytes, resource_use, schedule_csv_bytes, schedule_frame
 from nhanrong.planning.forecast import coverage_curves, evaluate_targets, run_plan
 from nhanrong.planning.labels import PERIODS, POOLS, RULES, pick, ui
-from nhanrong.planning.planfile import edited_plan, save_plan
+from nhanrong.planning.planfile import edited_plan, plan_toml
 from nhanrong.planning.variants import compare_variants, parse_variant
 
 POOL_ORDER = ["trainer_hours", "trainers", "devices", "budget_vnd", "people"]
@@ -29,13 +31,39 @@ POOL_ORDER = ["trainer_hours", "trainers", "devices", "budget_vnd", "people"]
 # --- pure transforms ---------------------------------------------------------------------------
 
 
-def resources_frame(plan, models) -> pd.DataFrame:
-    """The plan's pools, plus every pool a planned model names (empty amount = unlimited)."""
+def resources_frame(plan, models, lang: str = "vi") -> pd.DataFrame:
+    """The plan's pools, plus every pool a planned model names. The amount is text the way the
+    language writes it ("2.500.000.000"; "không giới hạn" / "unlimited" for a pool with no limit):
+    Streamlit's number column can only group with commas and shows an empty cell as "None"."""
     pools = list(plan.resources)
     for mid in plan.models or list(models):
         pools += [p for p in models[mid].resources if p not in pools]
     pools.sort(key=lambda p: (POOL_ORDER.index(p) if p in POOL_ORDER else len(POOL_ORDER), p))
-    return pd.DataFrame({"pool": pools, "amount": pd.Series([plan.resources.get(p) for p in pools], dtype=float)})
+    return pd.DataFrame({"pool": pools, "amount": [amount_text(plan.resources.get(p), lang) for p in pools]})
+
+
+def amount_text(x, lang: str = "vi") -> str:
+    """A pool's amount as shown in the editor: grouped digits, every decimal kept; unlimited in words."""
+    if x is None or pd.isna(x):
+        return ui("unlimited", lang)
+    x = float(x)
+    decimals = 0 if x.is_integer() else len(repr(x).split(".")[1]) if "e" not in repr(x) else 6
+    return fmt_number(x, lang, decimals)
+
+
+UNLIMITED_WORDS = {"", "-", "–", "∞", "none", "nan", "không giới hạn", "khong gioi han", "unlimited"}
+
+
+def parse_amount(x, lang: str = "vi") -> float | None:
+    """The editor's text back to a number (None: unlimited); either language's words for unlimited work."""
+    if x is None or (isinstance(x, float) and pd.isna(x)):
+        return None
+    if isinstance(x, str) and x.strip().casefold() in UNLIMITED_WORDS | {ui("unlimited", lg).casefold() for lg in ("vi", "en")}:
+        return None
+    try:
+        return parse_number_text(x, lang)
+    except ValueError:
+        raise NhanRongError(ui("bad_amount", lang, text=str(x))) from None
 
 
 def targets_frame_in(plan) -> pd.DataFrame:
@@ -47,8 +75,11 @@ def targets_frame_in(plan) -> pd.DataFrame:
     }, columns=["model", "coverage", "date", "scope"])
 
 
-def plan_from_widgets(plan, start, period, horizon, rule, pilot_first, resources: pd.DataFrame, targets: pd.DataFrame):
-    res = {str(r.pool): float(r.amount) for r in resources.itertuples() if pd.notna(r.amount) and str(r.pool).strip()}
+def plan_from_widgets(plan, start, period, horizon, rule, pilot_first, resources: pd.DataFrame, targets: pd.DataFrame,
+                      lang: str = "vi"):
+    amounts = [(str(r.pool), parse_amount(r.amount, lang)) for r in resources.itertuples()
+               if pd.notna(r.pool) and str(r.pool).strip()]
+    res = {pool: x for pool, x in amounts if x is not None}
     tgts = [{"model": r.model, "coverage": float(r.coverage) / 100, "date": pd.Timestamp(r.date).date(),
              "scope": (str(r.scope).strip() or None) if pd.notna(r.scope) else None}
             for r in targets.itertuples() if pd.notna(r.model) and pd.notna(r.coverage) and pd.notna(r.date)]
@@ -153,7 +184,7 @@ path = prog.root / prog.plan_paths[name]
 digest_key = f"planner_digest_{name}"
 if digest_key not in st.session_state:
     st.session_state[digest_key] = read_snapshot(path).digest
-names = {m: prog.models[m].name for m in prog.model_order}
+names = {m: prog.model_name(m, L) for m in prog.model_order}
 
 with st.form(key=f"planner_form_{name}"):
     st.subheader(ui("numbers", L))
@@ -167,14 +198,15 @@ with st.form(key=f"planner_form_{name}"):
                         key=f"planner_rule_{name}", filter_mode=None, format_func=lambda r: pick(RULES, r, L))
     pilot_first = st.checkbox(ui("pilot_first", L), value=plan.pilot_first, key=f"planner_pilot_first_{name}")
     c5, c6 = st.columns([1, 1.6])
-    res_frame = resources_frame(plan, prog.models)
+    res_frame = resources_frame(plan, prog.models, L)
     resources = c5.data_editor(
-        res_frame, key=f"planner_resources_{name}", hide_index=True, width="stretch",
+        res_frame, key=f"planner_resources_{name}_{L}", hide_index=True, width="stretch",
         num_rows="dynamic",
         column_config={"pool": st.column_config.SelectboxColumn(
                            ui("pool", L), options=list(dict.fromkeys([*POOL_ORDER, *res_frame["pool"]])),
                            format_func=lambda p: f"{pick(POOLS, p, L)} ({p})" if p in POOLS else p),
-                       "amount": st.column_config.NumberColumn(ui("amount", L), min_value=0, format="%.0f")})
+                       "amount": st.column_config.TextColumn(ui("amount", L), help=ui("amount_help", L),
+                                                             default=ui("unlimited", L))})
     targets = c6.data_editor(
         targets_frame_in(plan), key=f"planner_targets_{name}", hide_index=True, width="stretch", num_rows="dynamic",
         column_config={"model": st.column_config.SelectboxColumn(ui("model", L), options=list(prog.model_order),
@@ -185,7 +217,7 @@ with st.form(key=f"planner_form_{name}"):
     run = st.form_submit_button(ui("run", L), type="primary")
 
 try:
-    edited = plan_from_widgets(plan, start, period, horizon, rule, pilot_first, resources, targets)
+    edited = plan_from_widgets(plan, start, period, horizon, rule, pilot_first, resources, targets, L)
 except NhanRongError as exc:
     st.error(ui("invalid", L, error=str(exc)))
     st.stop()
@@ -283,11 +315,23 @@ d1.download_button(ui("download_csv", L), lambda: schedule_csv_bytes(sched), f"{
                    key="planner_csv", on_click="ignore")
 d2.download_button(ui("download_xlsx", L), lambda: excel_bytes(sched, results, lang=L), f"{name}.xlsx", XLSX_MIME,
                    key="planner_xlsx", on_click="ignore")
-if d3.button(ui("save", L), key="planner_save"):
+# Saving needs a logged-in user with plans = true in rights.toml (issue 11); running what-ifs does not.
+# The save goes through nhanrong.editing like the Record page: validated, written all or nothing and
+# committed with the logged-in user as author (on their review branch when rights.toml asks for review).
+if d3.button(ui("save", L), key="planner_save", disabled=not may_edit_plans(ctx.root)):
+    rel = str(prog.plan_paths[name])
     try:
-        save_plan(path, edited, expected=st.session_state[digest_key])
+        text = plan_toml(path.read_text(encoding="utf-8") if path.exists() else "", edited)
+        saved = save_plan_text(ctx.root, rel, text, expected=st.session_state[digest_key], user=current_user())
+    except EditError as exc:
+        st.error(exc.text(L))
     except NhanRongError as exc:
         st.error(str(exc))
     else:
         st.session_state[digest_key] = read_snapshot(path).digest
-        st.success(ui("saved", L, path=prog.plan_paths[name]))
+        if saved.commit and saved.branch:
+            st.success(t("record.saved_branch", L, files=rel, commit=saved.commit[:10], branch=saved.branch))
+        elif saved.commit:
+            st.success(t("record.saved", L, files=rel, commit=saved.commit[:10]))
+        else:
+            st.success(ui("saved", L, path=rel))

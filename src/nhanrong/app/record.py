@@ -1,6 +1,7 @@
 """Ghi nhận / Record progress: stage changes, readings (one or a table), an uploaded sheet, a new
 local unit; every change previewed as a diff, validated like `nhanrong validate`, saved safely and
-committed to git with the author typed here; and the recent history of a unit.
+committed to git with the logged-in user (st.login) as author, within their rights (rights.toml),
+on their own review branch when the rights file asks for review; and the recent history of a unit.
 
 User text (notes, names, uploaded cells) is data: it is shown only in tables, code blocks and
 inputs, never as markdown or HTML.
@@ -13,15 +14,17 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import context, graph, md_escape, ordered, searchable_select
+from nhanrong.app.common import context, graph, login_box, md_escape, ordered, searchable_select
 from nhanrong.editing import NewLocalUnit, PlanNumbers, ReadingChange, StageChange, prepare, save
 from nhanrong.editing.errors import EditError, StaleFileError
-from nhanrong.editing.gitrepo import branch_name, is_repo, parse_author, unit_history
+from nhanrong.editing.gitrepo import is_repo, unit_history
+from nhanrong.editing.review import last_rejection, user_branch
 from nhanrong.editing.imports import preview_import
 from nhanrong.i18n import t as rt
 from nhanrong.formats import date_format_hint, fmt_date, fmt_number, natural_rank
 from nhanrong.graph import positioned_units
 from nhanrong.i18n import label
+from nhanrong.rights import load_rights
 from nhanrong.schema import ADMIN_KINDS, STAGES
 
 PENDING, DONE, IMPORT = "record_pending", "record_done", "record_import"
@@ -64,6 +67,15 @@ def current_record(key: str, model: str) -> pd.DataFrame:
                          tr("record.col.since"): [fmt_date(r[s], L) if not pd.isna(r[s]) else "" for s in STAGES]})
 
 
+def stage_date(key: str, model: str, stage: str) -> dt.date | None:
+    """The date the unit's record already holds for ``stage`` (None: not recorded yet)."""
+    a = prog.adoptions
+    rows = a[(a["unit"].astype(str) == key) & (a["model"].astype(str) == model)]
+    if not len(rows) or stage not in rows.columns or pd.isna(rows.iloc[0][stage]):
+        return None
+    return pd.Timestamp(rows.iloc[0][stage]).date()
+
+
 def latest_values(model: str, metric: str, on: dt.date) -> pd.DataFrame:
     r = prog.readings
     r = r[(r["model"].astype(str) == model) & (r["metric"] == metric) & (r["date"] <= pd.Timestamp(on))]
@@ -79,7 +91,7 @@ def stage_for(key: str, model: str) -> None:
 
 def set_pending(changes: list, source: str = "") -> None:
     with st.spinner(tr("record.preview")):
-        st.session_state[PENDING] = prepare(ctx.root, changes, programme=prog, source=source)
+        st.session_state[PENDING] = prepare(ctx.root, changes, programme=prog, source=source, user=who)
     st.session_state.pop(DONE, None)
 
 
@@ -106,10 +118,20 @@ def recordable_metrics(model: str) -> dict[str, str]:
 st.header(tr("record.header"))
 st.caption(tr("record.intro"))
 in_git = is_repo(ctx.root)
-c1, c2 = st.columns([2, 1])
-author = c1.text_input(tr("record.author"), key="record_author", placeholder=tr("record.author_placeholder"),
-                       help=tr("record.author_help")).strip()
-use_branch = c2.checkbox(tr("record.branch"), key="record_branch", disabled=not in_git, help=tr("record.branch_help"))
+who = login_box(L)  # the commit author; None: anonymous (or no [auth]: read-only), every change refused
+rights = load_rights(ctx.root)
+can_edit = who is not None and rights.can_edit(who)
+if who is not None and not can_edit:
+    st.warning(tr("auth.no_rights"))
+    if rights.problem:
+        st.text(rights.problem[1] if L == "en" else rights.problem[0])
+if can_edit and in_git and rights.must_branch(who):
+    mine = user_branch(who)
+    st.caption(md_escape(tr("auth.on_branch", branch=mine)))
+    rejected = last_rejection(ctx.root, mine)
+    if rejected is not None:
+        st.warning(md_escape(tr("auth.rejected", who=rejected.author, date=fmt_date(rejected.date.date(), L))))
+        st.text("\n".join(x for x in rejected.body.splitlines() if x.strip() and not x.startswith(("Rejected-by:", "Recorded-with:"))))
 st.caption(tr("record.git_on") if in_git else tr("record.git_off"))
 
 tabs = st.tabs([tr(f"record.tab.{x}") for x in ("stage", "reading", "bulk", "upload", "unit", "plan", "history")])
@@ -122,9 +144,16 @@ with tabs[0]:
         stage = st.selectbox(tr("record.field.stage"), list(STAGES), format_func=lambda s: label("stage", s, L),
                              key="record_stage_stage", filter_mode=None)
         when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_stage_date")
+        # Re-recording a stage that already has a date replaces it: say so, with both dates, and ask.
+        old = stage_date(key, model, stage)
+        replace_ok = False
+        if old is not None and when is not None and old != when:
+            names = dict(stage=label("stage", stage, L), old=fmt_date(old, L), new=fmt_date(when, L))
+            st.warning(tr("record.replace.warning", **names))
+            replace_ok = st.checkbox(tr("record.replace.confirm", **names), key=f"record_stage_replace_{key}_{model}_{stage}_{when}")
         note = st.text_input(tr("record.field.note"), key="record_stage_note")
         if st.button(tr("record.button.preview"), key="record_stage_preview"):
-            set_pending([StageChange(key, model, stage, when, note=note.strip() or None)])
+            set_pending([StageChange(key, model, stage, when, note=note.strip() or None, replace=replace_ok)])
 
 with tabs[1]:
     model = pick_model("record_reading")
@@ -189,7 +218,7 @@ with tabs[3]:
     if upload is not None and st.button(tr("record.button.preview"), key="record_upload_preview"):
         try:
             with st.spinner(tr("record.preview")):
-                preview = preview_import(ctx.root, upload.getvalue(), name=upload.name, programme=prog)
+                preview = preview_import(ctx.root, upload.getvalue(), name=upload.name, programme=prog, user=who)
         except EditError as exc:
             st.error(tr("record.failed"))
             st.text(exc.text(L))
@@ -293,18 +322,10 @@ if cs is not None:
             st.warning(tr("record.preview.warnings"))
             st.dataframe(pd.DataFrame({tr("record.col.reason"): [w.message_en if L == "en" else w.message for w in cs.warnings]}),
                          hide_index=True, key="record_warnings")
-        author_ok = True
-        if in_git:
-            try:
-                parse_author(author)
-            except EditError:
-                author_ok = False
-                st.warning(tr("record.author_needed"))
         b1, b2 = st.columns(2)
-        if b1.button(tr("record.button.save"), key="record_save", type="primary", disabled=not author_ok):
+        if b1.button(tr("record.button.save"), key="record_save", type="primary", disabled=not can_edit):
             try:
-                branch = branch_name(parse_author(author)[0]) if use_branch and in_git and author else None
-                result = save(cs, author=author or None, branch=branch)
+                result = save(cs, user=who)  # rights checked again, author = who, branch per rights.toml
             except StaleFileError as exc:
                 st.error(tr("record.stale"))
                 st.text(exc.text(L))  # names the record someone else changed meanwhile

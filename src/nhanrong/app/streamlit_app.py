@@ -6,13 +6,14 @@ Run with `nhanrong serve ROOT` (sets NHANRONG_ROOT) or `make run` for the bundle
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import streamlit as st
 
 from nhanrong.app.common import (Context, data_root, default_as_of, default_structure, lang, load_graph, md_escape,
                               province_options, scope_options, searchable_select)
-from nhanrong.formats import date_format_hint, fmt_number
+from nhanrong.formats import DateParseError, fmt_date, fmt_number, parse_date
 from nhanrong.i18n import lang_name, t
 
 st.set_page_config(page_title="Nhân Rộng", page_icon="🌱", layout="wide", initial_sidebar_state="expanded")
@@ -20,12 +21,14 @@ st.set_page_config(page_title="Nhân Rộng", page_icon="🌱", layout="wide", i
 # Pages, in menu order: (file, title key, icon, url path). Add a page with one line here.
 PAGES: list[tuple[str, str, str, str]] = [
     ("overview.py", "page.overview", ":material/dashboard:", "tong-quan"),
+    ("decisions.py", "page.decisions", ":material/gavel:", "quyet-dinh"),
     ("model.py", "page.model", ":material/category:", "mo-hinh"),
     ("units.py", "page.units", ":material/account_tree:", "don-vi"),
     ("gaps.py", "page.gaps", ":material/report:", "khoang-trong"),
     ("data.py", "page.data", ":material/fact_check:", "du-lieu"),
     ("planner.py", "page.planner", ":material/event_note:", "lap-ke-hoach"),
     ("record.py", "page.record", ":material/edit_note:", "ghi-nhan"),
+    ("review.py", "page.review", ":material/rule:", "duyet"),
 ]
 
 with st.sidebar:
@@ -54,6 +57,35 @@ def restore(key: str, valid=None) -> None:
         st.session_state[key] = KEPT[key]
 
 
+AS_OF_RANGE = (dt.date(2015, 1, 1), dt.date(2035, 12, 31))
+
+
+def apply_as_of(lang_: str) -> None:
+    """on_change of the as-of field: apply a valid date, refuse any other with a message."""
+    text = st.session_state.get("as_of_text", "")
+    kept = fmt_date(st.session_state["as_of"], lang_)
+    try:
+        day = parse_date(text)
+    except DateParseError as exc:
+        if exc.reason == "impossible" and 1 <= exc.ymd[1] <= 12:
+            y, m, _ = exc.ymd
+            days = calendar.monthrange(y, m)[1] if y >= 1 else 31
+            msg = t("as_of.no_day", lang_, text=text.strip(), month=m, year=y, days=days, kept=kept)
+        elif exc.reason == "impossible":
+            msg = t("as_of.no_month", lang_, text=text.strip(), kept=kept)
+        else:
+            msg = t("as_of.format", lang_, text=text.strip(), kept=kept)
+        st.session_state["_as_of_error"] = msg
+        return
+    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
+        st.session_state["_as_of_error"] = t("as_of.range", lang_, text=text.strip(), low=fmt_date(AS_OF_RANGE[0], lang_),
+                                             high=fmt_date(AS_OF_RANGE[1], lang_), kept=kept)
+        return
+    st.session_state["as_of"] = day
+    st.session_state["as_of_text"] = fmt_date(day, lang_)  # 1/9/2022 -> 01/09/2022
+    st.session_state.pop("_as_of_error", None)
+
+
 root = data_root()
 try:
     pg, fp = load_graph(root)
@@ -67,11 +99,19 @@ with st.sidebar:
     programme = (pg.programme.settings.name_en if L == "en" else "") or pg.programme.settings.name
     if programme:
         st.markdown(f"**{md_escape(programme)}**")
-    restore("as_of")
+    # The as-of date is typed (dd/mm/yyyy; yyyy-mm-dd in English) and applied on Enter or on leaving
+    # the field. Streamlit's date_input applied a typed date only on the next click and showed days
+    # that do not exist (31/09). st.session_state["as_of"] holds the date in force; a date that
+    # cannot be read or does not exist is refused with a message and the previous date kept.
     st.session_state.setdefault("as_of", default_as_of(pg))
-    as_of: dt.date = st.date_input(t("sidebar.as_of", L), key="as_of", format=date_format_hint(L),
-                                   help=t("sidebar.as_of_help", L), min_value=dt.date(2015, 1, 1),
-                                   max_value=dt.date(2035, 12, 31))
+    if switched or "as_of_text" not in st.session_state:
+        st.session_state["as_of_text"] = fmt_date(st.session_state["as_of"], L)
+        st.session_state.pop("_as_of_error", None)
+    st.text_input(t("sidebar.as_of", L), key="as_of_text", on_change=apply_as_of, args=(L,),
+                  placeholder=t("as_of.placeholder", L), help=t("as_of.help", L))
+    if st.session_state.get("_as_of_error"):
+        st.error(st.session_state["_as_of_error"])
+    as_of: dt.date = st.session_state["as_of"]
     KEPT["as_of"] = as_of
     restore("structure", ("old", "new"))
     st.session_state.setdefault("structure", default_structure(default_as_of(pg)))
@@ -106,4 +146,6 @@ st.session_state["_pg"] = pg
 
 nav = st.navigation([st.Page(path, title=t(key, L), icon=icon, url_path=url, default=(i == 0))
                      for i, (path, key, icon, url) in enumerate(PAGES)])
+if pg.programme.errors:  # every page says that records were left out, not only the overview
+    st.warning(t("errors.banner", L, n=fmt_number(len(pg.programme.errors), L)), icon="⚠️")
 nav.run()

@@ -18,7 +18,7 @@ from nhanrong.i18n import label, stage_order
 ctx = context()
 pg = graph()
 models = ordered(pg)
-names = {m: x.name for m, x in models.items()}
+names = {m: pg.programme.model_name(m, ctx.lang) for m in models}
 model_rank = {m: i for i, m in enumerate(models)}
 units = pg.units
 if not ctx.scope_key or ctx.scope_key not in units.index:

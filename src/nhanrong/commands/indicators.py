@@ -25,11 +25,11 @@ PILLARS = ("government", "economy", "society", "overall")
 
 
 def _programme(root: str, lang: str):
-    """The programme with its indicators; problems of the indicator files printed (located), others counted."""
+    """The programme; problems of the indicator files printed (located), others counted."""
     from ..cache import load_programme_cached
-    from ..indicators import INDICATORS_DIR, with_indicators
+    from ..indicators import INDICATORS_DIR
 
-    prog = with_indicators(load_programme_cached(Path(root)))
+    prog = load_programme_cached(Path(root))
     own = [p for p in prog.problems if p.path.startswith(INDICATORS_DIR + "/")]
     for p in own:
         print(p.format(lang), file=sys.stderr)

@@ -93,7 +93,8 @@ def _run(args: argparse.Namespace, changes: list, *, source: str = "", preview=N
 def cmd_record(args: argparse.Namespace) -> int:
     from ..editing import StageChange
 
-    ch = StageChange(args.unit, args.model, args.stage, args.date, note=args.note, structure=args.structure)
+    ch = StageChange(args.unit, args.model, args.stage, args.date, note=args.note, structure=args.structure,
+                     replace=args.replace)
     return _run(args, [ch])
 
 
@@ -137,6 +138,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stage", required=True, help="assess | pilot | evaluate | scale")
     p.add_argument("--note", help="replaces the record's note (plain text; the diff shows the old one)")
     p.add_argument("--date", required=True, type=_date, help="start date of the stage: 2023-03-03 or 03/03/2023")
+    p.add_argument("--replace", action="store_true",
+                   help="the stage already has another date: replace it (without this flag such a change is refused, "
+                        "naming the old and the new date)")
     _add_saving(p)
     p.set_defaults(func=cmd_record)
 

@@ -36,6 +36,7 @@ class StageChange:
     note: str | None = None
     structure: str | None = None
     line: int | None = None
+    replace: bool = False  # the stage already has another date: replace it (refused otherwise, naming both dates)
 
     def describe(self, name: str = "") -> tuple[str, str]:
         who = f"{name} ({self.unit})" if name else self.unit

@@ -34,10 +34,15 @@ from ..programme import Programme
 from ..registry import NEW, OLD, Registry, load_registry, split_key, unit_key
 from ..schema import STAGES
 from . import gitrepo
-from .changes import STAGE_VI, Change, NewLocalUnit, PlanNumbers, ReadingChange, StageChange
+from .changes import STAGE_EN, STAGE_VI, Change, NewLocalUnit, PlanNumbers, ReadingChange, StageChange
 from . import journal
 from .errors import AmbiguousUnitError, BadChangeError, ChangeRefusedError, EditError, StaleFileError, UnsupportedLayoutError
+from .errors import RightsRefusedError, StageDateExistsError
 from .overlay import load_with, new_errors
+from ..rights import Identity, Rights, load_rights, refusal
+
+LOCAL = "local"
+"""``user=LOCAL``: a change made where git's own identity applies (the CLI); no rights are checked."""
 from .safewrite import Snapshot, current_digest, read_snapshot
 from .tomlwrite import TomlText, render, render_inline, render_string
 
@@ -133,8 +138,11 @@ class SaveResult:
 
 
 def prepare(root: str | Path, changes: list[Change], *, programme: Programme | None = None,
-            registry: Registry | None = None, source: str = "") -> ChangeSet:
-    """Apply ``changes`` in memory and validate the result; see :class:`ChangeSet`."""
+            registry: Registry | None = None, source: str = "", user: Identity | None | str = LOCAL) -> ChangeSet:
+    """Apply ``changes`` in memory and validate the result; see :class:`ChangeSet`.
+
+    ``user``: the logged-in identity whose rights (``rights.toml``) every change must lie within; None
+    (not logged in) refuses every change; :data:`LOCAL` (the CLI: git's own identity) checks none."""
     root = Path(root).resolve()
     notes = journal.recover_root(root) if pending_saves(root) else []
     if any(n.changed for n in notes):
@@ -142,6 +150,7 @@ def prepare(root: str | Path, changes: list[Change], *, programme: Programme | N
     reg = registry or load_registry()
     prog = programme or load_programme(root, registry=reg)
     ed = _Editor(root, prog, reg)
+    rights = None if user == LOCAL else load_rights(root)
     refusals: list[Refusal] = []
     applied: list[Change] = []
     unchanged: list[Change] = []
@@ -150,6 +159,8 @@ def prepare(root: str | Path, changes: list[Change], *, programme: Programme | N
     for ch in changes:
         try:
             ch = ed.normalize(ch)
+            if rights is not None:
+                _check_rights(ed, rights, user, ch)
             result = ed.apply(ch)
         except EditError as exc:
             refusals.append(Refusal(exc.vi, exc.en, ch.line))
@@ -369,6 +380,8 @@ class _Editor:
                 return None
             if isinstance(ch, StageChange):
                 _check_stage_order(expected.get("stages", {}), code)
+                if not ch.replace:
+                    _check_not_replacing(records[idx].get("stages", {}), ch, code)
             blk = tt.block(("adoption",), idx)
             assert blk is not None
             if isinstance(ch, StageChange):
@@ -566,6 +579,37 @@ class _Editor:
         return "", ch.plan
 
 
+def _check_rights(ed: _Editor, rights: Rights, user: Identity | None | str, ch: Change) -> None:
+    """Raise :class:`RightsRefusedError` when ``user`` may not make the (normalised) change ``ch``."""
+    who = user if isinstance(user, Identity) else None
+    if isinstance(ch, (StageChange, ReadingChange)):
+        ch = replace(ch, unit=ed.resolve(ch.unit, ch.structure, ch.model))
+    elif isinstance(ch, NewLocalUnit):
+        ch = replace(ch, parent=ed.resolve(ch.parent, ch.structure))
+    why = refusal(rights, who, ed.prog, ch)
+    if why is not None:
+        raise RightsRefusedError(*why)
+
+
+def _check_not_replacing(stages: dict, ch: StageChange, code: str) -> None:
+    """A stage that already has another date is not silently replaced: the change must say so (replace=True)."""
+    old = stages.get(ch.stage) if isinstance(stages, dict) else None
+    if old is None:
+        return
+    old_day = old.date() if isinstance(old, dt.datetime) else old
+    if old_day == ch.date:
+        return
+    old_vi = old_day.strftime("%d/%m/%Y") if isinstance(old_day, dt.date) else str(old_day)
+    old_en = old_day.isoformat() if isinstance(old_day, dt.date) else str(old_day)
+    raise StageDateExistsError(
+        f'{code}: giai đoạn «{STAGE_VI.get(ch.stage, ch.stage)}» của mô hình {ch.model} đã ghi ngày {old_vi}; ghi ngày '
+        f'{ch.date:%d/%m/%Y} sẽ thay ngày cũ. Xác nhận thay thế (ô đánh dấu ở trang Ghi nhận, --replace với nhanrong record) '
+        f'rồi ghi lại',
+        f'{code}: stage "{STAGE_EN.get(ch.stage, ch.stage)}" of model {ch.model} is already dated {old_en}; recording '
+        f'{ch.date:%Y-%m-%d} would replace it. Confirm the replacement (the checkbox on the Record page, --replace with '
+        f'nhanrong record) and record again', old_day, ch.date)
+
+
 def _check_stage_order(stages: dict, code: str) -> None:
     dated = [(s, stages[s]) for s in STAGES if isinstance(stages.get(s), dt.date)]
     for (s1, d1), (s2, d2) in zip(dated, dated[1:]):
@@ -598,19 +642,62 @@ def _norm(rec: dict) -> dict:
 # --- saving ----------------------------------------------------------------------------
 
 
-def save(cs: ChangeSet, *, author: str | None = None, use_git: bool = True, branch: str | None = None) -> SaveResult:
+def save(cs: ChangeSet, *, author: str | None = None, use_git: bool = True, branch: str | None = None,
+         user: Identity | None | str = LOCAL) -> SaveResult:
     """Write every edited file, all or nothing (see :mod:`.journal`), then commit them when the data
     root is a git repository. A file another save changed meanwhile is merged when the two changes
-    touch different records, and refused (:class:`StaleFileError`, nothing written) when they touch the same."""
+    touch different records, and refused (:class:`StaleFileError`, nothing written) when they touch the same.
+
+    With a logged-in ``user`` (the app), every change is checked again against ``rights.toml`` before
+    anything is written, the commit author is the user, and when the rights file asks for review the
+    commit goes to the user's own branch (:func:`.review.user_branch`) while the checkout returns to
+    the branch it was on: what everyone sees changes only when a reviewer approves."""
     if not cs.ok:
         raise ChangeRefusedError([(r.text("vi"), r.text("en")) for r in cs.refusals])
     if not cs.edits:
         return SaveResult(())
+    in_git = use_git and gitrepo.is_repo(cs.root)
+    back_to = None
+    if user != LOCAL:
+        who = user if isinstance(user, Identity) else None
+        rights = load_rights(cs.root)
+        reg = cs.registry or load_registry()
+        ed = _Editor(cs.root, cs.programme or load_programme(cs.root, registry=reg), reg)
+        why = []
+        for ch in cs.changes:
+            try:
+                _check_rights(ed, rights, user, ch)
+            except EditError as exc:
+                why.append((exc.vi, exc.en))
+        if why or who is None:
+            raise ChangeRefusedError(why or [("chưa đăng nhập", "not logged in")])
+        author = who.author
+        if in_git and rights.must_branch(who):
+            from .review import user_branch
+
+            branch = user_branch(who)
+            back_to = gitrepo.current_branch(cs.root)
+            back_to = None if back_to == branch else back_to
     if author:
         gitrepo.parse_author(author)  # a mistyped author is refused before anything is written
-    in_git = use_git and gitrepo.is_repo(cs.root)
     if in_git and branch:
         gitrepo.switch_branch(cs.root, branch)
+    try:
+        if back_to is not None and any(current_digest(cs.root / e.rel) != e.digest for e in cs.edits):
+            # The user's branch already holds their earlier, unreviewed changes: apply this one to the
+            # branch's files (checked again) rather than merge it as if someone else had made them.
+            cs = prepare(cs.root, list(cs.changes), source=cs.source)
+            if not cs.ok:
+                raise ChangeRefusedError([(r.text("vi"), r.text("en")) for r in cs.refusals])
+            if not cs.edits:
+                return SaveResult((), None, branch, True)
+        return _save(cs, author, in_git, branch)
+    finally:
+        if back_to is not None:
+            gitrepo.switch_branch(cs.root, back_to)
+
+
+def _save(cs: ChangeSet, author: str | None, in_git: bool, branch: str | None) -> SaveResult:
     edits, merged, notes = cs.edits, False, []
     for attempt in range(3):
         if any(current_digest(cs.root / e.rel) != e.digest for e in edits):
@@ -643,7 +730,9 @@ def _rebase(cs: ChangeSet) -> tuple[FileEdit, ...]:
     ed = _Editor(cs.root, cs.programme, reg, seed=current)
     try:
         for ch in cs.changes:
-            ed.apply(ch)
+            # A stage date someone else set meanwhile is not "replaced" here: the three-way merge below
+            # refuses a record both saves changed, naming it.
+            ed.apply(replace(ch, replace=True) if isinstance(ch, StageChange) else ch)
     except EditError as exc:
         raise _stale(stale, (f"không áp dụng lại được: {exc.vi}", f"cannot apply it again: {exc.en}")) from None
     merged = {e.rel: e for e in ed.edits()}

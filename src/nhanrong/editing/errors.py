@@ -24,6 +24,15 @@ class AmbiguousUnitError(BadChangeError):
     """A unit code that exists in both the old and the new structure; the structure must be given."""
 
 
+class StageDateExistsError(BadChangeError):
+    """The stage already has another start date: replacing it needs an explicit confirmation
+    (``StageChange(replace=True)``: the Record page's checkbox, ``nhanrong record --replace``)."""
+
+    def __init__(self, vi: str, en: str, old, new) -> None:
+        self.old, self.new = old, new
+        super().__init__(vi, en)
+
+
 class UnsupportedLayoutError(EditError):
     """A file written in a layout the editor does not change safely; edit it by hand."""
 
@@ -44,3 +53,7 @@ class ChangeRefusedError(EditError):
 
 class GitError(EditError):
     """git refused an operation (the files may already be saved: see the message)."""
+
+
+class RightsRefusedError(BadChangeError):
+    """The logged-in user has no right to change this unit, model or plan (rights.toml); nothing was written."""

@@ -273,12 +273,14 @@ def rows_to_changes(rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[Change
 
 
 def preview_import(root: str | Path, source: str | Path | bytes, *, name: str | None = None,
-                   programme: Programme | None = None, registry: Registry | None = None) -> ImportPreview:
-    """Read the sheet and prepare every change it holds; nothing is written."""
+                   programme: Programme | None = None, registry: Registry | None = None,
+                   user: Any = "local") -> ImportPreview:
+    """Read the sheet and prepare every change it holds; nothing is written. ``user``: see :func:`prepare`
+    (the app passes the logged-in identity: every row is checked against rights.toml)."""
     name = name or str(source)
     rows = read_sheet(source, name)
     changes, refusals, skipped = rows_to_changes(rows)
-    cs = prepare(root, changes, programme=programme, registry=registry, source=Path(name).name)
+    cs = prepare(root, changes, programme=programme, registry=registry, source=Path(name).name, user=user)
     if refusals:
         merged = sorted([*refusals, *cs.refusals], key=lambda r: (r.line is None, r.line or 0))
         cs = replace(cs, refusals=tuple(merged))

@@ -41,12 +41,13 @@ def model_size(inst: Instance) -> int:
 
 
 def solve_exact(inst: Instance, *, time_limit: float = 10.0, workers: int = 4, hint: tuple | None = None,
-                stop=None) -> ExactResult:
+                stop=None, gap_limit: float = 0.0) -> ExactResult:
     """Minimise the shared objective over the horizon with CP-SAT; raises ImportError without ortools.
 
     ``hint``: (periods, roles) per job of :func:`problem.build_jobs`, e.g. the greedy plan's: given to
     CP-SAT as a complete solution hint (a warm start), so its first solution is at least as good.
-    ``stop``: a callable returning True to stop the search early (the best solution so far is kept)."""
+    ``stop``: a callable returning True to stop the search early (the best solution so far is kept).
+    ``gap_limit``: stop as soon as the best solution is proven within this share of the bound (0 = search on)."""
     from ortools.sat.python import cp_model
 
     H = inst.horizon
@@ -193,6 +194,8 @@ def solve_exact(inst: Instance, *, time_limit: float = 10.0, workers: int = 4, h
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
+    if gap_limit > 0:
+        solver.parameters.relative_gap_limit = gap_limit
     if stop is not None:
         class _Stop(cp_model.CpSolverSolutionCallback):
             def on_solution_callback(self) -> None:
