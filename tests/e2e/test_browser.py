@@ -20,18 +20,20 @@ pytestmark = pytest.mark.e2e
 # (menu title, a heading the page shows, screenshot name)
 PAGES = [
     ("Tổng quan", "Tổng quan nhân rộng · Tỉnh Yên Bái · tính đến 31/12/2022", "01-tong-quan"),
+    ("Quyết định", "Quyết định cần đưa ra · Tỉnh Yên Bái · 31/12/2022", "14-quyet-dinh"),
     ("Mô hình", "Nguyên tắc \"3 được\"", "02-mo-hinh"),
     ("Đơn vị", "Đơn vị: Tỉnh Yên Bái", "03-don-vi"),
     ("Khoảng trống", "Khoảng trống cần xử lý · Tỉnh Yên Bái", "04-khoang-trong"),
     ("Dữ liệu", "Tình trạng dữ liệu", "05-du-lieu"),
     ("Lập kế hoạch", "Lập kế hoạch nhân rộng", "08-ke-hoach"),
     ("Ghi nhận", "Ghi nhận tiến độ", "09-ghi-nhan"),
+    ("Duyệt", "Duyệt thay đổi", "15-duyet"),
 ]
 
 
 DOCS = REPO / "docs" / "screenshots"
 DOCS_SHOTS = {"01-tong-quan", "02-mo-hinh", "04-khoang-trong", "05-du-lieu", "07-don-vi-van-yen", "08-ke-hoach", "09-ghi-nhan",
-              "10-cau-truc-moi", "11-xa-moi", "12-ban-tin-pdf"}
+              "10-cau-truc-moi", "11-xa-moi", "12-ban-tin-pdf", "14-quyet-dinh"}
 
 
 def _shot(page, name: str) -> None:
@@ -85,6 +87,13 @@ def test_click_through_every_page(server, page):
     assert "43,8%" in card
     assert page.get_by_text("Dữ liệu cấp đơn vị đi kèm chỉ mang tính minh hoạ").count() >= 1
     assert page.get_by_text("Tính đến ngày").count() >= 1
+    # The decisions page: the first decision names the districts behind, with their counts.
+    page.get_by_test_id("stSidebarNav").get_by_text("Quyết định", exact=True).click()
+    page.get_by_text(PAGES[1][1]).wait_for()
+    settle(page)
+    first = page.get_by_text("1. «", exact=False).first
+    assert first.is_visible()
+    assert page.get_by_text("Huyện Văn Yên (", exact=False).count() >= 1
 
 
 def require_tool(name: str) -> str:
