@@ -60,7 +60,7 @@ def test_plan_runs_two_communes_a_quarter_and_reports_the_shortfall(plan_repo):
     r = evaluate_targets(sched)[0]
     assert not r.met and r.eligible == 14
     # 12 communes to start in 4 quarters: 3 a quarter, so one more commune's worth: 4 trainer-hours.
-    assert r.message_vi.startswith("thiếu 4 giờ giảng viên mỗi quý từ Q1/2023")
+    assert r.message_vi.startswith("thiếu 4 giờ giảng viên mỗi quý từ quý I/2023")
 
 
 def test_model_targets_from_another_time_are_left_out_with_a_note(make_repo):

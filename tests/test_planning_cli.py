@@ -27,7 +27,7 @@ def test_table_says_what_is_short_and_writes_the_schedule(plan_file, capsys):
     assert main(["plan", str(plan_file)]) == 0
     out = capsys.readouterr().out
     assert "Kế hoạch: Thử (old:132), từ 01/01/2023, 4 quý" in out
-    assert "Không đạt" in out and "thiếu 4 giờ giảng viên mỗi quý từ Q1/2023" in out
+    assert "Không đạt" in out and "thiếu 4 giờ giảng viên mỗi quý từ quý I/2023" in out
     schedule = plan_file.with_name("thu.schedule.csv")
     lines = schedule.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "model,unit,unit_name,kind,commune,role,period,start,scale,learned_from,learned_from_name"
@@ -40,7 +40,7 @@ def test_table_says_what_is_short_and_writes_the_schedule(plan_file, capsys):
 def test_english(plan_file, capsys):
     assert main(["--lang", "en", "plan", str(plan_file), "--no-schedule"]) == 0
     out = capsys.readouterr().out
-    assert "not met" in out and "short of 4 trainer-hours per quarter from Q1/2023" in out
+    assert "not met" in out and "short of 4 trainer-hours per quarter from Q1 2023" in out
     assert not plan_file.with_name("thu.schedule.csv").exists()
 
 
@@ -50,7 +50,7 @@ def test_json_is_the_machine_form(plan_file, capsys):
     assert doc["plan"] == "Thử" and doc["horizon"] == 4
     t = doc["targets"][0]
     assert (t["model"], t["met"], t["binding"], t["date"]) == ("tiny", False, "resource", "2023-12-31")
-    assert t["extra"] == {"trainer_hours": 4.0} and t["extra_from"] == "Q1/2023"
+    assert t["extra"] == {"trainer_hours": 4.0} and t["extra_from"] == "quý I/2023"
     assert len(doc["schedule"]) == 12
     assert {r["pool"] for r in doc["resources"]} == {"trainer_hours"}
     assert doc["cost"] == {"budget_vnd": 8_000_000.0, "trainer_hours": 32.0}

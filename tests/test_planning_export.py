@@ -17,7 +17,7 @@ def test_schedule_rows_in_stable_order_with_periods_and_learned_from():
     assert frame["unit"].tolist() == sorted(frame["unit"])
     first = frame.iloc[0].to_dict()
     assert first == {"model": "a", "unit": "D1C01", "unit_name": "D1C01", "kind": "commune", "commune": "", "role": "nhân rộng",
-                     "period": "Q1/2023", "start": "2023-01-01", "scale": "2023-01-31", "learned_from": "D1C00",
+                     "period": "quý I/2023", "start": "2023-01-01", "scale": "2023-01-31", "learned_from": "D1C00",
                      "learned_from_name": "D1C00"}
     last = frame.iloc[-1].to_dict()
     assert (last["period"], last["start"], last["learned_from"], last["role"]) == ("", "", "", "ngoài kỳ kế hoạch")
@@ -44,13 +44,13 @@ def test_csv_is_the_same_for_the_same_plan():
     text = schedule_csv(run_plan(inst))
     assert text == schedule_csv(run_plan(inst))
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 10 and rows[0]["period"] == "Q1/2023"
+    assert len(rows) == 10 and rows[0]["period"] == "quý I/2023"
 
 
 def test_resource_use_and_cost():
     sched = run_plan(one_model(trainers=2, horizon=4))
     use = resource_use(sched)
-    assert use["label"].tolist() == ["Q1/2023", "Q2/2023", "Q3/2023", "Q4/2023"]
+    assert use["label"].tolist() == ["quý I/2023", "quý II/2023", "quý III/2023", "quý IV/2023"]
     assert use["share"].tolist() == [1.0] * 4
     assert cost_by_pool(sched) == {"trainers": 8.0}
 

@@ -24,8 +24,8 @@ def test_short_of_trainers_says_how_many_more_per_quarter_and_the_earliest_date(
     assert r.binding == "resource"
     # 10 communes in two quarters needs 5 a quarter: 3 more trainers from the first quarter.
     assert r.extra == {"trainers": 3}
-    assert r.message_vi.startswith("thiếu 3 giảng viên mỗi quý từ Q1/2023")
-    assert r.message_en.startswith("short of 3 trainers per quarter from Q1/2023")
+    assert r.message_vi.startswith("thiếu 3 giảng viên mỗi quý từ quý I/2023")
+    assert r.message_en.startswith("short of 3 trainers per quarter from Q1 2023")
     # With 2 a quarter the last two start on 1/1/2024 and scale 30 days later.
     assert r.earliest == dt.date(2024, 1, 31)
     assert "31/01/2024" in r.message_vi
@@ -37,7 +37,7 @@ def test_several_pools_short_at_once_lists_each():
     inst = dataclasses.replace(inst, models=models, capacity={"trainers": (2.0,) * 4, "budget_vnd": (2e6,) * 4})
     r = _result(inst)
     assert r.binding == "resource" and r.extra == {"budget_vnd": 3e6, "trainers": 3}
-    assert r.message_vi.startswith("thiếu 3.000.000 đồng và 3 giảng viên mỗi quý từ Q1/2023")
+    assert r.message_vi.startswith("thiếu 3.000.000 đồng và 3 giảng viên mỗi quý từ quý I/2023")
 
 
 def test_missing_prerequisite_names_the_model_and_how_many_communes():
@@ -84,7 +84,7 @@ def test_search_can_be_skipped():
 def test_coverage_curve_per_quarter():
     sched = run_plan(one_model(trainers=2, target=None))
     curve = coverage_curves(sched)
-    assert curve["label"].tolist() == ["Q1/2023", "Q2/2023", "Q3/2023", "Q4/2023"]
+    assert curve["label"].tolist() == ["quý I/2023", "quý II/2023", "quý III/2023", "quý IV/2023"]
     assert curve["covered"].tolist() == [3, 5, 7, 9]
     assert curve["date"].iloc[0] == dt.date(2023, 3, 31)
     assert curve["coverage"].between(0, 1).all()

@@ -22,10 +22,11 @@ def test_period_bounds_are_days_from_start():
 
 
 @pytest.mark.parametrize("day, period, lang, label", [
-    (dt.date(2023, 4, 1), "quarter", "vi", "Q2/2023"),
-    (dt.date(2023, 3, 15), "month", "vi", "T3/2023"),
+    (dt.date(2023, 4, 1), "quarter", "vi", "quý II/2023"),
+    (dt.date(2023, 12, 31), "quarter", "en", "Q4 2023"),
+    (dt.date(2023, 3, 15), "month", "vi", "tháng 3/2023"),
     (dt.date(2023, 3, 15), "month", "en", "03/2023"),
-    (dt.date(2023, 1, 2), "week", "vi", "Tuần 1/2023"),
+    (dt.date(2023, 1, 2), "week", "vi", "tuần 1/2023"),
 ])
 def test_period_label(day, period, lang, label):
     assert period_label(day, period, lang) == label

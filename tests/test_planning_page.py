@@ -76,12 +76,12 @@ def test_page_runs_the_plan_and_shows_the_shortfall(make_repo, monkeypatch):
     assert at.header[0].value == "Lập kế hoạch nhân rộng"
     targets = table(at, "Kết quả")
     assert targets.iloc[0]["Kết quả"] == "Không đạt"
-    assert targets.iloc[0]["Lý do và cách gỡ"].startswith("thiếu 4 giờ giảng viên mỗi quý từ Q1/2023")
+    assert targets.iloc[0]["Lý do và cách gỡ"].startswith("thiếu 4 giờ giảng viên mỗi quý từ quý I/2023")
     schedule = table(at, "Học từ (mã)")
     assert len(schedule) == 12 and (schedule["Đợt"] != "").sum() == 8
     assert set(schedule["Loại đơn vị"]) == {"xã"}
     assert {m.label: m.value for m in at.metric}["Chỉ tiêu đạt"] == "0 / 1"
-    assert "thiếu 4 giờ giảng viên mỗi quý từ Q1/2023" in at.warning[0].value
+    assert "thiếu 4 giờ giảng viên mỗi quý từ quý I/2023" in at.warning[0].value
 
 
 def test_more_trainer_hours_meet_the_target_and_save_keeps_comments(make_repo, monkeypatch):

@@ -31,7 +31,7 @@ def schedule_frame(sched: Schedule, *, lang: str = "vi") -> pd.DataFrame:
 
     Columns: model, unit (code), unit_name, kind, commune (the name of the commune a village, school,
     agency or party cell is in; empty for communes and above), role (thí điểm / nhân rộng), period
-    (Q2/2023...), start and scale (ISO dates), learned_from (code) and its name.
+    (quý II/2023...), start and scale (ISO dates), learned_from (code) and its name.
     """
     inst = sched.instance
     j = sched.jobs

@@ -17,6 +17,7 @@ from typing import Any, Literal, Mapping
 import numpy as np
 import pandas as pd
 
+from ..formats import fmt_quarter
 from ..errors import NhanRongError
 from ..schema import MAX_HORIZON, STAGES
 
@@ -185,13 +186,14 @@ def period_bounds(start: dt.date, period: Period, n: int) -> np.ndarray:
 
 
 def period_label(day: dt.date, period: Period, lang: str = "vi") -> str:
-    """Q2/2023, T3/2023 (tháng) or W05/2023 (tuần): the calendar period that contains ``day``."""
+    """The calendar period that contains ``day``, in the official style: "quý II/2023", "tháng 3/2023",
+    "tuần 5/2023" (vi); "Q2 2023", "03/2023", "W05/2023" (en). Quarters as :func:`formats.fmt_quarter`."""
     if period == "quarter":
-        return f"Q{(day.month - 1) // 3 + 1}/{day.year}"
+        return fmt_quarter(day, lang)
     if period == "month":
-        return f"T{day.month}/{day.year}" if lang == "vi" else f"{day.month:02d}/{day.year}"
+        return f"tháng {day.month}/{day.year}" if lang == "vi" else f"{day.month:02d}/{day.year}"
     iso = day.isocalendar()
-    return f"Tuần {iso.week}/{iso.year}" if lang == "vi" else f"W{iso.week:02d}/{iso.year}"
+    return f"tuần {iso.week}/{iso.year}" if lang == "vi" else f"W{iso.week:02d}/{iso.year}"
 
 
 PERIOD_VI = {"week": "tuần", "month": "tháng", "quarter": "quý"}
