@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(BIN)/nhanrong serve $(ROOT)
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

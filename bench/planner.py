@@ -24,6 +24,7 @@ import gc
 import resource
 import sys
 import time
+from functools import partial
 
 import numpy as np
 
@@ -39,6 +40,12 @@ def national_plan():
         horizon=PERIODS, resources={"trainer_hours": 80_000, "devices": 6_000, "budget_vnd": 60_000_000_000},
         priorities={"rule": "every-area"},
     )
+
+
+def _forecast(sched):
+    from nhanrong.planning.forecast import coverage_curves, evaluate_targets
+
+    return coverage_curves(sched), evaluate_targets(sched, search=False)
 
 
 def timed(fn):
@@ -99,7 +106,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--small", type=int, default=None, help="random small instances for the gap (default: 40, quick: 10)")
     args = p.parse_args(argv)
 
-    from nhanrong.planning.forecast import coverage_curves, evaluate_targets
     from nhanrong.planning.heuristic import plan_waves
     from nhanrong.planning.synthetic import national_instance
 
@@ -119,10 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         root = DATA / "quick" if args.quick else DATA
         ensure_data(root, 0.1 if args.quick else 1.0, 7)
         cold_s, (_, pg) = timed(lambda: cold(root))
-        build_s, (inst, _) = timed(lambda: build_instance(pg, national_plan(), national=True))
-    plan_s, sched = timed(lambda: plan_waves(inst))
+        build_s, (inst, _) = timed(partial(build_instance, pg, national_plan(), national=True))
+    plan_s, sched = timed(partial(plan_waves, inst))
     planner_s = build_s + plan_s
-    forecast_s, _ = timed(lambda: (coverage_curves(sched), evaluate_targets(sched, search=False)))
+    forecast_s, _ = timed(partial(_forecast, sched))
     j = sched.jobs
     figures += [
         ("planner_s", planner_s),

@@ -4,7 +4,6 @@ data set, the language switch, the as-of date, structure and scope, and the figu
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import pytest

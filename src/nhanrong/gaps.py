@@ -688,7 +688,7 @@ def _definition(pg: ProgrammeGraph, mids: list[str], structure: str = OLD) -> pd
                                     f'số liệu cấp {words} là lịch sử (trạng thái ngày {HISTORY_AS_OF:%d/%m/%Y})',
                          "message_en": f'Model "{m.name_en or m.name}" is adopted by the {words_en} level, abolished on 2025-07-01: '
                                        f'its {words_en} figures are history (their state on {HISTORY_AS_OF:%Y-%m-%d})',
-                         "action": f'Xác định lại loại đơn vị áp dụng (adopted_by) của mô hình cho cấu trúc mới, ví dụ cấp xã hoặc tỉnh',
+                         "action": 'Xác định lại loại đơn vị áp dụng (adopted_by) của mô hình cho cấu trúc mới, ví dụ cấp xã hoặc tỉnh',
                          "action_en": "Redefine which units adopt the model (adopted_by) for the new structure, e.g. communes or the province"})
         if not m.targets:
             missing.append(("high", "Nhìn được", "chưa có chỉ tiêu cụ thể (targets)", "no concrete targets",
