@@ -153,7 +153,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _add_root(p: argparse.ArgumentParser, *, optional_default: str | None = ".") -> None:
     p.add_argument("root", nargs="?", default=optional_default, metavar="ROOT",
-                   help="data folder with models/, units/, pilots/, plans/ (default: current folder)")
+                   help="data folder with models/, units/, pilots/, plans/, indicators/ (default: current folder)")
 
 
 def _add_format(p: argparse.ArgumentParser, choices=("table", "csv", "json")) -> None:
@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schemas)
 
     p = sub.add_parser("serve", help="start the Streamlit app on a data folder",
-                       description="Start the web app on ROOT (default: the bundled data).")
+                       description="Start the web app on ROOT (default: the current folder).")
     _add_root(p)
     p.add_argument("--port", type=int, default=8501, help="port (default: 8501)")
     p.add_argument("--address", default="127.0.0.1",
