@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-APP = REPO / "src" / "nhanrong" / "app" / "streamlit_app.py"
+APP = REPO / "src" / "nhanrong_app" / "streamlit_app.py"
 PAGES = {"overview": "overview.py", "model": "model.py", "units": "units.py",
          "gaps": "gaps.py", "data": "data.py"}
 
@@ -69,7 +69,7 @@ def measure(root: Path, repeat: int) -> list[tuple[str, object]]:
         if at.header[0].value == before:
             raise SystemExit("the province change did not reach the page")
         out.append(("page_gaps_rerun_province_s", round(_timed(at, lambda: at.switch_page(PAGES["gaps"])), 3)))
-    loads = sys.modules["nhanrong.app.common"].LOADS[str(root.resolve())]
+    loads = sys.modules["nhanrong_app.common"].LOADS[str(root.resolve())]
     out.append(("app_loads", loads))
     if loads != 1:
         raise SystemExit(f"data was loaded {loads} times; a widget change must never reload it")

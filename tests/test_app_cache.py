@@ -11,11 +11,11 @@ from streamlit.testing.v1 import AppTest
 from conftest import BUNDLED, TINY_PILOTS
 from test_app_pages import set_as_of
 
-APP = BUNDLED / "src" / "nhanrong" / "app" / "streamlit_app.py"
+APP = BUNDLED / "src" / "nhanrong_app" / "streamlit_app.py"
 
 
 def loads(root) -> int:
-    return sys.modules["nhanrong.app.common"].LOADS[str(root.resolve())]
+    return sys.modules["nhanrong_app.common"].LOADS[str(root.resolve())]
 
 
 def coverage(at: AppTest) -> str:
@@ -56,7 +56,7 @@ def test_widgets_reuse_the_loaded_graph_and_edits_reload_it(monkeypatch, make_re
 
 
 def test_the_load_function_is_cached_per_fingerprint(make_repo, monkeypatch):
-    from nhanrong.app import common
+    from nhanrong_app import common
 
     root = make_repo()
     g1 = common._load_graph(str(root), "fp-1")

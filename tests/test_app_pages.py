@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import BUNDLED
 
-APP = BUNDLED / "src" / "nhanrong" / "app" / "streamlit_app.py"
+APP = BUNDLED / "src" / "nhanrong_app" / "streamlit_app.py"
 PAGES = ["overview.py", "model.py", "units.py", "gaps.py", "data.py"]
 TIMEOUT = 90
 MODEL_NAMES = {"Tổ chuyển đổi số cộng đồng", "Mô hình chuyển đổi số cấp xã", "Mô hình chuyển đổi số tại trường học",

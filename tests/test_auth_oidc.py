@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import BUNDLED
 from oidc_mock import login_claims, oidc_provider
 
-APP = BUNDLED / "src" / "nhanrong" / "app"
+APP = BUNDLED / "src" / "nhanrong_app"
 REL = "pilots/tiny/132.toml"
 RIGHTS = """\
 review = true
@@ -59,7 +59,7 @@ def repo(make_repo, tmp_path: Path, monkeypatch) -> Path:
 
 
 def open_page(page: str, root: Path, claims: dict | None, issuer: str) -> AppTest:
-    from nhanrong.app.common import Context
+    from nhanrong_app.common import Context
     from nhanrong.graph import build_graph
     from nhanrong.loader import load_programme
 

@@ -102,3 +102,26 @@ def test_every_command_has_help_and_is_in_the_readme(command, capsys):
     assert exc.value.code == 0
     assert capsys.readouterr().out.startswith(f"usage: nhanrong {command}")
     assert re.search(rf"nhanrong {command}\b", README.read_text(encoding="utf-8")), f"README does not document `nhanrong {command}`"
+
+
+def test_the_domain_package_never_imports_streamlit():
+    """The app is its own package (nhanrong_app); the domain stays usable in CI without Streamlit."""
+    import re
+    from pathlib import Path
+
+    import nhanrong
+
+    pattern = re.compile(r"^\s*(import streamlit|from streamlit\b)", re.M)
+    found = [p.name for p in Path(nhanrong.__file__).parent.rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_serve_runs_the_app_package_beside_the_domain():
+    import argparse
+    from pathlib import Path
+
+    from nhanrong.cli import serve_command
+
+    args = argparse.Namespace(port=8501, address="127.0.0.1", max_upload_mb=20, headless=True, base_url_path="", secrets=None)
+    app = Path(serve_command(args)[4])
+    assert app.name == "streamlit_app.py" and app.parent.name == "nhanrong_app" and app.is_file()

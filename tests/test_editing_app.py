@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import BUNDLED
 
-PAGE = BUNDLED / "src" / "nhanrong" / "app" / "record.py"
+PAGE = BUNDLED / "src" / "nhanrong_app" / "record.py"
 REL = "pilots/tiny/132.toml"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -53,7 +53,7 @@ def login(at: AppTest, name: str, email: str) -> None:
 
 
 def open_page(root: Path, lang: str = "vi", user: tuple[str, str] | None = ("Nguyễn Thị Hoa", "hoa@yenbai.gov.vn")) -> AppTest:
-    from nhanrong.app.common import Context
+    from nhanrong_app.common import Context
     from nhanrong.graph import build_graph
     from nhanrong.loader import load_programme
 

@@ -1,4 +1,4 @@
-"""The planner page (nhanrong/app/planner.py) with Streamlit's AppTest, on a tiny data set."""
+"""The planner page (nhanrong_app/planner.py) with Streamlit's AppTest, on a tiny data set."""
 
 from __future__ import annotations
 
@@ -49,13 +49,13 @@ def table(at: AppTest, column: str):
 
 
 def _open(make_repo, monkeypatch, lang="vi", plan=PLAN) -> tuple[AppTest, object]:
-    from nhanrong.app.common import Context
+    from nhanrong_app.common import Context
     from nhanrong.graph import build_graph
     from nhanrong.loader import load_programme
 
     root = make_repo({"plans/thu.toml": plan, "rights.toml": '[[grant]]\nusers = ["hoa@x.vn"]\nplans = true\n'})
     pg = build_graph(load_programme(root))
-    at = AppTest.from_file(str(BUNDLED / "src" / "nhanrong" / "app" / "planner.py"), default_timeout=120)
+    at = AppTest.from_file(str(BUNDLED / "src" / "nhanrong_app" / "planner.py"), default_timeout=120)
     at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "k" * 40}  # login on
     at.user = {"is_logged_in": True, "name": "Nguyễn Thị Hoa", "email": "hoa@x.vn"}  # may save plans (rights.toml)
     at.session_state["_pg"] = pg

@@ -1,5 +1,5 @@
 """The built wheel, installed in a fresh virtual environment, serves the overview with `nhanrong serve`
-from another folder (the app ships inside the package), and its core commands run without Streamlit.
+from another folder (the app, package nhanrong_app, ships in the same wheel), and its core commands run without Streamlit.
 
 The wheel is built with pip (build isolation: setuptools from PyPI, cached after the first run) and
 installed with ``--no-index --no-deps``; the fresh environment sees the test environment's
@@ -52,8 +52,8 @@ def fresh(tmp_path_factory) -> Path:
 
 def test_the_installed_package_is_the_wheel_and_carries_the_app(fresh: Path) -> None:
     out = subprocess.run([str(fresh / "bin" / "python"), "-c",
-                          "import nhanrong, pathlib; p = pathlib.Path(nhanrong.__file__).parent; "
-                          "print(p); print((p / 'app' / 'streamlit_app.py').is_file(), (p / 'app' / 'review.py').is_file())"],
+                          "import nhanrong, pathlib; p = pathlib.Path(nhanrong.__file__).parent.parent / 'nhanrong_app'; "
+                          "print(p); print((p / 'streamlit_app.py').is_file(), (p / 'review.py').is_file())"],
                          capture_output=True, text=True, check=True, cwd="/").stdout.split("\n")
     assert out[0].startswith(str(fresh)), out
     assert out[1] == "True True"

@@ -118,7 +118,8 @@ SERVE_OPTIONS = {
 
 def serve_command(args: argparse.Namespace) -> list[str]:
     """The `streamlit run` command line for `nhanrong serve` (tested without starting it)."""
-    app = Path(__file__).resolve().parent / "app" / "streamlit_app.py"
+    # The app is its own package beside the domain (nhanrong never imports streamlit), in the same wheel.
+    app = Path(__file__).resolve().parent.parent / "nhanrong_app" / "streamlit_app.py"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
            "--server.address", args.address, "--server.maxUploadSize", str(args.max_upload_mb),
            "--server.maxMessageSize", str(max(args.max_upload_mb, 50))]

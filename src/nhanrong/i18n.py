@@ -448,7 +448,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.share": ("Tỷ lệ", "Share"),
     "chart.parts": ("Đơn vị cũ đã nhân rộng", "Former units at scale"),
     "chart.units": ("Số đơn vị", "Units"),
-    # --- the "Ghi nhận / Record" page (nhanrong/app/record.py) ------------------------------
+    # --- the "Ghi nhận / Record" page (nhanrong_app/record.py) ------------------------------
     "record.page": ("Ghi nhận", "Record"),
     "record.header": ("Ghi nhận tiến độ", "Record progress"),
     "record.intro": ("Mỗi thay đổi được kiểm tra bằng đúng các quy tắc của `nhanrong validate` trước khi ghi. "
@@ -540,7 +540,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "record.history.nogit": ("Thư mục dữ liệu không phải kho git: không có lịch sử.", "The data folder is not a git repository: no history."),
     "record.no_units": ("Không có đơn vị phù hợp trong phạm vi đã chọn.", "No matching unit in the selected scope."),
     "record.no_metrics": ("Mô hình này không có chỉ số ghi trực tiếp được.", "This model has no metric that can be recorded directly."),
-    # --- the planner page (nhanrong/app/planner.py) ---------------------------------------
+    # --- the planner page (nhanrong_app/planner.py) ---------------------------------------
     "planner.col.model": ("Mô hình", "Model"),
     "planner.col.unit": ("Mã đơn vị", "Unit code"),
     "planner.col.unit_name": ("Đơn vị", "Unit"),

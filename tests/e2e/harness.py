@@ -51,7 +51,7 @@ def streamlit_server(root: Path, extra_args: tuple[str, ...] = (), env_extra: di
     log_path = ARTIFACTS / f"streamlit-{root.name}-{port}.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "src" / "nhanrong" / "app" / "streamlit_app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "src" / "nhanrong_app" / "streamlit_app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", *extra_args],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

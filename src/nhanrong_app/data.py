@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import context, graph, illustrative_banner
+from nhanrong_app.common import context, graph, illustrative_banner
 from nhanrong.formats import fmt_number
 from nhanrong.i18n import label
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import context, login_box, md_escape
+from nhanrong_app.common import context, login_box, md_escape
 from nhanrong.editing.errors import EditError
 from nhanrong.editing.gitrepo import is_repo
 from nhanrong.editing.review import approvals, approve, base_branch, branches, check, diff, reject

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import (context, graph, illustrative_banner, kind_label, md_escape, ordered, part_frame,
+from nhanrong_app.common import (context, graph, illustrative_banner, kind_label, md_escape, ordered, part_frame,
                               searchable_select, status_frame, unit_stages_frame)
 from nhanrong.charts import heatmap_chart, map_chart
 from nhanrong.formats import fmt_date, fmt_number, fmt_percent, natural_rank

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import context, gaps_frame, graph, illustrative_banner, ordered
+from nhanrong_app.common import context, gaps_frame, graph, illustrative_banner, ordered
 from nhanrong.brief import format_gaps
 from nhanrong.charts import gaps_chart
 from nhanrong.exports import CSV_MIME, XLSX_MIME, to_csv_bytes, to_xlsx_bytes

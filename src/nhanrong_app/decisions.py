@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nhanrong.app.common import context, decisions_list, graph, illustrative_banner, md_escape
+from nhanrong_app.common import context, decisions_list, graph, illustrative_banner, md_escape
 
 ctx = context()
 pg = graph()

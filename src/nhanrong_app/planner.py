@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import context, current_user, graph, may_edit_plans
+from nhanrong_app.common import context, current_user, graph, may_edit_plans
 from nhanrong.editing.errors import EditError
 from nhanrong.editing.plans import save_plan_text
 from nhanrong.charts import date_axis, date_tooltip, localise

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import (context, graph, illustrative_banner, kind_label, md_escape, metric_frame, ordered,
+from nhanrong_app.common import (context, graph, illustrative_banner, kind_label, md_escape, metric_frame, ordered,
                               spread_frame, status_frame, targets_frame)
 from nhanrong.brief import HISTORY_AS_OF, format_targets
 from nhanrong.charts import coverage_by_chart, spread_chart

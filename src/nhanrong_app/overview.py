@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import (context, decisions_list, gaps_frame, graph, illustrative_banner, indicator_frame, md_escape,
+from nhanrong_app.common import (context, decisions_list, gaps_frame, graph, illustrative_banner, indicator_frame, md_escape,
                               metric_frame, ordered, scope_targets_frame, status_frame, target_sets_frame, targets_frame,
                               targets_in_scope, targets_within, unit_stages_frame)
 from nhanrong.brief import (HISTORY_AS_OF, BriefData, brief_pdf, build_brief, fmt_delta, fmt_indicator, fmt_indicator_change,

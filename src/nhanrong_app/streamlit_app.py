@@ -1,5 +1,5 @@
 """Nhân Rộng: the router. Page config, the shared sidebar (language, as-of date,
-structure, scope), and st.navigation over the pages beside it (nhanrong/app/).
+structure, scope), and st.navigation over the pages beside it (nhanrong_app/).
 
 Run with `nhanrong serve ROOT` (sets NHANRONG_ROOT) or `make run` for the bundled data.
 """
@@ -11,7 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
-from nhanrong.app.common import (Context, data_root, default_as_of, default_structure, lang, load_graph, md_escape,
+from nhanrong_app.common import (Context, data_root, default_as_of, default_structure, lang, load_graph, md_escape,
                               province_options, scope_options, searchable_select)
 from nhanrong.formats import DateParseError, fmt_date, fmt_number, parse_date
 from nhanrong.i18n import lang_name, t

@@ -14,7 +14,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from nhanrong.app.common import context, graph, login_box, md_escape, ordered, searchable_select
+from nhanrong_app.common import context, graph, login_box, md_escape, ordered, searchable_select
 from nhanrong.editing import NewLocalUnit, PlanNumbers, ReadingChange, StageChange, prepare, save
 from nhanrong.editing.errors import EditError, StaleFileError
 from nhanrong.editing.gitrepo import is_repo, unit_history
