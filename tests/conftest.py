@@ -110,3 +110,29 @@ def make_repo(tmp_path: Path) -> RepoFactory:
         return root
 
     return factory
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root``; its output."""
+    import subprocess
+
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def git_repo(make_repo, tmp_path: Path, monkeypatch) -> Callable[..., Path]:
+    """``git_repo(files)``: :func:`make_repo` committed on branch main by a server identity, with git's
+    global and system settings kept out (tests of saves, rights and review)."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+    def factory(files: dict[str, str] | None = None) -> Path:
+        root = make_repo(files)
+        git(root, "init", "-q", "-b", "main")
+        git(root, "config", "user.name", "Máy chủ")
+        git(root, "config", "user.email", "server@x.vn")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "init")
+        return root
+
+    return factory

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import BUNDLED
+from conftest import BUNDLED, git
 from oidc_mock import login_claims, oidc_provider
 
 APP = BUNDLED / "src" / "nhanrong_app"
@@ -35,10 +34,6 @@ units = ["04252"]
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
-
-
 @pytest.fixture(scope="module")
 def issuer():
     with oidc_provider() as url:
@@ -46,16 +41,8 @@ def issuer():
 
 
 @pytest.fixture
-def repo(make_repo, tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    root = make_repo({"rights.toml": RIGHTS})
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Máy chủ")
-    git(root, "config", "user.email", "server@x.vn")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "init")
-    return root
+def repo(git_repo) -> Path:
+    return git_repo({"rights.toml": RIGHTS})
 
 
 def open_page(page: str, root: Path, claims: dict | None, issuer: str) -> AppTest:

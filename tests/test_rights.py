@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from conftest import git
 
 from nhanrong.editing import NewLocalUnit, PlanNumbers, ReadingChange, StageChange, prepare, save
 from nhanrong.editing.errors import ChangeRefusedError
@@ -44,21 +45,9 @@ LAN = Identity("Trần Thị Lan", "lan@x.vn", groups=("so-tttt",))
 NOBODY = Identity("Người Lạ", "la@x.vn")
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
-
-
 @pytest.fixture
-def repo(make_repo, tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    root = make_repo({"rights.toml": RIGHTS})
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Máy chủ")
-    git(root, "config", "user.email", "server@x.vn")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "init")
-    return root
+def repo(git_repo) -> Path:
+    return git_repo({"rights.toml": RIGHTS})
 
 
 def test_the_rights_file_is_read_and_its_errors_named(repo: Path, tmp_path: Path) -> None:
