@@ -41,10 +41,14 @@ def test_validate_json_is_machine_readable(make_repo, capsys):
     assert main(["validate", str(root), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False and report["errors"] == 1
-    assert report["problems"][0] | {"message": "", "message_en": ""} == {
+    problem = report["problems"][0]
+    assert problem | {"message": "", "message_en": "", "message_code": "", "params": {}} == {
         "path": "pilots/tiny/133.toml", "line": 1, "column": 5, "severity": "error",
-        "code": "toml-syntax", "message": "", "message_en": "",
+        "code": "toml-syntax", "message": "", "message_en": "", "message_code": "", "params": {},
     }
+    # the message as data: its catalogue code and parameters, and the text both languages render from
+    assert problem["message_code"] and isinstance(problem["params"], dict)
+    assert problem["message"].startswith("lỗi cú pháp TOML") and problem["message_en"].startswith("TOML syntax error")
 
 
 def test_usage_error_exits_2(capsys):

@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from nhanrong.i18n import CATALOGUES, STRINGS, UnknownStringError, label, stage_order, t
+from nhanrong.i18n import CATALOGUES, STRINGS, Message, UnknownStringError, label, msg, stage_order, t
 
 FIELDS = string.Formatter()
 
@@ -16,7 +16,10 @@ def placeholders(text: str) -> set[str]:
     return {f for _, f, _, _ in FIELDS.parse(text) if f}
 
 
-@pytest.mark.parametrize("key", sorted(STRINGS))
+TRANSITIONAL = {"literal"}  # issue 13: inline (vi, en) pairs not yet moved to their own code
+
+
+@pytest.mark.parametrize("key", sorted(set(STRINGS) - TRANSITIONAL))
 def test_every_string_has_both_languages_and_the_same_placeholders(key):
     vi, en = STRINGS[key]
     assert vi.strip() and en.strip()
@@ -58,8 +61,33 @@ def test_placeholders_are_filled():
 
 
 def test_unknown_key_raises_a_clear_error():
-    with pytest.raises(UnknownStringError, match="no UI string 'page.nope'"):
+    with pytest.raises(UnknownStringError, match="no message 'page.nope'"):
         t("page.nope")
+    with pytest.raises(UnknownStringError, match="no message 'edit.nope'"):
+        Message("edit.nope", {})  # a typo in a raise fails where it is written, not when shown
+
+
+def test_every_area_of_the_catalogue_merges_without_a_code_defined_twice():
+    import nhanrong.i18n as i18n
+
+    assert sum(len(a.STRINGS) for a in i18n.AREAS) == len(STRINGS)
+    with pytest.raises(RuntimeError, match="defined twice"):
+        i18n._merge([i18n.ui, i18n.ui])
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("vi", "43,8% của 50.595 xã, đến 31/12/2025 (có phải ý bạn là \"x\"?)"),
+    ("en", "43.8% of 50,595 communes, by 2025-12-31 (did you mean \"x\"?)"),
+])
+def test_messages_render_numbers_dates_and_nested_messages_in_the_readers_language(lang, expected, monkeypatch):
+    import datetime as dt
+
+    monkeypatch.setitem(STRINGS, "test.share", ("{share:percent} của {n:int} xã, đến {day:date}{hint}",
+                                                "{share:percent} of {n:int} communes, by {day:date}{hint}"))
+    m = msg("test.share", share=0.438, n=50595, day=dt.date(2025, 12, 31), hint=msg("hint.did_you_mean", choice="x"))
+    assert m.text(lang) == expected
+    assert m.as_dict()["params"]["hint"] == {"code": "hint.did_you_mean", "params": {"choice": "x"}}
+    assert Message("").text(lang) == ""
 
 
 @pytest.mark.parametrize("cat, value, lang, expected", [

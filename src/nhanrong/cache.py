@@ -22,7 +22,7 @@ from .programme import LocalUnits, Programme
 from .rights import RIGHTS_FILE
 
 CACHE_DIR = Path(STATE_DIR) / "cache"
-FORMAT = 5  # bump when the pickled layout changes
+FORMAT = 6  # bump when the pickled layout changes
 
 
 def _pack(prog: Programme) -> dict:

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from . import loader
 from .formats import months_before
-from .problems import did_you_mean
+from .problems import did_you_mean_pair as did_you_mean
 from .programme import Programme
 from .registry import Registry, load_registry, unit_key
 from .schema import IndicatorSpec, IndicatorsFile, ModelFile, TargetSetSpec

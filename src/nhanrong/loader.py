@@ -28,7 +28,8 @@ import tomli
 from pydantic import BaseModel, ValidationError
 
 from .errors import DataRootError
-from .problems import Problem, closest, did_you_mean, sort_problems
+from .i18n import msg as message
+from .problems import Problem, closest, did_you_mean_pair as did_you_mean, sort_problems
 from .textfold import nfc_tree
 from .programme import ADOPTION_COLUMNS, READING_COLUMNS, LocalUnit, LocalUnits, Programme
 from .kinds import kind_label, known_kinds
@@ -96,7 +97,7 @@ class Report:
             rel, (line, col) = src.rel, src.pos(loc)
         else:
             rel, (line, col) = src, tuple(loc)  # type: ignore[misc]
-        self.problems.append(Problem(rel, line, col, severity, code, vi, en))  # type: ignore[arg-type]
+        self.problems.append(Problem(rel, line, col, severity, code, message("literal", vi=vi, en=en or vi)))  # type: ignore[arg-type]
 
     def error(self, src, loc, code, vi, en) -> None:
         self.add(src, loc, "error", code, vi, en)

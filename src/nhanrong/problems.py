@@ -8,26 +8,40 @@ A problem prints the way compilers do, so editors and CI link straight to it::
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Iterable, Literal
+
+from .i18n import Message, msg
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one file, located as precisely as we can."""
+    """One thing wrong with one file, located as precisely as we can.
+
+    The words are data: ``msg`` is a :class:`~nhanrong.i18n.Message` (a catalogue code and its
+    parameters) rendered in the reader's language; ``code`` is the stable kind of problem that
+    JSON output, tests and CI filters match on (several messages may share one kind)."""
 
     path: str  # relative to the data root, with forward slashes
     line: int  # 1-based; 0 when the problem concerns the file as a whole
     column: int  # 1-based; 0 when unknown
     severity: Severity
     code: str  # stable machine id, e.g. "unknown-unit"
-    message: str  # Vietnamese, shown first
-    message_en: str = ""
+    msg: Message
 
     def text(self, lang: str = "vi") -> str:
-        return self.message_en if lang == "en" and self.message_en else self.message
+        return self.msg.text(lang)
+
+    @property
+    def message(self) -> str:
+        """The Vietnamese text."""
+        return self.msg.text("vi")
+
+    @property
+    def message_en(self) -> str:
+        return self.msg.text("en")
 
     def __str__(self) -> str:
         return self.format("vi")
@@ -37,12 +51,17 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.text(lang)}"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The JSON form: position, severity, kind, the message's catalogue code and parameters,
+        and its text in both languages."""
+        m = self.msg.as_dict()
+        return {"path": self.path, "line": self.line, "column": self.column, "severity": self.severity,
+                "code": self.code, "message_code": m["code"], "params": m["params"],
+                "message": m["message"], "message_en": m["message_en"]}
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Stable order: by file, then position, so reports diff cleanly."""
-    return sorted(problems, key=lambda p: (p.path, p.line, p.column, p.code, p.message))
+    return sorted(problems, key=lambda p: (p.path, p.line, p.column, p.code, p.msg.key, p.message))
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
@@ -51,9 +70,13 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> tuple[str, str]:
-    """Vietnamese and English ' (did you mean "x"?)' suffixes, or empty strings."""
+def did_you_mean(word: str, choices: Iterable[str]) -> Message:
+    """The ' (did you mean "x"?)' suffix as a message, or the empty message when nothing is close."""
     c = closest(word, choices)
-    if c is None:
-        return "", ""
-    return f' (có phải ý bạn là "{c}"?)', f' (did you mean "{c}"?)'
+    return msg("hint.did_you_mean", choice=c) if c is not None else Message("")
+
+
+def did_you_mean_pair(word: str, choices: Iterable[str]) -> tuple[str, str]:
+    """TRANSITIONAL (issue 13): the same suffix as a (vi, en) pair for code not yet on message codes."""
+    m = did_you_mean(word, choices)
+    return m.text("vi"), m.text("en")

@@ -28,7 +28,7 @@ import pandas as pd
 import tomli
 
 from ..loader import load_programme, pending_saves
-from ..problems import did_you_mean
+from ..problems import did_you_mean_pair as did_you_mean
 from ..textfold import fold
 from ..programme import Programme
 from ..registry import NEW, OLD, Registry, load_registry, split_key, unit_key

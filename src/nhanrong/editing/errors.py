@@ -8,12 +8,13 @@ from ..errors import NhanRongError
 class EditError(NhanRongError):
     """Base class of the errors raised while recording a change."""
 
-    def __init__(self, vi: str, en: str = "") -> None:
-        self.vi, self.en = vi, en or vi
-        super().__init__(f"{vi} / {en}" if en and en != vi else vi)
+    @property
+    def vi(self) -> str:  # TRANSITIONAL (issue 13): callers still reading the two texts
+        return self.text("vi")
 
-    def text(self, lang: str = "vi") -> str:
-        return self.en if lang == "en" else self.vi
+    @property
+    def en(self) -> str:
+        return self.text("en")
 
 
 class BadChangeError(EditError):
