@@ -26,12 +26,13 @@ def captions(at: AppTest) -> str:
 
 
 def test_without_weasyprint_the_overview_offers_the_html_and_says_why(monkeypatch, make_repo):
-    monkeypatch.setattr(brief_module, "_weasyprint", lambda: PdfUnavailable("thiếu thư viện Pango", "Pango is missing"))
+    monkeypatch.setattr(brief_module, "_weasyprint", lambda: PdfUnavailable("brief.pdf.no_library", error="libpango"))
     at = open_app(monkeypatch, make_repo())
     keys = {b.key for b in at.download_button}
     assert "brief_pdf" not in keys
     assert at.download_button(key="brief_download").label == "Tải bản tin cho Ban chỉ đạo (HTML, in được)"
-    assert "Máy chủ này chưa tạo được PDF (thiếu thư viện Pango)" in captions(at)
+    assert "Máy chủ này chưa tạo được PDF (thiếu thư viện hệ thống của WeasyPrint" in captions(at)
+    assert ": libpango)" in captions(at)
 
 
 def test_with_weasyprint_the_overview_offers_the_pdf_first(monkeypatch, make_repo):

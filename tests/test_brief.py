@@ -45,17 +45,21 @@ TARGETS = pd.DataFrame([
      "verdict_vi": "Đạt"},
 ])
 
+# Gap rows as find_gaps makes them: a message code and its parameters, rendered by the brief.
+HANDBOOK = {"model_name": "Sổ tay đảng viên điện tử tỉnh Yên Bái", "model_name_en": "Party handbook"}
 GAPS = pd.DataFrame([
     {"unit": "CB-1", "unit_key": "old:CB-1", "unit_name": "Chi bộ <b>1</b>", "model": "party-handbook", "kind": "stalled",
-     "since": pd.Timestamp("2022-02-01"), "severity": "high", "severity_rank": 3, "message": "dừng ở thí điểm",
-     "message_en": "stuck in pilot", "action": "đánh giá lại", "action_en": "review"},
+     "since": pd.Timestamp("2022-02-01"), "severity": "high", "severity_rank": 3, "code": "gap.stalled", **HANDBOOK,
+     "stage": "pilot", "n": 400, "m": 30, "day": pd.Timestamp("2022-01-02")},
     {"unit": "CB-2", "unit_key": "old:CB-2", "unit_name": "Chi bộ 2", "model": "party-handbook", "kind": "stalled",
-     "since": pd.Timestamp("2022-03-01"), "severity": "medium", "severity_rank": 2, "message": "dừng ở thí điểm",
-     "message_en": "stuck in pilot", "action": "đánh giá lại", "action_en": "review"},
+     "since": pd.Timestamp("2022-03-01"), "severity": "medium", "severity_rank": 2, "code": "gap.stalled", **HANDBOOK,
+     "stage": "pilot", "n": 335, "m": 30, "day": pd.Timestamp("2022-01-30")},
     {"unit": "evil", "unit_key": "evil", "unit_name": "models/evil.toml", "model": "evil", "kind": "definition",
-     "since": pd.NaT, "severity": "low", "severity_rank": 1, "message": "thiếu chỉ tiêu", "message_en": "no targets",
-     "action": "thêm [[targets]]", "action_en": "add [[targets]]"},
+     "since": pd.NaT, "severity": "low", "severity_rank": 1, "code": "gap.definition.targets",
+     "model_name": '<script>alert("x")</script> & Co', "model_name_en": '<script>alert("x")</script> & Co'},
 ])
+STUCK_VI = "Chi bộ <b>1</b> ở giai đoạn \"thí điểm\" của \"Sổ tay đảng viên điện tử tỉnh Yên Bái\" đã 400 ngày (từ 02/01/2022), quá 370 ngày so với dự kiến 30 ngày"
+STUCK_EN = "Chi bộ <b>1</b> has been in the \"pilot\" stage of \"Party handbook\" for 400 days (since 2022-01-02), 370 days over the expected 30"
 
 
 def test_summary_takes_the_next_coverage_target_and_the_trend():
@@ -95,7 +99,7 @@ def test_decisions_group_by_model_and_kind_most_severe_first():
     out = decisions(TARGETS, GAPS, MODELS, "vi")
     assert out[0].startswith("«Sổ tay đảng viên điện tử tỉnh Yên Bái»: chỉ tiêu Độ bao phủ (100,0% đến 31/12/2025) đang chậm")
     assert "2 đơn vị dừng quá lâu" in out[1]  # two stalled cells, one line
-    assert "thiếu chỉ tiêu" in out[2]
+    assert "chưa có chỉ tiêu cụ thể" in out[2]
     assert len(out) == 3
     en = decisions(TARGETS, GAPS, MODELS, "en")
     assert "2 unit(s) stuck" in en[1]
@@ -107,7 +111,9 @@ def test_decisions_empty_when_all_is_well():
 
 def test_format_gaps_in_english_uses_english_messages():
     table = format_gaps(GAPS, MODELS, "en")
-    assert table["Issue"].tolist()[0] == "stuck in pilot"
+    assert table["Issue"].tolist()[0] == STUCK_EN
+    assert table["Action"].tolist()[0].startswith("Find out what blocks Chi bộ <b>1</b>")
+    assert format_gaps(GAPS, MODELS, "vi")["Vấn đề"].tolist()[0] == STUCK_VI
     assert table["Severity"].tolist() == ["High", "Medium", "Low"]
     assert table["Since"].tolist()[0] == "2022-02-01"
 
@@ -166,7 +172,7 @@ def test_brief_lists_the_first_gaps_and_counts_the_rest():
     now = status_rows(party_handbook=(1000, 438), evil=(0, 0))
     doc = build_brief(BriefData("Tỉnh Yên Bái", AS_OF, summarise(now, None, TARGETS, MODELS, "15", AS_OF), TARGETS,
                                 many, MODELS), "vi")
-    assert doc.count("dừng ở thí điểm") == 25
+    assert doc.count("quá 370 ngày so với dự kiến 30 ngày") == 25
     assert "… và 5 khoảng trống khác (xem ứng dụng)." in doc
 
 
@@ -342,10 +348,10 @@ def require_pdf() -> None:
     import importlib.util
 
     if importlib.util.find_spec("weasyprint") is None:
-        pytest.fail(f"WeasyPrint is missing although the test extra installs it: {problem.en}")
+        pytest.fail(f"WeasyPrint is missing although the test extra installs it: {problem.text('en')}")
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI must install WeasyPrint's system libraries (see .ci/run): {problem.en}")
-    pytest.skip(problem.en)
+        pytest.fail(f"CI must install WeasyPrint's system libraries (see .ci/run): {problem.text('en')}")
+    pytest.skip(problem.text("en"))
 
 
 def poppler(tool: str) -> str:
@@ -398,8 +404,14 @@ def test_a_long_table_repeats_its_header_row_on_the_next_page(tmp_path):
 def test_without_weasyprint_the_reason_is_given_in_both_languages(monkeypatch):
     import nhanrong.brief as brief_module
 
-    monkeypatch.setattr(brief_module, "_weasyprint", lambda: PdfUnavailable("thiếu Pango", "Pango is missing"))
-    assert pdf_support().text("vi") == "thiếu Pango" and pdf_support().text("en") == "Pango is missing"
+    from nhanrong.errors import NhanRongError
+
+    monkeypatch.setattr(brief_module, "_weasyprint", lambda: PdfUnavailable("brief.pdf.no_library", error="libpango"))
+    problem = pdf_support()
+    assert problem.code == "brief.pdf.no_library" and isinstance(problem, NhanRongError)
+    assert problem.text("vi").startswith("thiếu thư viện hệ thống của WeasyPrint (apt-get install")
+    assert problem.text("vi").endswith(": libpango")
+    assert problem.text("en").startswith("a system library WeasyPrint needs is missing") and "thiếu" not in problem.text("en")
     with pytest.raises(PdfUnavailable):
         brief_pdf("<p>x</p>")
 

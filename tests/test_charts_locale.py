@@ -13,6 +13,7 @@ import pytest
 
 from nhanrong.charts import (BAND_SHADES, DATE_FORMATS, VEGA_LOCALES, coverage_by_chart, coverage_chart, date_axis,
                              date_tooltip, funnel_chart, gaps_chart, heatmap_chart, localise, map_chart, spread_chart)
+from nhanrong.errors import NhanRongError
 from nhanrong.maps import BoundariesError, load_boundaries, read_boundaries, rewind, shapes_for
 
 DATA = Path(__file__).parent / "data"
@@ -160,3 +161,6 @@ def test_a_broken_boundaries_file_says_what_is_wrong_in_both_languages(tmp_path,
     with pytest.raises(BoundariesError) as err:
         read_boundaries(path)
     assert words in err.value.text("vi") and err.value.text("en") and err.value.text("en") != err.value.text("vi")
+    # a domain error like the others: a catalogue code and the file's name as a parameter
+    assert isinstance(err.value, NhanRongError) and err.value.code.startswith("error.boundaries.")
+    assert err.value.params["name"] == "units/boundaries.geojson" and str(err.value) == err.value.text("vi")

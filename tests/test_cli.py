@@ -99,6 +99,43 @@ def test_unknown_province_exits_1(capsys):
     assert 'Không có tỉnh mã "99"' in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("lang, line", [
+    ("vi", 'lỗi: Không có tỉnh mã "99" trong cấu trúc new; chạy `nhanrong units --structure new` để xem danh sách.\n'),
+    ("en", 'error: No province with code "99" in the new structure; run `nhanrong units --structure new` to list the provinces.\n'),
+])
+def test_a_domain_error_is_one_line_in_the_readers_language(capsys, lang, line):
+    # the error's code and parameters, rendered from the catalogue: no "vi / en" line
+    assert main(["--lang", lang, "units", "--province", "99"]) == 1
+    assert capsys.readouterr().err == line
+
+
+def test_validate_summary_in_english(make_repo, capsys):
+    assert main(["--lang", "en", "validate", str(make_repo())]) == 0
+    assert capsys.readouterr().err == "3 files, 2 adoption records: 0 error(s), 0 warning(s)\n"
+
+
+@pytest.mark.parametrize("argv, env, words", [
+    (["--help"], None, "theo dõi mô hình thí điểm"),
+    (["--lang", "en", "--help"], None, "track digital-transformation pilot models"),
+    (["--lang=en", "--help"], None, "track digital-transformation pilot models"),
+    (["--help"], "en", "track digital-transformation pilot models"),
+])
+def test_the_description_is_in_the_language_asked_for(capsys, monkeypatch, argv, env, words):
+    if env:
+        monkeypatch.setenv("NHANRONG_LANG", env)
+    else:
+        monkeypatch.delenv("NHANRONG_LANG", raising=False)
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert words in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_cli_chooses_no_words_by_language():
+    """Every line of cli.py comes from the catalogue (codes cli.*): no `lang == "en"` branch, no "vi / en"."""
+    text = (Path(__file__).resolve().parents[1] / "src" / "nhanrong" / "cli.py").read_text(encoding="utf-8")
+    assert 'lang == "en"' not in text and "lỗi / error" not in text
+
+
 @pytest.mark.parametrize("command", commands())
 def test_every_command_has_help_and_is_in_the_readme(command, capsys):
     with pytest.raises(SystemExit) as exc:
@@ -129,3 +166,16 @@ def test_serve_runs_the_app_package_beside_the_domain():
     args = argparse.Namespace(port=8501, address="127.0.0.1", max_upload_mb=20, headless=True, base_url_path="", secrets=None)
     app = Path(serve_command(args)[4])
     assert app.name == "streamlit_app.py" and app.parent.name == "nhanrong_app" and app.is_file()
+
+
+def test_serve_uses_the_same_streamlit_settings_as_the_bundled_config():
+    """`nhanrong serve` passes its settings as flags (a data folder has no .streamlit/): they must not drift
+    from the repository's own config, or an installed app shows Streamlit's English menu again."""
+    import tomllib
+
+    from nhanrong.cli import SERVE_OPTIONS
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    flat = {f"{section}.{key}": value for section, table in config.items() for key, value in table.items()}
+    for key in ("client.toolbarMode", "client.showErrorLinks", "server.fileWatcherType", "client.showErrorDetails"):
+        assert SERVE_OPTIONS[key] == str(flat[key]).lower(), key

@@ -9,7 +9,7 @@ import pytest
 from nhanrong.cli import main
 
 STATUS_KEYS = {"model", "scope", "structure", "as_of", "eligible", "not_started", "assess", "pilot", "evaluate", "scale", "coverage"}
-GAPS_KEYS = {"unit", "model", "kind", "since", "severity", "message"}
+GAPS_KEYS = {"unit", "model", "kind", "since", "severity", "message_code", "message", "message_en", "action", "action_en"}
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -63,7 +63,31 @@ def test_gaps_json_and_filters(make_repo, capsys):
 def test_gaps_table_in_english(make_repo, capsys):
     code, out, _ = run(capsys, "--lang", "en", "gaps", str(make_repo()), "--as-of", "2022-12-31", "--kind", "stalled")
     assert code == 0
-    assert "2022-05-31" in out and "has been in the" in out
+    assert "2022-05-31" in out and "has been in the" in out and "Find out what blocks" in out
+    assert "giai đoạn" not in out
+
+
+def test_gaps_json_carries_the_message_code_and_both_texts(make_repo, capsys):
+    code, out, _ = run(capsys, "gaps", str(make_repo()), "--as-of", "2022-12-31", "--kind", "stalled", "--format", "json")
+    assert code == 0
+    (r,) = json.loads(out)
+    assert r["message_code"] == "gap.stalled"
+    assert r["params"]["stage"] == "pilot" and r["params"]["unit_name"] == "Phường Yên Ninh"
+    assert r["params"]["days"] - r["params"]["expected"] == r["params"]["over"] and r["params"]["day"].count("-") == 2
+    assert r["message"].startswith("Phường Yên Ninh ở giai đoạn \"thí điểm\"") and "quá" in r["message"]
+    assert "has been in the \"pilot\" stage" in r["message_en"]
+    assert r["action"].startswith("Kiểm tra vướng mắc") and r["action_en"].startswith("Find out what blocks")
+
+
+def test_warnings_and_usage_errors_speak_one_language(make_repo, capsys, monkeypatch):
+    root = make_repo({"pilots/tiny/bad.toml": 'model = "tiny"\nstructure = "old"\n[[adoption]]\nunit = "00000"\n'})
+    code, _, err = run(capsys, "--lang", "en", "status", str(root), "--as-of", "2022-12-31", "--format", "json")
+    assert code == 0 and err.startswith("warning: the data has 1 error(s)") and "cảnh báo" not in err
+    monkeypatch.setenv("NHANRONG_LANG", "en")
+    with pytest.raises(SystemExit):
+        main(["status", str(root), "--as-of", "31-12-2022"])
+    err = capsys.readouterr().err
+    assert 'invalid date "31-12-2022"' in err and "không hợp lệ" not in err
 
 
 @pytest.mark.parametrize("argv, needle", [
@@ -74,7 +98,7 @@ def test_gaps_table_in_english(make_repo, capsys):
 def test_domain_errors_exit_1(make_repo, capsys, argv, needle):
     code, _, err = run(capsys, argv[0], str(make_repo()), *argv[1:])
     assert code == 1
-    assert err.startswith("lỗi / error:") and needle in err
+    assert err.startswith("lỗi:") and needle in err
 
 
 def test_bad_date_is_a_usage_error(make_repo, capsys):

@@ -262,3 +262,25 @@ def test_re_recording_a_stage_warns_with_both_dates_and_needs_confirmation(repo:
     # A stage not recorded yet, or the same date again: no warning.
     at.selectbox(key="record_stage_stage").set_value("evaluate").run()
     assert not [w for w in at.warning if "đã ghi ngày" in w.value]
+
+
+def test_the_same_record_changed_meanwhile_is_refused_on_the_page_in_the_readers_language(repo: Path) -> None:
+    """Issue 13: the Record page writes through the one write path: a record someone else changed since the
+    preview is refused, named in the page's language (never " / " joined); nothing written, no commit."""
+    from nhanrong.editing import StageChange, prepare, save
+
+    at = open_page(repo, lang="en", user=("Nguyễn Thị Hoa", "hoa@x.vn"))
+    at.selectbox(key="record_stage_model").set_value("tiny")
+    at.selectbox(key="record_stage_unit").set_value("old:04252")
+    at.selectbox(key="record_stage_stage").set_value("evaluate")
+    at.date_input(key="record_stage_date").set_value(dt.date(2022, 7, 1))
+    at.button(key="record_stage_preview").click().run()
+    save(prepare(repo, [StageChange("04252", "tiny", "evaluate", dt.date(2022, 7, 15))]), author="Lò Văn Minh <minh@x.vn>")
+    before, commits = (repo / REL).read_text(encoding="utf-8"), git(repo, "rev-list", "--count", "HEAD")
+    at.button(key="record_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.success and at.error
+    shown = "\n".join(x.value for x in at.text)
+    assert 'the record of "04252" (model tiny) in file "pilots/tiny/132.toml" was just changed by someone else' in shown
+    assert "bản ghi" not in shown and " / " not in shown
+    assert (repo / REL).read_text(encoding="utf-8") == before and git(repo, "rev-list", "--count", "HEAD") == commits

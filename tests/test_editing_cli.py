@@ -120,3 +120,29 @@ def test_record_refuses_to_replace_a_stage_date_without_replace(make_repo, capsy
     assert (root / REL).read_bytes() == before
     assert main([*args, "--replace", "--quiet"]) == 0
     assert "pilot = 2022-04-15" in (root / REL).read_text(encoding="utf-8")
+
+
+def test_record_refuses_a_record_changed_between_its_check_and_its_save(make_repo, monkeypatch, capsys) -> None:
+    """Issue 13: the CLI writes through the one write path: a record someone else saved meanwhile is refused
+    (exit 1, the reason in the chosen language), nothing overwritten."""
+    import datetime as dt
+
+    import nhanrong.editing as editing
+
+    root = make_repo()
+    real = editing.prepare
+
+    def prepare_then_someone_saves(*args, **kwargs):
+        cs = real(*args, **kwargs)
+        editing.save(real(root, [editing.StageChange("04252", "tiny", "evaluate", dt.date(2022, 7, 15))]), use_git=False)
+        return cs
+
+    monkeypatch.setattr(editing, "prepare", prepare_then_someone_saves)
+    code = main(["--lang", "en", "record", str(root), "--unit", "04252", "--model", "tiny", "--stage", "evaluate",
+                 "--date", "01/07/2022", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert 'the record of "04252" (model tiny) in file "pilots/tiny/132.toml" was just changed by someone else' in err
+    assert "bản ghi" not in err and " / " not in err
+    assert "evaluate = 2022-07-15" in (root / REL).read_text(encoding="utf-8")
+

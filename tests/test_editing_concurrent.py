@@ -60,8 +60,8 @@ def test_the_same_record_changed_meanwhile_is_refused(root: Path) -> None:
     after_theirs = (root / REL).read_bytes()
     with pytest.raises(StaleFileError) as err:
         save(mine, use_git=False)
-    assert 'bản ghi "04252" (mô hình tiny)' in err.value.vi and "tải lại" in err.value.vi
-    assert 'record of "04252"' in err.value.en
+    assert 'bản ghi "04252" (mô hình tiny)' in err.value.text("vi") and "tải lại" in err.value.text("vi")
+    assert 'record of "04252"' in err.value.text("en")
     assert (root / REL).read_bytes() == after_theirs  # theirs stands, nothing overwritten
 
 

@@ -67,7 +67,8 @@ def test_valid_import_from_export_columns(make_repo, tmp_path: Path) -> None:
     assert preview.ok, preview.rejected
     assert preview.rows == 3
     assert len(preview.changeset.changes) == 1 and len(preview.changeset.unchanged) == 1
-    assert [line for line, _, _ in preview.skipped] == [4]
+    assert [line for line, _ in preview.skipped] == [4]
+    assert preview.skipped[0][1].text("en") == "no stage nor metric: nothing to record"
     frame = preview.frame()
     assert frame.to_dict("records")[0] == {"line": 2, "unit": "old:04252", "model": "tiny", "stage": "evaluate",
                                           "metric": "", "date": dt.date(2022, 7, 1), "value": None, "note": ""}
@@ -151,7 +152,7 @@ def test_gaps_export_from_the_app_with_a_stage_column(make_repo, tmp_path: Path)
     assert preview.ok, preview.rejected
     (change,) = preview.changeset.changes
     assert (change.unit, change.model, change.stage, change.date) == ("04252", "tiny", "evaluate", dt.date(2022, 7, 15))
-    assert [line for line, _, _ in preview.skipped] == [3]
+    assert [line for line, _ in preview.skipped] == [3]
 
 
 def test_model_and_metric_by_name(make_repo, tmp_path: Path) -> None:

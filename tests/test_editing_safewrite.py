@@ -145,7 +145,7 @@ def test_recovery_never_overwrites_a_file_changed_since_the_crash(tmp_path: Path
     new_path(root, b, sid).write_text("b = 20\n", encoding="utf-8")
     (root / b).write_text("b = 99  # sửa tay\n", encoding="utf-8")  # and someone edited the second one by hand
     [note] = recover_root(root)
-    assert note.outcome == "rolled-back" and "units/2.toml" in note.vi and "không ghi đè" in note.vi
+    assert note.outcome == "rolled-back" and "units/2.toml" in note.text("vi") and "không ghi đè" in note.text("vi")
     assert (root / a).read_text(encoding="utf-8") == old[a]
     assert (root / b).read_text(encoding="utf-8") == "b = 99  # sửa tay\n"
     assert _left(root) == [] and not any((root / JOURNAL_DIR).iterdir())
@@ -156,7 +156,7 @@ def test_a_damaged_journal_is_kept_and_reported(tmp_path: Path) -> None:
     (root / JOURNAL_DIR).mkdir(parents=True)
     (root / JOURNAL_DIR / "ffffffffffffffff.json").write_text("{ half", encoding="utf-8")
     [note] = recover_root(root)
-    assert note.outcome == "pending" and "hỏng" in note.vi
+    assert note.outcome == "pending" and "hỏng" in note.text("vi")
     assert (root / JOURNAL_DIR / "ffffffffffffffff.json").exists()
 
 

@@ -297,3 +297,34 @@ def test_no_writer_bypasses_the_export_module():
             if WRITER.search(line.split("#", 1)[0]):
                 found.append(f"{rel}:{n}: {line.strip()}")
     assert not found, "write CSV/Excel through nhanrong.exports (or allow-list a reader):\n" + "\n".join(found)
+
+
+def test_one_atomic_write_helper(tmp_path, monkeypatch):
+    """Issue 13: exports, the programme cache, the editor and its journal replace files through
+    nhanrong.atomic.replace_file only (fsync'ed; the temporary file removed when anything fails)."""
+    import os
+    from pathlib import Path
+
+    import nhanrong
+    from nhanrong import atomic
+    from nhanrong.exports import write_file
+
+    src = Path(nhanrong.__file__).parent
+    for rel in ("exports.py", "cache.py", "editing/safewrite.py", "editing/journal.py"):
+        text = (src / rel).read_text(encoding="utf-8")
+        assert "mkstemp" not in text and "replace_file" in text, rel
+    path = tmp_path / "out.csv"
+    write_file(path, b"a\n")
+    os.chmod(path, 0o640)
+    write_file(path, b"b\n")
+    assert path.read_bytes() == b"b\n" and (path.stat().st_mode & 0o777) == 0o640  # the mode is kept
+
+    def broken(fh):
+        fh.write(b"half")
+        raise OSError("disk full")
+
+    try:
+        atomic.replace_file(path, broken)
+    except OSError:
+        pass
+    assert path.read_bytes() == b"b\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

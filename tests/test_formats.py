@@ -160,3 +160,9 @@ def test_long_date_reads_back_as_the_same_day(d):
     assert dt.date(int(words[5]), int(words[3]), int(words[1])) == d
     roman, year = fmt_quarter(d, "vi").removeprefix("quý ").split("/")
     assert int(year) == d.year and ["I", "II", "III", "IV"].index(roman) == (d.month - 1) // 3
+
+
+def test_a_date_before_the_year_1000_keeps_four_digits():
+    # a typo in a data file (year 1) is shown as written, in both languages
+    assert fmt_date(dt.date(1, 1, 1), "vi") == "01/01/0001"
+    assert fmt_date(dt.date(1, 1, 1), "en") == "0001-01-01"

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from nhanrong.errors import UnknownModelError, UnknownScopeError
-from nhanrong.gaps import GAP_COLUMNS, GAP_KINDS, UnknownGapKindError, find_gaps
+from nhanrong.gaps import FRAME_COLUMNS, GAP_KINDS, UnknownGapKindError, render_gaps, with_texts
+from nhanrong.gaps import find_gaps as find_gap_rows
 from nhanrong.graph import build_graph
 from nhanrong.loader import load_programme
 
@@ -153,6 +154,11 @@ def rows(frame: pd.DataFrame) -> set[tuple]:
 D = dt.date
 
 
+def find_gaps(*args, **kwargs) -> pd.DataFrame:
+    """The gaps with their sentences rendered in both languages (message, message_en, action, action_en)."""
+    return with_texts(find_gap_rows(*args, **kwargs))
+
+
 def test_not_started_in_a_district_where_the_model_began(pg):
     g = find_gaps(pg, AS_OF, kinds=["not-started"], scope="132")
     not_started_alpha = {"04258", "04270", "04273", "04276", "04279", "04540", "04543", "04546", "04558"}
@@ -247,7 +253,7 @@ def test_definition_missing_parts(pg):
 
 def test_columns_and_order(pg):
     g = find_gaps(pg, AS_OF, scope="132")
-    assert list(g.columns) == GAP_COLUMNS
+    assert list(g.columns) == [*FRAME_COLUMNS, "message", "action", "message_en", "action_en"]
     assert set(g["kind"]) == set(GAP_KINDS)
     ranks = g["severity_rank"].tolist()
     assert ranks == sorted(ranks, reverse=True)
@@ -314,7 +320,7 @@ def test_empty_repository(tmp_path):
     from nhanrong.targets import evaluate_targets
 
     pg = build_graph(load_programme(write_repo(tmp_path, {})))
-    assert find_gaps(pg, AS_OF).empty and list(find_gaps(pg, AS_OF).columns) == GAP_COLUMNS
+    assert find_gap_rows(pg, AS_OF).empty and list(find_gap_rows(pg, AS_OF).columns) == FRAME_COLUMNS
     assert status(pg, AS_OF).empty and unit_stages(pg, AS_OF).empty and metric_values(pg, AS_OF).empty
     assert evaluate_targets(pg, AS_OF).empty and spread(pg).empty
 
@@ -322,3 +328,79 @@ def test_empty_repository(tmp_path):
 def test_models_without_records(tmp_path):
     pg = build_graph(load_programme(write_repo(tmp_path, {"models/alpha.toml": ALPHA})))
     assert find_gaps(pg, AS_OF, kinds=["not-started", "stalled", "gate-skipped", "prerequisite", "stale"]).empty
+
+
+# Texts as the gaps spoke before their messages became data (issue 13): rendering must say the same.
+TODAY = [
+    ("models/beta.toml", "definition", 'Mô hình "Mô hình Bê ta" chưa đạt "Sờ thấy được": chưa nêu nguồn lực (resources)',
+     'Model "Mô hình Bê ta" misses a "3 được" part (Sờ thấy được): no resources',
+     "Ghi các bước làm ([method]) và nguồn lực cho mỗi đơn vị ([resources])",
+     "Write the steps ([method]) and the resources per unit ([resources])"),
+    ("04255", "gate-skipped", 'Phường Minh Tân rời giai đoạn "thí điểm" của "Mô hình An pha" ngày 11/02/2022 khi chưa qua cửa: '
+     'chỉ ở 10 ngày (tối thiểu 30); "Số tài khoản" = 5 tài khoản (cần ≥ 10 tài khoản)',
+     'Phường Minh Tân left the "pilot" stage of "Alpha model" on 2022-02-11 without passing its gate: stayed 10 days '
+     '(minimum 30); "Số tài khoản" = 5 tài khoản (needs >= 10 tài khoản)',
+     'Bổ sung số liệu và đánh giá lại Phường Minh Tân theo tiêu chí của giai đoạn "thí điểm"',
+     'Record the missing readings and review Phường Minh Tân against the "pilot" gate'),
+    ("04264", "gate-skipped", 'Phường Hồng Hà rời giai đoạn "thí điểm" của "Mô hình An pha" ngày 01/04/2022 khi chưa qua cửa: '
+     'chưa có số liệu "Số tài khoản" (cần ≥ 10 tài khoản)',
+     'Phường Hồng Hà left the "pilot" stage of "Alpha model" on 2022-04-01 without passing its gate: no "Số tài khoản" '
+     'reading (needs >= 10 tài khoản)',
+     'Bổ sung số liệu và đánh giá lại Phường Hồng Hà theo tiêu chí của giai đoạn "thí điểm"',
+     'Record the missing readings and review Phường Hồng Hà against the "pilot" gate'),
+    ("04261", "gate-skipped", 'Phường Đồng Tâm rời giai đoạn "thí điểm" của "Mô hình An pha" ngày 01/04/2022 khi chưa qua cửa: '
+     'số liệu "Số tài khoản" chỉ được ghi sau khi chuyển giai đoạn',
+     'Phường Đồng Tâm left the "pilot" stage of "Alpha model" on 2022-04-01 without passing its gate: "Số tài khoản" was '
+     'recorded only after the move',
+     'Bổ sung số liệu và đánh giá lại Phường Đồng Tâm theo tiêu chí của giai đoạn "thí điểm"',
+     'Record the missing readings and review Phường Đồng Tâm against the "pilot" gate'),
+    ("04258", "not-started", 'Phường Nguyễn Thái Học chưa bắt đầu "Mô hình An pha", trong khi 5 đơn vị cùng huyện '
+     '(Thành phố Yên Bái) đã bắt đầu từ 01/01/2022',
+     'Phường Nguyễn Thái Học has not started "Alpha model", while 5 unit(s) in the same district (Thành phố Yên Bái) '
+     'started from 2022-01-01',
+     "Đưa Phường Nguyễn Thái Học vào đợt nhân rộng tới; học kinh nghiệm từ Phường Minh Tân",
+     "Put Phường Nguyễn Thái Học in the next scale-out wave; learn from Phường Minh Tân"),
+    ("V3", "prerequisite", 'Thôn Ba đã bắt đầu "Mô hình Bê ta" nhưng "Mô hình An pha" ở Phường Nguyễn Thái Học chưa đạt '
+     'giai đoạn "thí điểm" (mới: chưa triển khai)',
+     'Thôn Ba started "Mô hình Bê ta" but "Alpha model" at Phường Nguyễn Thái Học has not reached "pilot" (now: not started)',
+     'Triển khai "Mô hình An pha" ở Phường Nguyễn Thái Học đến giai đoạn "thí điểm" trước khi mở rộng "Mô hình Bê ta"',
+     'Bring "Alpha model" at Phường Nguyễn Thái Học to "pilot" before scaling "Mô hình Bê ta"'),
+    ("04264", "stale", 'Phường Hồng Hà chưa có số liệu "Mô hình An pha" nào', 'Phường Hồng Hà has no "Alpha model" reading at all',
+     "Yêu cầu Phường Hồng Hà cập nhật số liệu kỳ này", "Ask Phường Hồng Hà to report this period's readings"),
+    ("04255", "stale", 'Phường Minh Tân: số liệu "Mô hình An pha" mới nhất ngày 05/02/2022, quá kỳ báo cáo 92 ngày',
+     'Phường Minh Tân: latest "Alpha model" reading on 2022-02-05, older than the 92-day reporting period',
+     "Yêu cầu Phường Minh Tân cập nhật số liệu kỳ này", "Ask Phường Minh Tân to report this period's readings"),
+    ("04255", "stalled", 'Phường Minh Tân ở giai đoạn "đánh giá, rút kinh nghiệm" của "Mô hình An pha" đã 323 ngày '
+     '(từ 11/02/2022), quá 293 ngày so với dự kiến 30 ngày',
+     'Phường Minh Tân has been in the "evaluate" stage of "Alpha model" for 323 days (since 2022-02-11), 293 days over '
+     'the expected 30',
+     "Kiểm tra vướng mắc ở Phường Minh Tân; quyết định chuyển giai đoạn hoặc hỗ trợ thêm nguồn lực",
+     "Find out what blocks Phường Minh Tân; decide to move it on or give it more resources"),
+]
+
+
+@pytest.mark.parametrize("unit, kind, vi, en, act, act_en", TODAY, ids=[f"{r[1]}-{r[0]}" for r in TODAY])
+def test_rendering_says_what_the_gaps_said_before(pg, unit, kind, vi, en, act, act_en):
+    g = find_gap_rows(pg, AS_OF)
+    mine = g[(g["unit"] == unit) & (g["kind"] == kind)]
+    said = {lang: render_gaps(mine, lang) for lang in ("vi", "en")}
+    assert vi in said["vi"]["message"].tolist()
+    at = said["vi"]["message"].tolist().index(vi)
+    assert said["en"]["message"].iloc[at] == en
+    assert said["vi"]["action"].iloc[at] == act and said["en"]["action"].iloc[at] == act_en
+
+
+def test_the_gaps_frame_holds_codes_not_sentences(pg):
+    from nhanrong.i18n import STRINGS
+
+    g = find_gap_rows(pg, AS_OF)
+    assert not {"message", "message_en", "action", "action_en"} & set(g.columns)
+    assert str(g["code"].dtype) == "category" and set(g["code"].astype(str)) <= {k for k in STRINGS if k.startswith("gap.")}
+    assert "literal" not in set(g["code"].astype(str))
+    details = [d for d in g["detail"] if d is not None]
+    flat = [m for d in details for m in (d if isinstance(d, tuple) else (d,))]
+    assert flat and all(m.key.startswith("gap.") for m in flat)
+    # rendering only the rows asked for keeps their index
+    some = g.iloc[[3, 0, 5]]
+    assert render_gaps(some, "en").index.tolist() == some.index.tolist()
+    assert render_gaps(g.iloc[:0], "vi").empty

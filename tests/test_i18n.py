@@ -16,10 +16,7 @@ def placeholders(text: str) -> set[str]:
     return {f for _, f, _, _ in FIELDS.parse(text) if f}
 
 
-TRANSITIONAL = {"literal"}  # issue 13: inline (vi, en) pairs not yet moved to their own code
-
-
-@pytest.mark.parametrize("key", sorted(set(STRINGS) - TRANSITIONAL))
+@pytest.mark.parametrize("key", sorted(STRINGS))
 def test_every_string_has_both_languages_and_the_same_placeholders(key):
     vi, en = STRINGS[key]
     assert vi.strip() and en.strip()
@@ -120,3 +117,21 @@ def test_the_catalogue_is_not_tied_to_one_province():
             for word in ("Yên Bái", "yenbai", "Bảy", "bảy", "seven"):
                 assert word not in text, (key, word)
     assert t("overview.models", "vi", n="7") == "7 mô hình: giai đoạn và độ bao phủ"
+
+
+@pytest.mark.parametrize("value, vi, en", [
+    (50595.0, "50.595", "50,595"),
+    (43.25, "43,25", "43.25"),
+    (0.1234567, "0,1234567", "0.1234567"),
+    (None, "–", "–"),
+    (True, "true", "true"),
+    ("văn bản", "văn bản", "văn bản"),
+])
+def test_the_exact_format_keeps_every_typed_decimal(value, vi, en, monkeypatch):
+    monkeypatch.setitem(STRINGS, "test.exact", ("{x:exact}", "{x:exact}"))
+    assert t("test.exact", "vi", x=value) == vi and t("test.exact", "en", x=value) == en
+
+
+def test_a_fixed_count_of_decimals(monkeypatch):
+    monkeypatch.setitem(STRINGS, "test.fixed", ("{x:number4} giây", "{x:number4} s"))
+    assert t("test.fixed", "vi", x=0.27341) == "0,2734 giây" and t("test.fixed", "en", x=1234.5) == "1,234.5000 s"

@@ -67,7 +67,9 @@ def test_model_targets_from_another_time_are_left_out_with_a_note(make_repo):
     root = make_repo({"plans/thu.toml": PLAN.split("[[targets]]")[0]})
     inst, notes = _instance(root)
     assert inst.targets == ()
-    assert len(notes) == 1 and notes[0].startswith("bỏ qua chỉ tiêu tiny 0.5")
+    assert len(notes) == 1 and notes[0].key == "plan.target_skipped"
+    assert notes[0].text("vi").startswith("bỏ qua chỉ tiêu tiny 50,0% (")
+    assert notes[0].text("en").startswith("skipped target tiny 50.0% (")
 
 
 def test_unknown_priority_unit_is_a_planner_error(make_repo):

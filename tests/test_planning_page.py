@@ -224,3 +224,20 @@ def test_resource_amounts_grouped_and_unlimited_in_words_and_edits_round_trip(ma
     at.button(key="planner_save").click().run()
     assert "budget_vnd" not in tomli.loads((root / "plans" / "thu.toml").read_text(encoding="utf-8"))["resources"]
     assert saved_text != (root / "plans" / "thu.toml").read_text(encoding="utf-8")
+
+
+def test_planner_page_refuses_a_plan_file_changed_since_it_was_read(make_repo, monkeypatch):
+    """Issue 13: the planner page writes through the one write path: a file changed on disk since the page
+    read it is refused (shown in the reader's language, never " / " joined) and left as it is."""
+    at, root = _open(make_repo, monkeypatch, lang="en")
+    path = root / "plans" / "thu.toml"
+    changed = path.read_text(encoding="utf-8").replace("horizon = 4", "horizon = 3  # sửa tay")
+    path.write_text(changed, encoding="utf-8")  # someone else's edit, after the page read the file
+    at.session_state["planner_resources_thu_en"] = {"edited_rows": {0: {"amount": "12"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="planner_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.success
+    error = at.error[0].value
+    assert 'file "plans/thu.toml" changed on disk since it was read' in error and " / " not in error
+    assert path.read_text(encoding="utf-8") == changed

@@ -4,8 +4,7 @@ import pytest
 import tomli
 
 from nhanrong.editing.safewrite import read_snapshot
-from nhanrong.errors import NhanRongError
-from nhanrong.planning.planfile import PlanWriteError, edited_plan, plan_toml, save_plan
+from nhanrong.planning.planfile import PlanWriteError, edited_plan, plan_toml
 from nhanrong.schema import PlanFile
 
 TEXT = """\
@@ -60,14 +59,37 @@ def test_invalid_edit_is_refused():
         edited_plan(_plan(), horizon=0)
 
 
-def test_save_refuses_when_the_file_changed_meanwhile(tmp_path):
-    path = tmp_path / "thu.toml"
-    path.write_text(TEXT, encoding="utf-8")
+def test_save_goes_through_the_one_write_path_and_refuses_a_stale_file(make_repo):
+    """Issue 13: a plan is written only by nhanrong.editing.plans.save_plan_text (validated, conflict-checked,
+    journalled, committed in git); planfile only renders the text."""
+    import nhanrong.planning.planfile as planfile
+    from nhanrong.editing.errors import ChangeRefusedError, StaleFileError
+    from nhanrong.editing.plans import save_plan_text
+
+    assert not hasattr(planfile, "save_plan")  # the second route (a direct atomic write) is gone
+    root = make_repo({"plans/thu.toml": TEXT})
+    path = root / "plans" / "thu.toml"
     snap = read_snapshot(path)
     plan = edited_plan(_plan(), horizon=5)
-    save_plan(path, plan, expected=snap.digest)
+    save_plan_text(root, "plans/thu.toml", plan_toml(TEXT, plan), expected=snap.digest)
     assert _plan(path.read_text(encoding="utf-8")).horizon == 5
-    with pytest.raises(NhanRongError):
-        save_plan(path, edited_plan(plan, horizon=7), expected=snap.digest)  # stale digest
+    with pytest.raises(StaleFileError) as err:  # the digest read before the first save
+        save_plan_text(root, "plans/thu.toml", plan_toml(TEXT, edited_plan(plan, horizon=7)), expected=snap.digest)
+    assert err.value.code == "edit.stale_file" and "changed on disk" in err.value.text("en")
     assert _plan(path.read_text(encoding="utf-8")).horizon == 5
+    now = read_snapshot(path)
+    bad = path.read_text(encoding="utf-8").replace('models = ["tiny"]', 'models = ["khong-co"]')
+    with pytest.raises(ChangeRefusedError) as err:  # the data validated with the new text: a new error refuses it
+        save_plan_text(root, "plans/thu.toml", bad, expected=now.digest)
+    assert all(r.key == "edit.refused_problem" for r in err.value.reasons)
+    assert "plans/thu.toml" in err.value.text("vi") and _plan(path.read_text(encoding="utf-8")).horizon == 5
     assert PlanWriteError.__doc__
+
+
+def test_plan_errors_carry_codes_in_both_languages():
+    with pytest.raises(PlanWriteError) as err:
+        edited_plan(_plan(), horizon=0)
+    assert err.value.code == "edit.plan_invalid_at"
+    assert err.value.text("vi").startswith("Kế hoạch sau khi sửa không hợp lệ (horizon")
+    assert err.value.text("en").startswith("The edited plan is not valid (horizon")
+    assert " / " not in err.value.text("vi")

@@ -68,8 +68,10 @@ def test_every_old_commune_has_a_new_one(reg):
 
 
 def test_unknown_province(reg):
-    with pytest.raises(UnknownScopeError, match='Không có tỉnh mã "99"'):
+    with pytest.raises(UnknownScopeError, match='Không có tỉnh mã "99"') as err:
         reg.in_province("new", "99")
+    assert (err.value.code, dict(err.value.params)) == ("error.unknown_province", {"province": "99", "structure": "new"})
+    assert err.value.text("en").startswith('No province with code "99" in the new structure')
 
 
 def test_units_have_coordinates(reg):

@@ -59,8 +59,8 @@ def test_the_rights_file_is_read_and_its_errors_named(repo: Path, tmp_path: Path
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "rights.toml").write_text('[[grant]]\nuser = ["x@y.vn"]\n', encoding="utf-8")
     bad = load_rights(tmp_path / "bad")
-    assert bad.file is None and "rights.toml" in bad.problem[1] and "user" in bad.problem[1]
-    assert "chưa có tệp rights.toml" in load_rights(tmp_path).problem[0]
+    assert bad.file is None and "rights.toml" in bad.problem.text("en") and "user" in bad.problem.text("en")
+    assert "chưa có tệp rights.toml" in load_rights(tmp_path).problem.text("vi")
 
 
 def test_a_broken_rights_file_is_a_located_problem_of_validate_and_the_rest_loads(repo: Path) -> None:
@@ -72,7 +72,7 @@ def test_a_broken_rights_file_is_a_located_problem_of_validate_and_the_rest_load
     assert len(got) == 1 and got[0].line == 15, [p.format("en") for p in got]
     assert 'did you mean "users"' in got[0].format("en")
     assert len(prog.adoptions) == 2  # the data still loads
-    assert "rights.toml:15:" in load_rights(repo).problem[0]  # the app's message points at the same place
+    assert "rights.toml:15:" in load_rights(repo).problem.text("vi")  # the app's message points at the same place
 
 
 def test_a_change_outside_the_users_units_is_refused_and_nothing_is_written(repo: Path) -> None:
@@ -115,7 +115,7 @@ def test_units_below_a_granted_unit_and_models_of_the_grant(repo: Path) -> None:
     from nhanrong.rights import refusal
 
     r = refusal(load_rights(repo), HOA, ok.programme, StageChange("old:04252", "other", "pilot", dt.date(2022, 1, 1)))
-    assert r is not None and "mô hình other" in r[0]
+    assert r is not None and "mô hình other" in r.text("vi")
 
 
 def test_an_editors_save_goes_to_their_branch_with_their_identity_and_the_checkout_stays(repo: Path) -> None:

@@ -58,8 +58,10 @@ def test_filter_and_unknown_model(pg):
     from nhanrong.spread import spread
 
     assert set(spread(pg, "tiny")["model"]) == {"tiny"}
-    with pytest.raises(UnknownModelError):
+    with pytest.raises(UnknownModelError) as err:
         spread(pg, "nope")
+    assert err.value.code == "error.unknown_model" and err.value.params["known"] == "tiny"
+    assert err.value.text("en") == 'no model "nope" in models/ (known: tiny)'
 
 
 def test_loops_do_not_hang(make_repo):

@@ -206,6 +206,28 @@ def test_errors_name_the_problem(pg):
         status(pg, D(2022, 12, 31), models=["nope"])
 
 
+def test_errors_carry_their_code_and_parameters(pg):
+    """Each error is data: a catalogue code and raw parameters, rendered in the reader's language."""
+    with pytest.raises(UnknownScopeError) as err:
+        status(pg, D(2022, 12, 31), scope="11948")
+    assert err.value.code == "error.unknown_scope" and err.value.params["scope"] == "11948"
+    assert err.value.params["hint"].key == "hint.other_structure"
+    assert "--structure new" in err.value.text("en") and "this code is in" in err.value.text("en")
+    assert "mã này thuộc cấu trúc" in err.value.text("vi") and " / " not in err.value.text("vi")
+    with pytest.raises(UnknownModelError) as err:
+        status(pg, D(2022, 12, 31), models=["mm"])
+    assert err.value.code == "error.unknown_model" and err.value.params["model"] == "mm"
+    assert err.value.text("en") == 'no model "mm" in models/ (did you mean "m"?) (known: m)'
+    assert 'có phải ý bạn là "m"' in str(err.value)
+    with pytest.raises(UnknownLevelError) as err:
+        status(pg, D(2022, 12, 31), level="village")
+    assert (err.value.code, dict(err.value.params)) == ("error.unknown_level", {"level": "village"})
+    with pytest.raises(UnknownLevelError) as err:
+        status(pg, D(2022, 12, 31), structure="new", level="district")
+    assert err.value.code == "error.no_district_level"
+    assert err.value.text("en").startswith("the new structure (since 1 July 2025) has no district level")
+
+
 def test_metric_values_roll_up_as_declared(pg):
     m = metric_values(pg, D(2022, 12, 31), scope="132").set_index("metric")
     assert m.at["members", "value"] == 12 + 5 + 3 + 7  # latest per unit, summed

@@ -8,7 +8,8 @@ import pytest
 
 from nhanrong.graph import build_graph
 from nhanrong.loader import load_programme
-from nhanrong.targets import TARGET_COLUMNS, VERDICT_VI, evaluate_targets
+from nhanrong.i18n import label
+from nhanrong.targets import TARGET_COLUMNS, evaluate_targets
 
 MODEL = """\
 name = "Mô hình thử"
@@ -84,7 +85,8 @@ def test_verdicts(targets):
     cov = targets[targets["metric"] == "coverage"]
     assert list(cov["actual"].round(4)) == [round(4 / 14, 4)] * 4
     assert list(cov["verdict"]) == ["met", "on-track", "behind", "overdue"]
-    assert list(cov["verdict_vi"]) == [VERDICT_VI[v] for v in cov["verdict"]] == ["Đạt", "Đúng tiến độ", "Chậm", "Quá hạn"]
+    assert list(cov["verdict_vi"]) == [label("verdict", v, "vi") for v in cov["verdict"]] == ["Đạt", "Đúng tiến độ", "Chậm", "Quá hạn"]
+    assert list(cov["verdict_en"]) == ["Met", "On track", "Behind", "Overdue"]
     on_track = cov.iloc[1]
     # 0 at scale six months before, 4/14 now: + 4/14 per 184 days, 181 days to go.
     assert on_track["projected"] == pytest.approx(4 / 14 + 4 / 14 * 181 / 184)

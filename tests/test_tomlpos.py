@@ -96,3 +96,18 @@ def test_deepest_nesting_and_longest_key_point_at_the_line():
     assert deepest_nesting(text, 3) == (3, 8)  # the 4th "[" of line 3
     assert deepest_nesting(text, 99) == (3, 9)  # not exceeded: the deepest point
     assert longest_key("x = 1\na.b.c.d = 2\ny.z = 3\n") == (2, 1)
+
+
+def test_one_key_grammar_for_positions_and_editing():
+    """Issue 13: tomlpos and the editor (tomlwrite) split keys the same way, escapes included; a key
+    tomli refuses (a broken file) is still split for a position."""
+    from nhanrong.editing import tomlwrite
+    from nhanrong.tomlpos import split_key
+
+    assert tomlwrite.split_dotted is split_key
+    assert split_key('a."b c".d') == ("a", "b c", "d")
+    assert split_key(' stages . assess ') == ("stages", "assess")
+    assert split_key('"x\\u00e9y".\'lit.eral\'') == ("xéy", "lit.eral")
+    assert split_key('"unterminated.b')  # no exception: split by hand
+    pos = key_positions('[ "tên đơn vị" ]\n"mã \\"x\\"" = 1\n')
+    assert pos[("tên đơn vị", 'mã "x"')] == (2, 1)

@@ -20,8 +20,9 @@ from typing import Mapping
 import pandas as pd
 from markupsafe import Markup
 
+from .errors import NhanRongError
 from .formats import MISSING, fmt_date, fmt_date_long, fmt_number, fmt_percent, fmt_quarter, fmt_value
-from .i18n import label, t
+from .i18n import data_name, label, t
 from .indicators import SetStatus, is_rank
 from .kinds import kind_label
 from .registry import REFORM_DATE
@@ -45,7 +46,7 @@ def model_label(models: Mapping[str, ModelFile], mid: str, lang: str) -> str:
     m = models.get(mid)
     if m is None:
         return str(mid)
-    return (m.name_en or m.name) if lang == "en" else m.name
+    return data_name(m.name, m.name_en, lang)
 
 
 def _scope_rows(status: pd.DataFrame, scope: str | None) -> pd.DataFrame:
@@ -143,7 +144,7 @@ def reform_notes(row, model: ModelFile | None, lang: str,
         n, p, k = fmt_number(eligible, lang), fmt_number(parts, lang), fmt_number(at_scale, lang)
         if len(living) == 1:
             notes.append(t("overview.parts", lang, n=n, parts=p, scale=k,
-                           kind=kind_label(living[0], lang, kinds, plural=lang == "en" and eligible != 1)))
+                           kind=kind_label(living[0], lang, kinds, plural=eligible != 1)))
         else:
             notes.append(t("overview.parts_units", lang, n=n, parts=p, scale=k))
     return notes
@@ -165,7 +166,7 @@ def metric_label(models: dict[str, ModelFile], model: str, metric: str, lang: st
     spec = next((x for x in m.metrics if x.id == metric), None) if m else None
     if spec is None:
         return metric, ""
-    return (spec.name_en or spec.name) if lang == "en" else spec.name, spec.unit
+    return data_name(spec.name, spec.name_en, lang), spec.unit
 
 
 def target_scope(r, lang: str, structure: str | None = None) -> str:
@@ -218,7 +219,9 @@ def format_gaps(gaps: pd.DataFrame, models: dict[str, ModelFile], lang: str) -> 
             "col.message", "col.action"]
     if gaps is None or not len(gaps):
         return pd.DataFrame(columns=[t(c, lang) for c in cols])
-    en = lang == "en"
+    from .gaps import render_gaps
+
+    said = render_gaps(gaps, lang)  # the sentences of the rows shown only
     commune = gaps["commune_name"] if "commune_name" in gaps else pd.Series("", index=gaps.index)
     out = pd.DataFrame({
         t("col.severity", lang): gaps["severity"].map(lambda s: label("severity", s, lang)),
@@ -228,8 +231,8 @@ def format_gaps(gaps: pd.DataFrame, models: dict[str, ModelFile], lang: str) -> 
         t("col.commune", lang): commune.map(lambda c: "" if c is None or pd.isna(c) else str(c)),
         t("col.gap_kind", lang): gaps["kind"].map(lambda k: label("gap_kind", k, lang)),
         t("col.since", lang): gaps["since"].map(lambda d: fmt_date(d, lang)),
-        t("col.message", lang): gaps["message_en" if en else "message"].astype(str),
-        t("col.action", lang): gaps["action_en" if en else "action"].astype(str),
+        t("col.message", lang): said["message"].astype(str),
+        t("col.action", lang): said["action"].astype(str),
     })
     return out.reset_index(drop=True)
 
@@ -271,7 +274,7 @@ def fmt_indicator_change(change, unit: str, lang: str) -> str | None:
 
 
 def indicator_name(row, lang: str) -> str:
-    return (row.get("name_en") or row["name"]) if lang == "en" else row["name"]
+    return data_name(row["name"], row.get("name_en"), lang)
 
 
 def indicator_source(row, models: dict[str, ModelFile], lang: str) -> str:
@@ -308,7 +311,7 @@ def format_indicators(frame: pd.DataFrame, models: dict[str, ModelFile], lang: s
 
 def set_headline(status: SetStatus, lang: str) -> tuple[str, str]:
     """("11/22 chỉ tiêu đạt", "<name>, hạn 31/12/2025. Báo cáo ngày 31/12/2022. Nguồn: …") for a target set."""
-    name = (status.name_en or status.name) if lang == "en" else status.name
+    name = data_name(status.name, status.name_en, lang)
     deadline = fmt_date(status.deadline, lang)
     if status.met is None:
         return (t("indicators.set_none", lang, total=fmt_number(status.total, lang)),
@@ -372,7 +375,9 @@ def decisions(targets: pd.DataFrame, gaps: pd.DataFrame, models: dict[str, Model
             name = model_label(models, mid, lang)
             rank = int(g["severity_rank"].max())
             if kind == "definition":
-                parts = "; ".join(dict.fromkeys(g["message_en" if lang == "en" else "message"].astype(str)))
+                from .gaps import render_gaps
+
+                parts = "; ".join(dict.fromkeys(render_gaps(g, lang)["message"].astype(str)))
                 out.append((rank, t("decision.definition", lang, model=name, parts=parts)))
             elif kind in DECISION_KEYS:
                 n = g["unit_key"].nunique() if "unit_key" in g else len(g)
@@ -565,15 +570,8 @@ def build_brief(data: BriefData, lang: str = "vi", root: Path | None = None) -> 
 # --- PDF ----------------------------------------------------------------------------------------
 
 
-class PdfUnavailable(RuntimeError):
-    """No PDF on this machine; ``text(lang)`` says why, in the planner's language."""
-
-    def __init__(self, vi: str, en: str):
-        super().__init__(en)
-        self.vi, self.en = vi, en
-
-    def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
+class PdfUnavailable(NhanRongError):
+    """No PDF on this machine; ``text(lang)`` says why, in the planner's language (codes ``brief.pdf.*``)."""
 
 
 @lru_cache(maxsize=1)
@@ -582,14 +580,9 @@ def _weasyprint():
     try:
         from weasyprint import HTML  # optional, and slow to import: only when a PDF is asked for
     except ImportError as exc:
-        return PdfUnavailable(f"chưa cài WeasyPrint (pip install 'nhanrong[pdf]'): {exc}",
-                              f"WeasyPrint is not installed (pip install 'nhanrong[pdf]'): {exc}")
+        return PdfUnavailable("brief.pdf.not_installed", error=str(exc))
     except OSError as exc:  # the package is there, a system library (Pango) is not
-        return PdfUnavailable(
-            "thiếu thư viện hệ thống của WeasyPrint (apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-            f"fonts-noto-core): {exc}",
-            "a system library WeasyPrint needs is missing (apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
-            f"fonts-noto-core): {exc}")
+        return PdfUnavailable("brief.pdf.no_library", error=str(exc))
     return HTML
 
 

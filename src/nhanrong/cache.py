@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
-import tempfile
+from .atomic import replace_file
 import time
 from pathlib import Path
 
@@ -80,7 +80,7 @@ def _fingerprint(root: Path, found) -> str:
             entries.append(f"{os.path.relpath(p, root)}|{st.st_size}|{st.st_mtime_ns}")
         h.update(f"\n{d}\n".encode())
         h.update("\n".join(entries).encode())
-    h.update("\n".join(f"{rel}|{code}" for rel, _, code, _, _ in found.skipped).encode())
+    h.update("\n".join(f"{rel}|{code}" for rel, _, code, *_ in found.skipped).encode())
     return h.hexdigest()[:32]
 
 
@@ -110,14 +110,9 @@ def load_programme_cached(root: str | Path) -> Programme:
         return prog  # the files changed meanwhile; what recovery did is in this programme's problems
     try:
         cache = _ensure_dir(root)
-        fd, tmp = tempfile.mkstemp(prefix=".programme-", suffix=".tmp", dir=cache)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(_pack(prog), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)  # atomic: readers see the old file or the new one, never half
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # atomic (the one helper, nhanrong.atomic): readers see the old file or the new one, never half
+        replace_file(path, lambda f: pickle.dump(_pack(prog), f, protocol=pickle.HIGHEST_PROTOCOL),
+                     prefix=".programme-", suffix=".tmp")
         for old in cache.glob("programme-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from .formats import fmt_date, fmt_number, fmt_percent
-from .i18n import label, stage_order, t
+from .i18n import data_name, label, stage_order, t
 
 # Light -> dark, monotonic in luminance so greyscale keeps the order.
 STAGE_SHADES = ["#f2f2f2", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
@@ -314,7 +314,7 @@ def rank_chart(rows: pd.DataFrame, lang: str = "vi") -> alt.Chart:
     Lines differ by shade, dash and point shape, so the chart survives a black-and-white printer; dates
     are the reports' own (31/12/2022), one step each."""
     data = rows.copy()
-    data["series"] = [(e or n) if lang == "en" else n for n, e in zip(data["name"], data["name_en"])]
+    data["series"] = [data_name(n, e, lang) for n, e in zip(data["name"], data["name_en"])]
     data["when"] = data["date"].map(lambda d: fmt_date(d, lang))
     data["text"] = data["value"].map(lambda v: fmt_number(v, lang))
     data = data[["indicator", "series", "date", "when", "value", "text", "target"]]

@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 
 from . import __version__
 from .errors import NhanRongError
+from .i18n import LANGS, t
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -78,11 +79,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         for p in prog.problems:
             print(p.format(lang))
-        if lang == "en":
-            summary = f"{prog.files} files, {len(prog.adoptions)} adoption records: {len(prog.errors)} error(s), {len(prog.warnings)} warning(s)"
-        else:
-            summary = f"{prog.files} tệp, {len(prog.adoptions)} bản ghi áp dụng: {len(prog.errors)} lỗi, {len(prog.warnings)} cảnh báo"
-        print(summary, file=sys.stderr)
+        print(t("cli.validate.summary", lang, files=prog.files, records=len(prog.adoptions), errors=len(prog.errors),
+                warnings=len(prog.warnings)), file=sys.stderr)
     return 1 if prog.errors else 0
 
 
@@ -109,7 +107,9 @@ SERVE_OPTIONS = {
     "server.enableXsrfProtection": "true",
     "server.enableCORS": "true",
     "server.runOnSave": "false",
-    "client.toolbarMode": "viewer",
+    "server.fileWatcherType": "none",  # no "File change. Rerun" prompt (Streamlit's English); restart for new code
+    "client.toolbarMode": "minimal",  # no menu: its items are Streamlit's English (as .streamlit/config.toml)
+    "client.showErrorLinks": "false",
     "client.showErrorDetails": "type",
     "theme.base": "light",
     "theme.primaryColor": "#1f4e79",
@@ -140,8 +140,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import importlib.util
 
     if importlib.util.find_spec("streamlit") is None:
-        print('the app needs the [app] extra: pip install "nhanrong[app]"' if _lang(args) == "en"
-              else 'ứng dụng cần gói bổ sung [app]: pip install "nhanrong[app]"', file=sys.stderr)
+        print(t("cli.serve.needs_app", _lang(args)), file=sys.stderr)
         return 1
     env = dict(os.environ, NHANRONG_ROOT=str(Path(args.root).resolve()))
     cmd = serve_command(args)
@@ -161,14 +160,23 @@ def _add_format(p: argparse.ArgumentParser, choices=("table", "csv", "json")) ->
     p.add_argument("--format", choices=choices, default=choices[0], help=f"output format (default: {choices[0]})")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="nhanrong",
-        description="Nhân Rộng: theo dõi mô hình thí điểm và lập kế hoạch nhân rộng chuyển đổi số. "
-        "Track digital-transformation pilot models and plan their scale-out.",
-    )
+def _argv_lang(argv: Sequence[str] | None) -> str:
+    """The language asked for on the command line (``--lang en`` / ``--lang=en``) before it is
+    parsed, else $NHANRONG_LANG, else Vietnamese: the parser's own words are written in it."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in LANGS else "vi"
+        if a.startswith("--lang="):
+            return a.partition("=")[2] if a.partition("=")[2] in LANGS else "vi"
+    env = os.environ.get("NHANRONG_LANG", "vi")
+    return env if env in LANGS else "vi"
+
+
+def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nhanrong", description=t("cli.description", lang))
     parser.add_argument("--version", action="version", version=f"nhanrong {__version__}")
-    parser.add_argument("--lang", choices=("vi", "en"), help="language of messages (default: vi, or $NHANRONG_LANG)")
+    parser.add_argument("--lang", choices=LANGS, help="language of messages (default: vi, or $NHANRONG_LANG)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("validate", help="check every file; exit 1 if there are errors",
@@ -224,12 +232,12 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_argv_lang(argv))
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except NhanRongError as exc:
-        print(f"lỗi / error: {exc}", file=sys.stderr)
+        print(t("cli.error", _lang(args), message=exc.message), file=sys.stderr)
         return 1
     except BrokenPipeError:  # pragma: no cover - e.g. `nhanrong units | head`
         return 0

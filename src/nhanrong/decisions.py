@@ -24,7 +24,7 @@ import pandas as pd
 from .formats import fmt_date, fmt_number, fmt_percent, fmt_value
 from .gaps import find_gaps
 from .graph import ProgrammeGraph
-from .i18n import label, t
+from .i18n import data_name, label, t
 from .registry import unit_key
 from .status import STAGE_NAMES, metric_values, status, unit_stages
 from .targets import scope_targets
@@ -74,7 +74,7 @@ def _metric(pg: ProgrammeGraph, mid: str, metric: str, lang: str) -> tuple[str, 
     spec = next((x for x in m.metrics if x.id == metric), None) if m else None
     if spec is None:
         return metric, ""
-    return ((spec.name_en or spec.name) if lang == "en" else spec.name), spec.unit
+    return data_name(spec.name, spec.name_en, lang), spec.unit
 
 
 def kind_counts(us: pd.DataFrame, model: str) -> list[tuple[str, int, int]]:
@@ -119,8 +119,8 @@ def _plan_findings(pg: ProgrammeGraph, lang: str) -> list[dict]:
                 if r.met:
                     continue
                 out.append({"plan": key, "name": plan.name, "structure": plan.structure, "scope": str(plan.scope),
-                            "model": r.target.model, "binding": r.binding, "message_vi": r.message_vi,
-                            "message_en": r.message_en or r.message_vi, "coverage": r.target.coverage,
+                            "model": r.target.model, "binding": r.binding, "msg": r.msg,
+                            "coverage": r.target.coverage,
                             "date": r.target.date})
         return out
 
@@ -216,7 +216,7 @@ def find_decisions(pg: ProgrammeGraph, as_of: dt.date, structure: str, scope: st
         plan_key = ""
         for f in findings:
             if f["model"] == mid and f["structure"] == structure and _related(pg, structure, f["scope"], scope):
-                unblock.append(t("decisions.plan", lang, plan=f["name"], message=f["message_en" if lang == "en" else "message_vi"]))
+                unblock.append(t("decisions.plan", lang, plan=f["name"], message=f["msg"]))
                 plan_key = plan_key or f["plan"]
         if not plan_key and metric == "coverage":
             unblock.append(t("decisions.no_plan", lang, model=mname))

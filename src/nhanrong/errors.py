@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .i18n import STRINGS, Message, msg
+from .i18n import Message, msg
 
 
 class NhanRongError(ValueError):
@@ -18,15 +18,14 @@ class NhanRongError(ValueError):
     ``raise UnknownModelError("error.unknown_model", model=mid, hint=did_you_mean(mid, ids))`` or with a
     ready :class:`Message`. The ``code`` and ``params`` attributes are what JSON output reports."""
 
-    def __init__(self, message: Message | str, en: str = "", /, **params: Any) -> None:
-        if isinstance(message, Message):
-            m = message
-        elif params or (not en and message in STRINGS):
-            m = msg(message, **params)
-        else:  # TRANSITIONAL (issue 13): a (vi, en) pair written inline
-            m = msg("literal", vi=message, en=en or message)
-        self.message = m
-        super().__init__(m.text("vi"))
+    def __init__(self, message: Message | str, /, **params: Any) -> None:
+        self.message = message if isinstance(message, Message) else msg(message, **params)
+        super().__init__(self.message.text("vi"))
+
+    def __reduce__(self):
+        # pickled with its message (st.cache_data, worker processes): the default would call the class with
+        # the rendered text, which is not a code
+        return _rebuild, (type(self), self.__dict__)
 
     @property
     def code(self) -> str:
@@ -41,6 +40,13 @@ class NhanRongError(ValueError):
 
     def as_dict(self) -> dict[str, Any]:
         return {"error": type(self).__name__, **self.message.as_dict()}
+
+
+def _rebuild(cls: type[NhanRongError], state: dict) -> NhanRongError:
+    err = cls.__new__(cls)
+    ValueError.__init__(err, state["message"].text("vi"))
+    err.__dict__.update(state)
+    return err
 
 
 class DataRootError(NhanRongError):

@@ -46,9 +46,7 @@ import datetime as dt
 import io
 import math
 import numbers
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, TextIO
 
@@ -195,21 +193,11 @@ def to_xlsx_bytes(frame: "pd.DataFrame", sheet: str = "Sheet1", date_format: str
 
 
 def write_file(path: Path, data: bytes) -> Path:
-    """Write through a temporary file in the same folder, then rename: never a half-written file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        try:
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        except FileNotFoundError:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write through a temporary file in the same folder, then rename: never a half-written file
+    (:func:`nhanrong.atomic.replace_file`, the one atomic write)."""
+    from .atomic import replace_file
+
+    return replace_file(Path(path), data)
 
 
 def write_xlsx(path: Path, sheets: Mapping[str, "pd.DataFrame"], *, date_format: str = "DD/MM/YYYY") -> Path:

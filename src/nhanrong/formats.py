@@ -64,7 +64,8 @@ def fmt_date(d: Any, lang: str = "vi") -> str:
         d = d.date()
     if isinstance(d, dt.datetime):
         d = d.date()
-    return d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
+    # not strftime: its %Y does not pad years below 1000 on every platform (01/01/0001, not 01/01/1)
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}" if lang == "vi" else d.isoformat()
 
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -117,11 +118,37 @@ def date_format_hint(lang: str = "vi") -> str:
 
 class DateParseError(ValueError):
     """A typed date that cannot be read: ``reason`` is "format" (not dd/mm/yyyy or yyyy-mm-dd) or
-    "impossible" (no such day: 31/09/2022, 29/02/2023)."""
+    "impossible" (no such day: 31/09/2022, 29/02/2023).
+
+    Like every domain error it carries its message as data: ``code`` ("error.date_format" or
+    "error.date_impossible") and ``params``, rendered by :meth:`render`. It cannot derive from
+    :class:`nhanrong.errors.NhanRongError`: the catalogue imports this module (its number and date
+    formats), so the message is built only when asked for."""
+
+    CODES = {"format": "error.date_format", "impossible": "error.date_impossible"}
 
     def __init__(self, text: str, reason: str, ymd: tuple[int, int, int] | None = None):
         super().__init__(f"{reason}: {text!r}")
         self.text, self.reason, self.ymd = text, reason, ymd
+
+    @property
+    def code(self) -> str:
+        return self.CODES[self.reason]
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"text": str(self.text).strip()}
+
+    @property
+    def message(self):
+        """The :class:`nhanrong.i18n.Message` of this error."""
+        from .i18n import msg
+
+        return msg(self.code, **self.params)
+
+    def render(self, lang: str = "vi") -> str:
+        """The message in ``lang`` (``.text`` is the text that was typed)."""
+        return self.message.text(lang)
 
 
 _DMY = __import__("re").compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")

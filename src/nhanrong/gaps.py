@@ -1,58 +1,60 @@
 """Gaps: what is behind, where, since when, and what to do about it.
 
 Each kind is computed for every unit at once from the stage frame of
-:func:`nhanrong.status.all_stages`; rows carry a short Vietnamese message (and
-English) and the action a steering committee can decide on.
+:func:`nhanrong.status.all_stages`. A row carries its message as data: a message code (``code``,
+from :mod:`nhanrong.i18n.gaps`) and its parameters in compact columns (categoricals, integers,
+dates); :func:`render_gaps` writes the sentence and the action a steering committee can decide on,
+in one language, for the rows shown. A country's gaps are a quarter of a million rows: as four
+sentence columns (message and action, in two languages) they took half a gigabyte at peak.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import string
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from .errors import NhanRongError
-from .formats import fmt_value
 from .graph import ProgrammeGraph, readings_table, stage_table, unit_parts
+from .i18n import DEFAULT_LANG, STRINGS, Message, data_name, format_value, jsonable, msg, stage_names, t
 from .registry import NEW, OLD
 from .schema import ABOLISHED_KINDS, STAGES, ModelFile
-from .i18n import stage_names
-from .status import HISTORY_AS_OF, STAGE_VI, _models, _part_records, _ts, all_stages, scope_unit, stage_rows
+from .status import HISTORY_AS_OF, _models, _part_records, _ts, all_stages, scope_unit, stage_rows
 
 GAP_KINDS: tuple[str, ...] = ("not-started", "stalled", "gate-skipped", "prerequisite", "stale", "definition")
-GAP_KIND_VI = {"not-started": "chưa bắt đầu", "stalled": "chậm, dừng lâu", "gate-skipped": "vượt cửa giai đoạn",
-               "prerequisite": "thiếu điều kiện tiên quyết", "stale": "thiếu số liệu", "definition": "mô hình chưa đủ 3 được"}
 SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
-SEVERITY_VI = {"high": "cao", "medium": "trung bình", "low": "thấp"}
-GAP_COLUMNS = ["unit", "unit_key", "unit_name", "commune_name", "model", "kind", "since", "severity", "severity_rank",
-               "message", "message_en", "action", "action_en"]
-AREA_VI = {"commune": "xã", "district": "huyện", "province": "tỉnh"}
-AREA_EN = {"commune": "commune", "district": "district", "province": "province"}
-STAGE_EN = stage_names("en")
+GAP_COLUMNS = ["unit", "unit_key", "unit_name", "commune_name", "model", "kind", "since", "severity", "severity_rank"]
+"""The columns every gap row has; then its message code and parameters (:data:`PARAM_COLUMNS`)."""
+
+CATEGORY_PARAMS = ("code", "model_name", "model_name_en", "stage", "reached", "area", "place", "who", "ref_model",
+                   "ref_model_en", "kind_words", "kind_words_en", "share", "need")
+"""Message parameters with few distinct values per frame, kept as categoricals (a byte or two a row)."""
+PARAM_COLUMNS = [*CATEGORY_PARAMS, "day", "n", "m", "detail"]
+"""``code``: the message code (``gap.*``); the others fill its placeholders. ``x_en`` holds the English
+of ``x`` where the data writes names in both languages (model names); ``n``/``m`` are whole numbers
+(days, counts, the reporting period / the expected days); ``day`` a date; ``detail`` a gate's
+problems (a :class:`~nhanrong.i18n.Message` or a tuple of them, shared between rows)."""
+FRAME_COLUMNS = [*GAP_COLUMNS, *PARAM_COLUMNS]
+ALIASES = {"days": "n", "count": "n", "units": "n", "period": "n", "expected": "m", "kinds": "kind_words"}
+"""Placeholder names of the templates that read a column of another name."""
+ACTION_OF = {"gap.stale_none": "gap.stale.action", "gap.definition.resources": "gap.definition.method.action",
+             "gap.definition.method_resources": "gap.definition.method.action"}
+"""The action code of a message code when it is not the message code + ".action"."""
+STAGE_PARAMS = ("stage", "reached")
+"""Parameters holding a stage key, written as the stage's name in running text (lower case)."""
 
 
 class UnknownGapKindError(NhanRongError):
     """A gap kind that does not exist."""
 
 
-def _dates(values) -> tuple[list[str], list[str]]:
-    """Many dates at once as (dd/mm/yyyy, yyyy-mm-dd) strings; "" when missing."""
-    iso = np.asarray(pd.to_datetime(pd.Series(np.asarray(values))).to_numpy(dtype="datetime64[ns]")).astype("datetime64[D]").astype(str)
-    iso_l = ["" if x == "NaT" else x for x in iso.tolist()]
-    return [f"{x[8:10]}/{x[5:7]}/{x[:4]}" if x else "" for x in iso_l], iso_l
-
-
-def _z(*cols):
-    """zip over columns as plain lists (iterating Arrow-backed Series element by element is slow)."""
-    return zip(*(c.tolist() if hasattr(c, "tolist") else c for c in cols))
-
-
 def _obj(values) -> pd.Series:
-    """Strings as plain objects: building Arrow strings for 100,000 messages costs more than the messages.
-    Equal values share one object (a unit, its commune and its model recur row after row; each value
-    read out of an Arrow column would otherwise be a string object of its own)."""
+    """Strings as plain objects, equal values sharing one object (a unit, its commune and its model
+    recur row after row; each value read out of an Arrow column would otherwise be an object of its own)."""
     arr = np.asarray(values, dtype=object)
     if len(arr) > 1:
         codes, uniques = pd.factorize(arr, use_na_sentinel=False)
@@ -60,45 +62,222 @@ def _obj(values) -> pd.Series:
     return pd.Series(arr, dtype=object)
 
 
-TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
-"""The dtype of the message and action columns: pandas' own "str" (UTF-8 in one Arrow buffer). A
-country's gaps carry a million sentences; as Python objects they would take three times the memory."""
-TEXT_COLUMNS = ("message", "message_en", "action", "action_en")
+def _param(name: str, values, n: int):
+    """One parameter column of ``n`` rows in its compact dtype (a scalar is repeated)."""
+    if np.ndim(values) == 0 and not isinstance(values, (list, tuple, Message)):
+        values = [values] * n
+    if name in CATEGORY_PARAMS:
+        return pd.Categorical(np.asarray(values, dtype=object) if name not in ("share", "need") else np.asarray(values, dtype=float))
+    if name == "day":
+        return pd.to_datetime(pd.Series(np.asarray(values))).to_numpy(dtype="datetime64[ns]")
+    if name in ("n", "m"):
+        return np.asarray(values, dtype=np.int64).astype(np.int32)
+    arr = np.empty(n, dtype=object)  # detail: messages (or tuples of them), shared between rows
+    for i, v in enumerate([values] * n if isinstance(values, Message) else values):
+        arr[i] = v
+    return arr
 
 
-def _text(values, chunk: int = 1 << 16) -> pd.Series:
-    """Sentences (a list or any iterable, consumed lazily) as an Arrow-backed "str" column, built
-    straight from Python strings a chunk at a time: never more than ``chunk`` of them alive at once."""
-    import itertools
-
-    import pyarrow as pa
-
-    if isinstance(values, pd.Series) and values.dtype == TEXT:
-        return values.reset_index(drop=True)
-    it = iter(values)
-    parts = []
-    while True:
-        block = list(itertools.islice(it, chunk))
-        if not block:
-            break
-        parts.append(pa.array(block, type=pa.large_string()))
-    arr = pa.chunked_array(parts, type=pa.large_string())
-    return pd.Series(pd.arrays.ArrowStringArray(arr, dtype=TEXT))
-
-
-def _frame(pg: ProgrammeGraph, base: pd.DataFrame, kind: str, since, severity, msg_vi, msg_en, act_vi, act_en) -> pd.DataFrame:
+def _frame(pg: ProgrammeGraph, base: pd.DataFrame, kind: str, since, severity, code, **params) -> pd.DataFrame:
+    """Gap rows for the units of ``base``: message ``code`` (one, or one per row) and its parameters."""
     n = len(base)
     sev = np.full(n, severity, dtype=object) if isinstance(severity, str) else np.asarray(severity, dtype=object)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "unit": _obj(base["code"].to_numpy(dtype=object)), "unit_key": _obj(base["unit"].to_numpy(dtype=object)),
         "unit_name": _obj(base["name"].to_numpy(dtype=object)),
         "commune_name": _obj(_commune_names(pg, base)) if "commune" in base else _obj([""] * n),
         "model": _obj(base["model"].to_numpy(dtype=object)),
         "kind": _obj(np.full(n, kind, dtype=object)),
         "since": pd.to_datetime(pd.Series(np.asarray(since))).to_numpy(dtype="datetime64[ns]"),
-        "severity": _obj(sev), "message": _text(msg_vi), "message_en": _text(msg_en),
-        "action": _text(act_vi), "action_en": _text(act_en),
+        "severity": _obj(sev),
     })
+    out["code"] = _param("code", code, n)
+    for name, values in params.items():
+        out[name] = _param(name, values, n)
+    return out
+
+
+def _missing(name: str, n: int):
+    """A parameter column for rows that do not use the parameter."""
+    if name in CATEGORY_PARAMS:
+        return pd.Categorical(np.full(n, np.nan, dtype=float if name in ("share", "need") else object))
+    if name == "day":
+        return np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if name in ("n", "m"):
+        return np.zeros(n, dtype=np.int32)
+    return np.full(n, None, dtype=object)
+
+
+def _concat(frames: list[pd.DataFrame]) -> dict[str, pd.Series]:
+    """The frames of every kind in one, each parameter column in its compact dtype (categoricals with
+    the union of the categories: pandas would turn categoricals that differ into objects)."""
+    cols = {}
+    for c in [*GAP_COLUMNS[:-1], *PARAM_COLUMNS]:
+        parts = [f[c].to_numpy() if c in f else _missing(c, len(f)) for f in frames] if c in PARAM_COLUMNS else \
+            [f[c] for f in frames]
+        for f in frames:  # each column of the parts let go once taken: the parts and the whole are not kept twice
+            if c in f:
+                del f[c]
+        if c in CATEGORY_PARAMS:
+            kind = float if c in ("share", "need") else object
+            parts = [p if isinstance(p, pd.Categorical) else pd.Categorical(p) for p in parts]
+            parts = [pd.Categorical.from_codes(p.codes, pd.Index(p.categories.to_numpy(dtype=kind), dtype=kind)) for p in parts]
+            cols[c] = pd.Series(union_categoricals(parts, ignore_order=True))
+        elif c in PARAM_COLUMNS:
+            cols[c] = pd.Series(np.concatenate(parts))
+        else:
+            cols[c] = pd.concat(parts, ignore_index=True)
+    return cols
+
+
+# --- rendering: the sentences, for the rows shown ----------------------------------------------------
+
+
+def action_code(code: str) -> str:
+    """The code of the action that goes with gap message ``code``."""
+    return ACTION_OF.get(code, f"{code}.action")
+
+
+def _localised(name: str, lang: str) -> str:
+    """The parameter or column holding ``name`` in ``lang`` (``x_en`` for English names)."""
+    return name if lang == DEFAULT_LANG else f"{name}_{lang}"
+
+
+def message_text(m, lang: str = DEFAULT_LANG) -> str:
+    """A gap's nested message (or a tuple of them, joined with "; ") in ``lang``: parameters ``x_en``
+    stand for ``x`` in English (names the data writes in both languages)."""
+    if m is None:
+        return ""
+    if isinstance(m, (tuple, list)):
+        return "; ".join(message_text(x, lang) for x in m)
+    if not isinstance(m, Message):
+        return str(m)
+    params = {k: message_text(v, lang) if isinstance(v, (Message, tuple, list)) else v for k, v in m.params.items()}
+    for k in list(params):
+        own = _localised(k, lang)
+        if own != k and own in params:
+            params[k] = params[own]
+    return t(m.key, lang, **params) if m.key else ""
+
+
+
+
+def _format(value, spec: str, lang: str) -> str:
+    """One parameter value in ``lang``, with the catalogue's formats (``int``, ``date``, ``percent0``...)."""
+    if isinstance(value, (Message, tuple, list)):
+        return message_text(value, lang)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return format_value(value, spec, lang)
+
+
+def _column(rows: pd.DataFrame, name: str, lang: str):
+    if name == "over":
+        return pd.Series(rows["n"].to_numpy(dtype=np.int64) - rows["m"].to_numpy(dtype=np.int64))
+    col = ALIASES.get(name, name)
+    own = _localised(col, lang)
+    return rows[own] if own in rows else rows[col]
+
+
+def _field(rows: pd.DataFrame, name: str, spec: str, lang: str) -> np.ndarray:
+    """A placeholder's text for every row, each distinct value formatted once."""
+    col = _column(rows, name, lang)
+    if isinstance(col.dtype, pd.CategoricalDtype):  # the categories, formatted once each
+        cats = col.cat.categories.to_numpy(dtype=object)
+        said = np.asarray([_one(name, v, spec, lang) for v in cats] + [""], dtype=object)
+        return said[col.cat.codes.to_numpy()]  # code -1 (no value) picks the last: ""
+    values = col.to_numpy(dtype=object)
+    if not spec and name not in STAGE_PARAMS and name != "detail":  # names: already text
+        return np.where(pd.isna(values), "", values).astype(object)
+    if name == "detail" or (len(values) and isinstance(values[0], (Message, tuple, list))):
+        seen: dict[int, str] = {}  # messages are shared between rows: format each object once
+        out = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values.tolist()):
+            k = id(v)
+            if k not in seen:
+                seen[k] = _format(v, spec, lang)
+            out[i] = seen[k]
+        return out
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray([_one(name, v, spec, lang) for v in uniques], dtype=object)[codes]
+
+
+def _one(name: str, value, spec: str, lang: str) -> str:
+    if name in STAGE_PARAMS:
+        return stage_names(lang).get(value, "" if value is None or value != value else str(value))
+    return _format(value, spec, lang)
+
+
+def _fill(key: str, rows: pd.DataFrame, lang: str) -> np.ndarray:
+    """Template ``key`` in ``lang`` filled from ``rows``, every row at once."""
+    text = t(key, lang)  # the template itself: filled below, a column at a time
+    out = np.full(len(rows), "", dtype=object)
+    for literal, name, spec, _ in string.Formatter().parse(text):
+        if literal:
+            out = out + literal
+        if name is not None:
+            out = out + _field(rows, name, spec or "", lang)
+    return out
+
+
+def render_gaps(gaps: pd.DataFrame, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    """The ``message`` and ``action`` of each gap row in ``lang`` (same index as ``gaps``): call it on
+    the rows shown, after filtering."""
+    message = np.empty(len(gaps), dtype=object)
+    action = np.empty(len(gaps), dtype=object)
+    if len(gaps):
+        codes = gaps["code"].astype(object).to_numpy()
+        for code, at in pd.Series(np.arange(len(gaps))).groupby(codes, sort=False).indices.items():
+            rows = gaps.iloc[at]
+            message[at] = _fill(code, rows, lang)
+            action[at] = _fill(action_code(code), rows, lang)
+    return pd.DataFrame({"message": message, "action": action}, index=gaps.index)
+
+
+def _plain(value):
+    """A parameter value for JSON: dates ISO, messages as {code, params}, no NaN."""
+    if isinstance(value, (Message, tuple, list)):
+        return jsonable(value)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat()
+    return value if isinstance(value, (str, int, float, bool)) else str(value)
+
+
+def gap_params(gaps: pd.DataFrame) -> list[dict]:
+    """Each row's message parameters as JSON-ready dicts (the placeholders of its message and action,
+    with ``x_en`` beside ``x`` where the data names things in both languages)."""
+    out: list[dict] = [{} for _ in range(len(gaps))]
+    if not len(gaps):
+        return out
+    codes = gaps["code"].astype(object).to_numpy()
+    for code, at in pd.Series(np.arange(len(gaps))).groupby(codes, sort=False).indices.items():
+        names = [n for key in (code, action_code(code)) for _, n, _, _ in string.Formatter().parse(STRINGS[key][0]) if n]
+        rows = gaps.iloc[at]
+        for name in dict.fromkeys(names):
+            cols = {name: _column(rows, name, DEFAULT_LANG)}
+            en = _localised(ALIASES.get(name, name), "en")
+            if en in rows:
+                cols[f"{name}_en"] = rows[en]
+            for key, col in cols.items():
+                for i, v in zip(at.tolist(), pd.Series(col).tolist()):
+                    out[i][key] = _plain(v)
+    return out
+
+
+def with_texts(gaps: pd.DataFrame, langs: tuple[str, ...] = ("vi", "en")) -> pd.DataFrame:
+    """``gaps`` with the rendered columns ``message``/``action`` (Vietnamese) and ``message_en``/
+    ``action_en``: for JSON output and the few rows of a brief."""
+    out = gaps.copy()
+    for lang in langs:
+        r = render_gaps(gaps, lang)
+        suffix = "" if lang == DEFAULT_LANG else f"_{lang}"
+        out[f"message{suffix}"] = r["message"].to_numpy()
+        out[f"action{suffix}"] = r["action"].to_numpy()
+    return out
 
 
 def _first_start(e: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
@@ -110,10 +289,11 @@ def _en(pg: ProgrammeGraph) -> dict[str, str]:
     return {mid: m.name_en or m.name for mid, m in pg.programme.models.items()}
 
 
-def _not_started(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, names: dict[str, str]) -> pd.DataFrame:
+def _not_started(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     start = _first_start(e, as_of)
-    started = e[start.notna()].assign(_start=start[start.notna()])
-    todo = e[e["stage_index"] == 0]
+    areas = ["commune", "district", "province"]  # only the columns used: the frames below are copies
+    started = e.loc[start.notna(), ["model", "name", *areas]].assign(_start=start[start.notna()])
+    todo = e.loc[e["stage_index"] == 0, ["code", "unit", "name", "model", *areas]]
     if not len(started) or not len(todo):
         return pd.DataFrame()
     found = pd.Series(False, index=todo.index)
@@ -144,20 +324,13 @@ def _not_started(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, names
     col_of = a.to_numpy()
     area_key = np.select([col_of == c for c in ("commune", "district", "province")],
                          [rows[c].to_numpy(dtype=object) for c in ("commune", "district", "province")], None)
-    area_name = pd.Series(area_key).map(pg.units["name"]).fillna("").tolist()
-    mname = rows["model"].map(names)
-    dvi, diso = _dates(sn)
-    vi = (f'{u} chưa bắt đầu "{m}", trong khi {c} đơn vị cùng {AREA_VI[ar]} ({an}) đã bắt đầu từ {d}'
-          for u, m, c, ar, an, d in _z(rows["name"], mname, n, a, area_name, dvi))
-    en = (f'{u} has not started "{m}", while {c} unit(s) in the same {AREA_EN[ar]} ({an}) started from {d}'
-          for u, m, c, ar, an, d in _z(rows["name"], rows["model"].map(_en(pg)), n, a, area_name, diso))
-    act = (f'Đưa {u} vào đợt nhân rộng tới; học kinh nghiệm từ {l}' for u, l in _z(rows["name"], ld))
-    act_en = (f'Put {u} in the next scale-out wave; learn from {l}' for u, l in _z(rows["name"], ld))
-    return _frame(pg, rows, "not-started", sn.to_numpy(), sev.to_numpy(), vi, en, act, act_en)
+    area_name = pd.Series(area_key).map(pg.units["name"]).fillna("").to_numpy(dtype=object)
+    return _frame(pg, rows, "not-started", sn.to_numpy(), sev.to_numpy(), "gap.not_started", area=col_of,
+                  place=area_name, n=n.to_numpy(), day=sn.to_numpy(), who=ld.to_numpy(dtype=object))
 
 
-def _stalled(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, names: dict[str, str]) -> pd.DataFrame:
-    moving = e[e["stage"].isin(["assess", "pilot", "evaluate"])]
+def _stalled(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    moving = e.loc[e["stage"].isin(["assess", "pilot", "evaluate"]), ["code", "unit", "name", "model", "commune", "stage", "since"]]
     if not len(moving):
         return pd.DataFrame()
     expected = pd.Series({(mid, s): getattr(m.stages, s).expected_days for mid, m in pg.programme.models.items() for s in STAGES})
@@ -171,21 +344,13 @@ def _stalled(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, names: di
     ratio = days / exp
     sev = np.where(ratio > 2, "high", np.where(ratio > 1.5, "medium", "low"))
     since = rows["since"] + pd.to_timedelta(exp, unit="D")
-    st = rows["stage"].astype(str)
-    mname = rows["model"].map(names)
-    dvi, diso = _dates(rows["since"])
-    vi = (f'{u} ở giai đoạn "{STAGE_VI[s]}" của "{m}" đã {d} ngày (từ {b}), quá {d - x} ngày so với dự kiến {x} ngày'
-          for u, s, m, d, b, x in _z(rows["name"], st, mname, days, dvi, exp))
-    en = (f'{u} has been in the "{STAGE_EN[s]}" stage of "{m}" for {d} days (since {b}), {d - x} days over the expected {x}'
-          for u, s, m, d, b, x in _z(rows["name"], st, rows["model"].map(_en(pg)), days, diso, exp))
-    act = (f'Kiểm tra vướng mắc ở {u}; quyết định chuyển giai đoạn hoặc hỗ trợ thêm nguồn lực' for u in rows["name"].tolist())
-    act_en = (f'Find out what blocks {u}; decide to move it on or give it more resources' for u in rows["name"].tolist())
-    return _frame(pg, rows, "stalled", since.to_numpy(), sev, vi, en, act, act_en)
+    return _frame(pg, rows, "stalled", since.to_numpy(), sev, "gap.stalled", stage=rows["stage"].astype(str).to_numpy(dtype=object),
+                  n=days.to_numpy(), m=exp.to_numpy(), day=rows["since"].to_numpy())
 
 
 def _metric_names(m: ModelFile, lang: str) -> dict[str, str]:
     """Metric id -> its name as the model file writes it (English name in English, if any)."""
-    return {x.id: ((x.name_en or x.name) if lang == "en" else x.name) for x in m.metrics}
+    return {x.id: data_name(x.name, x.name_en, lang) for x in m.metrics}
 
 
 def metric_series(readings: pd.DataFrame, m: ModelFile, model: str, metric: str) -> pd.DataFrame:
@@ -239,30 +404,52 @@ def _day_number(values) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
 
 
+def measure(value, unit: str) -> Message:
+    """A metric's value with its unit of measure, as :func:`nhanrong.formats.fmt_value` writes it:
+    a share for "%", no decimals from 100 up."""
+    if unit.strip() == "%":
+        return msg("gap.measure_percent", value=float(value))
+    value = float(value)
+    if abs(value) >= 100:
+        value = float(round(value))
+    return msg("gap.measure", value=value, unit=unit.strip()) if unit.strip() else msg("gap.measure_bare", value=value)
+
+
 @dataclass(frozen=True)
 class _GateText:
-    """How to say one kind of gate problem (a stage's minimum stay, or one gate of it), from a number."""
+    """How to say one kind of gate problem (a stage's minimum stay, or one gate of it), from a number:
+    messages (``gap.gate.*``), one object per distinct problem, shared by the rows that have it."""
 
     min_days: int = 0
-    metric_vi: str = ""
+    metric: str = ""
     metric_en: str = ""
     unit: str = ""
-    bound_vi: str = ""
-    bound_en: str = ""
+    bound: Message = Message("")
+    said: dict = field(default_factory=dict, compare=False, hash=False)
 
-    def texts(self, rank: int, values: list, late: list) -> tuple[list[str], list[str]]:
+    def _say(self, key: str, *raw, **params) -> Message:
+        """The message ``key`` for these raw values, made once (``raw``: what tells one from another)."""
+        k = (key, *raw)
+        if k not in self.said:
+            self.said[k] = msg(key, **params)
+        return self.said[k]
+
+    def texts(self, rank: int, values: list, late: list) -> list[Message]:
         if self.min_days:
-            held = [int(h) for h in values]
-            return ([f"chỉ ở {h} ngày (tối thiểu {self.min_days})" for h in held],
-                    [f"stayed {h} days (minimum {self.min_days})" for h in held])
+            return [self._say("gap.gate.min_days", int(h), days=int(h), minimum=self.min_days) for h in values]
+        names = {"metric": self.metric, "metric_en": self.metric_en}
         if rank == 3:
-            return ([f'"{self.metric_vi}" = {fmt_value(v, self.unit, "vi")} (cần {self.bound_vi})' for v in values],
-                    [f'"{self.metric_en}" = {fmt_value(v, self.unit, "en")} (needs {self.bound_en})' for v in values])
-        late_vi = f'số liệu "{self.metric_vi}" chỉ được ghi sau khi chuyển giai đoạn'
-        late_en = f'"{self.metric_en}" was recorded only after the move'
-        none_vi = f'chưa có số liệu "{self.metric_vi}" (cần {self.bound_vi})'
-        none_en = f'no "{self.metric_en}" reading (needs {self.bound_en})'
-        return [late_vi if x else none_vi for x in late], [late_en if x else none_en for x in late]
+            return [self._say("gap.gate.value", float(v), **names, value=measure(v, self.unit), bound=self.bound) for v in values]
+        return [self._say("gap.gate.late", **names) if x else self._say("gap.gate.none", **names, bound=self.bound) for x in late]
+
+
+def _bound(gmin, gmax, unit: str) -> Message:
+    """What a gate needs: "cần ≥ 10 tài khoản", "cần ≤ 5", or both."""
+    if gmin is not None and gmax is not None:
+        return msg("gap.gate.need_both", low=measure(gmin, unit), high=measure(gmax, unit))
+    if gmin is not None:
+        return msg("gap.gate.need_min", low=measure(gmin, unit))
+    return msg("gap.gate.need_max", high=measure(gmax, unit)) if gmax is not None else Message("")
 
 
 def _gate_catalogue(pg: ProgrammeGraph, started: pd.DataFrame, readings: pd.DataFrame) -> dict:
@@ -312,12 +499,8 @@ def _gate_catalogue(pg: ProgrammeGraph, started: pd.DataFrame, readings: pd.Data
                 if g.max is not None:
                     bad |= j["value"] > g.max
                 unit = units_of.get(g.metric, "")
-                bound_vi = " và ".join(x for x in (f"≥ {fmt_value(g.min, unit, 'vi')}" if g.min is not None else "",
-                                                  f"≤ {fmt_value(g.max, unit, 'vi')}" if g.max is not None else "") if x)
-                bound_en = " and ".join(x for x in (f">= {fmt_value(g.min, unit, 'en')}" if g.min is not None else "",
-                                                   f"<= {fmt_value(g.max, unit, 'en')}" if g.max is not None else "") if x)
-                texts.append(_GateText(metric_vi=names_vi.get(g.metric, g.metric), metric_en=names_en.get(g.metric, g.metric),
-                                       unit=unit, bound_vi=bound_vi, bound_en=bound_en))
+                texts.append(_GateText(metric=names_vi.get(g.metric, g.metric), metric_en=names_en.get(g.metric, g.metric),
+                                       unit=unit, bound=_bound(g.min, g.max, unit)))
                 if missing.any():
                     # Readings recorded only after the move that pass the gate at the as-of date: a late
                     # record (low); still no passing reading then: medium. Decided per date.
@@ -357,8 +540,8 @@ def _gate_catalogue(pg: ProgrammeGraph, started: pd.DataFrame, readings: pd.Data
 def _gate_issues(cat: dict, present: np.ndarray, as_of: pd.Timestamp) -> pd.DataFrame:
     """The gate problems of :func:`_gate_catalogue` at ``as_of`` for the rows where ``present`` is True:
     moves made by then; a unit with several problems at one move gets one row, the problems joined.
-    Columns: row, stage, next, rank (3 high .. 1 low), vi, en."""
-    cols = ["row", "stage", "next", "rank", "vi", "en"]
+    Columns: row, stage, next, rank (3 high .. 1 low), detail (a message, or a tuple of them)."""
+    cols = ["row", "stage", "next", "rank", "detail"]
     rows = cat["rows"]
     sel = (cat["next"] <= as_of.to_datetime64()) & present[rows] if len(rows) else np.zeros(0, dtype=bool)
     if not sel.any():
@@ -378,35 +561,29 @@ def _gate_issues(cat: dict, present: np.ndarray, as_of: pd.Timestamp) -> pd.Data
             pos = lookup.at(codes, day)
             passes[at] = (codes >= 0) & (pos >= 0) & ok[np.maximum(pos, 0)] if len(ok) else False
         rank[late] = np.where(passes[late], 1, 2)
-    vi = np.empty(len(iss), dtype=object)
-    en = np.empty(len(iss), dtype=object)
+    detail = np.empty(len(iss), dtype=object)
     text, value, rank0 = iss["text"].to_numpy(), iss["value"].to_numpy(), iss["rank"].to_numpy()
-    for (t, r0), at in pd.Series(np.arange(len(iss))).groupby([text, rank0], sort=False).indices.items():
-        v, e = cat["texts"][t].texts(int(r0), value[at].tolist(), passes[at].tolist())
-        vi[at], en[at] = v, e
+    for (tx, r0), at in pd.Series(np.arange(len(iss))).groupby([text, rank0], sort=False).indices.items():
+        said = cat["texts"][tx].texts(int(r0), value[at].tolist(), passes[at].tolist())
+        detail[at] = np.fromiter(iter(said), dtype=object, count=len(said))
     iss = pd.DataFrame({"row": iss["row"].to_numpy(), "stage": iss["stage"].astype(str).to_numpy(dtype=object),
-                        "next": iss["next"].to_numpy(), "rank": rank, "vi": vi, "en": en})
+                        "next": iss["next"].to_numpy(), "rank": rank, "detail": detail})
     multi = cat["multi"][sel]
     agg = iss[~multi]
     if multi.any():  # a unit with several gate problems at one move: one row, problems joined
         joined = iss[multi].groupby(["row", "stage"], sort=False).agg(next=("next", "first"), rank=("rank", "max"),
-                                                                      vi=("vi", "; ".join), en=("en", "; ".join)).reset_index()
+                                                                      detail=("detail", tuple)).reset_index()
         agg = pd.concat([agg, joined], ignore_index=True)
     return agg.reset_index(drop=True)
 
 
-def _gate_frame(pg: ProgrammeGraph, rows: pd.DataFrame, agg: pd.DataFrame, names: dict[str, str],
-                who_vi: list[str], who_en: list[str]) -> pd.DataFrame:
-    mname = rows["model"].map(names).to_numpy()
+def _gate_frame(pg: ProgrammeGraph, rows: pd.DataFrame, agg: pd.DataFrame, parts=None) -> pd.DataFrame:
+    """Gate-skipped rows; ``parts``: the names of the old units (parts of ``rows``) that moved on."""
     sev = agg["rank"].map({3: "high", 2: "medium", 1: "low"}).to_numpy()
-    dvi, diso = _dates(agg["next"])
-    vi = (f'{u} rời giai đoạn "{STAGE_VI[s]}" của "{m}" ngày {n} khi chưa qua cửa: {p}'
-          for u, s, m, n, p in _z(who_vi, agg["stage"], mname, dvi, agg["vi"]))
-    en = (f'{u} left the "{STAGE_EN[s]}" stage of "{m}" on {n} without passing its gate: {p}'
-          for u, s, m, n, p in _z(who_en, agg["stage"], rows["model"].map(_en(pg)).to_numpy(), diso, agg["en"]))
-    act = (f'Bổ sung số liệu và đánh giá lại {u} theo tiêu chí của giai đoạn "{STAGE_VI[s]}"' for u, s in _z(who_vi, agg["stage"]))
-    act_en = (f'Record the missing readings and review {u} against the "{STAGE_EN[s]}" gate' for u, s in _z(who_en, agg["stage"]))
-    return _frame(pg, rows.reset_index(drop=True), "gate-skipped", agg["next"].to_numpy(), sev, vi, en, act, act_en)
+    extra = {} if parts is None else {"who": parts}
+    return _frame(pg, rows.reset_index(drop=True), "gate-skipped", agg["next"].to_numpy(), sev,
+                  "gap.gate_skipped" if parts is None else "gap.gate_skipped_part", stage=agg["stage"].to_numpy(dtype=object),
+                  detail=agg["detail"].to_numpy(dtype=object), **extra)
 
 
 def _gate_base(pg: ProgrammeGraph, structure: str, base: dict) -> dict:
@@ -440,7 +617,7 @@ def _gate_base(pg: ProgrammeGraph, structure: str, base: dict) -> dict:
     return pg.memo(("gate_base", structure, id(base)), make)
 
 
-def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str, names: dict[str, str]) -> pd.DataFrame:
+def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str) -> pd.DataFrame:
     """Moves past a stage without its gate. In the new structure, a unit's own records are checked
     against its own readings, and a unit made of old ones is checked through its parts: the gap
     names the part ("Xã A, nay thuộc Xã N") and sits on the new unit. The checks of every move are made
@@ -456,7 +633,7 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
     agg = _gate_issues(gb["own"], present, as_of)
     if len(agg):
         rows = e.loc[label[agg["row"].to_numpy(dtype=np.int64)]]
-        frames.append(_gate_frame(pg, rows, agg, names, rows["name"].tolist(), rows["name"].tolist()))
+        frames.append(_gate_frame(pg, rows, agg))
     if "parts" in gb:
         heads = e[~e["history"]]
         old = gb["old"]
@@ -478,9 +655,7 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
                 rows = e.loc[pairs["index"]]
                 sub = agg.iloc[pairs["_i"].to_numpy()].reset_index(drop=True)
                 pn = prow["name"].to_numpy()[pairs["_i"].to_numpy()]
-                who_vi = [f"{p} (nay thuộc {n})" for p, n in zip(pn, rows["name"].tolist())]
-                who_en = [f"{p} (now part of {n})" for p, n in zip(pn, rows["name"].tolist())]
-                frames.append(_gate_frame(pg, rows, sub, names, who_vi, who_en))
+                frames.append(_gate_frame(pg, rows, sub, parts=pn))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -505,12 +680,21 @@ def _own_rows(pg: ProgrammeGraph, rows: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def _indexer(index: pd.Index, values) -> np.ndarray:
+    """``index.get_indexer(values)``; for a categorical, on its categories only (a million readings
+    name a few thousand units)."""
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        at = index.get_indexer(np.asarray(values.cat.categories, dtype=object))
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, at[codes], -1)
+    return index.get_indexer(np.asarray(values, dtype=object))
+
+
 def _pair_codes(pg: ProgrammeGraph, units, models) -> np.ndarray:
     """(unit key, model id) pairs as integers (-1 when either is unknown): look-ups by binary search or
     hashing of integers instead of tuples of strings."""
-    u = pg.units.index.get_indexer(np.asarray(units, dtype=object))
     mids = pd.Index(list(pg.programme.models), dtype=object)
-    m = mids.get_indexer(np.asarray(models, dtype=object))
+    u, m = _indexer(pg.units.index, units), _indexer(mids, models)
     return np.where((u >= 0) & (m >= 0), u.astype(np.int64) * (len(mids) + 1) + m, -1)
 
 
@@ -541,20 +725,19 @@ def _prerequisite(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
     """Units that started a model before its prerequisite was met where it must be: the same
     unit, its parent, its commune/district/province, or a share of the units of a kind below it
     (``everyone`` is the whole stage frame, so units below are counted outside the scope too)."""
-    started = e[(e["stage_index"] > 0) & ~e["history"]]
+    used = ["code", "unit", "name", "kind", "model", "parent", "commune", "district", "province", *STAGES]
+    started = e.loc[(e["stage_index"] > 0) & ~e["history"], [c for c in used if c in e]]
     frames = []
     prog = pg.programme
     for mid, m in prog.models.items():
         sub = started[started["model"] == mid]
         if not len(sub) or not m.requires:
             continue
-        mn, mn_en = names[mid], _en(pg)[mid]
         for req in m.requires:
             need = STAGES.index(req.stage) + 1
-            rn, rn_en = names.get(req.model, req.model), _en(pg).get(req.model, req.model)
-            sv, se = STAGE_VI[req.stage], STAGE_EN[req.stage]
+            ref = {"ref_model": names.get(req.model, req.model), "ref_model_en": _en(pg).get(req.model, req.model)}
             if req.where == "below":
-                frames.append(_below_short(pg, sub, everyone, req, as_of, mn, mn_en, rn, rn_en))
+                frames.append(_below_short(pg, sub, everyone, req, as_of, ref))
                 continue
             col = {"same": "unit", "parent": "parent"}.get(req.where, req.where)
             target = sub[col]
@@ -573,14 +756,11 @@ def _prerequisite(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
             tname = tgt.map(pg.units["name"]).fillna(tgt)
             start = _first_start(rows, as_of)
             sev = np.where(got == 0, "high", "medium")
-            here = [("đơn vị này", "this unit") if t == u else (tn, tn) for t, u, tn in _z(tgt, rows["unit"], tname)]
-            vi = (f'{u} đã bắt đầu "{mn}" nhưng "{rn}" ở {h[0]} chưa đạt giai đoạn "{sv}" (mới: {STAGE_VI[("not_started", *STAGES)[g]]})'
-                  for u, h, g in _z(rows["name"], here, got))
-            en = (f'{u} started "{mn_en}" but "{rn_en}" at {h[1]} has not reached "{se}" (now: {STAGE_EN[("not_started", *STAGES)[g]]})'
-                  for u, h, g in _z(rows["name"], here, got))
-            act = (f'Triển khai "{rn}" ở {h[0]} đến giai đoạn "{sv}" trước khi mở rộng "{mn}"' for h in here)
-            act_en = (f'Bring "{rn_en}" at {h[1]} to "{se}" before scaling "{mn_en}"' for h in here)
-            frames.append(_frame(pg, rows, "prerequisite", start.to_numpy(), sev, vi, en, act, act_en))
+            self_ = (tgt.to_numpy(dtype=object) == rows["unit"].to_numpy(dtype=object))
+            code = np.where(self_, "gap.prerequisite_self", "gap.prerequisite")
+            frames.append(_frame(pg, rows, "prerequisite", start.to_numpy(), sev, code, **ref, stage=req.stage,
+                                 reached=np.asarray(("not_started", *STAGES), dtype=object)[np.asarray(got, dtype=np.int64)],
+                                 place=np.where(self_, None, tname.to_numpy(dtype=object))))
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -598,10 +778,8 @@ def below_shares(everyone: pd.DataFrame, model: str, kind: str, stage: str, by: 
 
 
 def _below_short(pg: ProgrammeGraph, sub: pd.DataFrame, everyone: pd.DataFrame, req, as_of: pd.Timestamp,
-                 mn: str, mn_en: str, rn: str, rn_en: str) -> pd.DataFrame:
+                 ref: dict) -> pd.DataFrame:
     """Adopters whose units below have not reached ``req.share`` of ``req.stage`` (none below: met)."""
-    from .formats import fmt_percent
-
     frames = []
     prog = pg.programme
     for kind, part in sub.groupby("kind", sort=False):
@@ -612,20 +790,11 @@ def _below_short(pg: ProgrammeGraph, sub: pd.DataFrame, everyone: pd.DataFrame, 
         if not short.any():
             continue
         rows, got = part[short], got[short]
-        kvi, ken = prog.kind_label(req.kind, "vi"), prog.kind_label(req.kind, "en", plural=True)
-        sv, se = STAGE_VI[req.stage], STAGE_EN[req.stage]
-        need_vi, need_en = fmt_percent(req.share, "vi", 0), fmt_percent(req.share, "en", 0)
-        have_vi = [fmt_percent(x, "vi", 0) for x in got["share"]]
-        have_en = [fmt_percent(x, "en", 0) for x in got["share"]]
-        n = got["units"].astype(int).tolist()
         sev = np.where(got["share"].to_numpy() == 0, "high", "medium")
-        vi = (f'{u} đã bắt đầu "{mn}" nhưng mới {h} trong {k} {kvi} của đơn vị này đạt giai đoạn "{sv}" của "{rn}" (cần {need_vi})'
-              for u, h, k in _z(rows["name"], have_vi, n))
-        en = (f'{u} started "{mn_en}" but only {h} of its {k} {ken} have reached "{se}" of "{rn_en}" (needs {need_en})'
-              for u, h, k in _z(rows["name"], have_en, n))
-        act = (f'Đưa "{rn}" đến giai đoạn "{sv}" ở ít nhất {need_vi} {kvi} của {u} trước khi mở rộng "{mn}"' for u in rows["name"].tolist())
-        act_en = (f'Bring "{rn_en}" to "{se}" in at least {need_en} of the {ken} of {u} before scaling "{mn_en}"' for u in rows["name"].tolist())
-        frames.append(_frame(pg, rows, "prerequisite", _first_start(rows, as_of).to_numpy(), sev, vi, en, act, act_en))
+        frames.append(_frame(pg, rows, "prerequisite", _first_start(rows, as_of).to_numpy(), sev, "gap.prerequisite_below",
+                             **ref, stage=req.stage, share=got["share"].to_numpy(dtype=float), need=float(req.share),
+                             n=got["units"].to_numpy(dtype=np.int64), kind_words=prog.kind_label(req.kind, "vi"),
+                             kind_words_en=prog.kind_label(req.kind, "en", plural=True)))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -642,9 +811,10 @@ def _stale_base(pg: ProgrammeGraph, structure: str) -> dict:
     return pg.memo(("stale_base", structure), make)
 
 
-def _stale(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str, names: dict[str, str]) -> pd.DataFrame:
+def _stale(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str) -> pd.DataFrame:
     with_metrics = [mid for mid, m in pg.programme.models.items() if m.metrics]
-    rows = e[(e["stage_index"] >= 2) & e["model"].isin(with_metrics)]
+    rows = e.loc[(e["stage_index"] >= 2) & e["model"].isin(with_metrics),
+                 ["code", "unit", "name", "model", "commune", "pilot", "evaluate", "scale"]]
     if not len(rows):
         return pd.DataFrame()
     sb = _stale_base(pg, structure)
@@ -661,15 +831,8 @@ def _stale(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: 
         return pd.DataFrame()
     gap_days = (as_of - lastd).dt.days
     sev = np.where(lastd.isna(), "high", np.where(gap_days > 2 * period, "medium", "low"))
-    mname = rows["model"].map(names)
-    vi_d, iso_d = _dates(lastd)
-    vi = (f'{u} chưa có số liệu "{m}" nào' if not d else f'{u}: số liệu "{m}" mới nhất ngày {d}, quá kỳ báo cáo {p} ngày'
-          for u, m, d, p in _z(rows["name"], mname, vi_d, period))
-    en = (f'{u} has no "{m}" reading at all' if not d else f'{u}: latest "{m}" reading on {d}, older than the {p}-day reporting period'
-          for u, m, d, p in _z(rows["name"], rows["model"].map(_en(pg)), iso_d, period))
-    act = (f'Yêu cầu {u} cập nhật số liệu kỳ này' for u in rows["name"].tolist())
-    act_en = (f'Ask {u} to report this period\'s readings' for u in rows["name"].tolist())
-    return _frame(pg, rows, "stale", due.to_numpy(), sev, vi, en, act, act_en)
+    return _frame(pg, rows, "stale", due.to_numpy(), sev, np.where(lastd.isna(), "gap.stale_none", "gap.stale"),
+                  day=lastd.to_numpy(), n=period.to_numpy(dtype=np.int64))
 
 
 def _definition(pg: ProgrammeGraph, mids: list[str], structure: str = OLD) -> pd.DataFrame:
@@ -677,38 +840,27 @@ def _definition(pg: ProgrammeGraph, mids: list[str], structure: str = OLD) -> pd
     for mid in mids:
         m = pg.programme.models[mid]
         path = pg.programme.model_paths.get(mid, f"models/{mid}.toml")
-        missing = []
+        found = []
         gone = [k for k in m.adopted_by if k in ABOLISHED_KINDS]
         if structure == NEW and gone:
-            words = ", ".join(pg.programme.kind_label(k, "vi") for k in gone)
-            words_en = ", ".join(pg.programme.kind_label(k, "en") for k in gone)
-            rows.append({"unit": path, "unit_key": path, "unit_name": m.name, "commune_name": "", "model": mid,
-                         "kind": "definition", "since": pd.NaT, "severity": "medium",
-                         "message": f'Mô hình "{m.name}" áp dụng cho cấp {words}, cấp này không còn từ 01/07/2025: '
-                                    f'số liệu cấp {words} là lịch sử (trạng thái ngày {HISTORY_AS_OF:%d/%m/%Y})',
-                         "message_en": f'Model "{m.name_en or m.name}" is adopted by the {words_en} level, abolished on 2025-07-01: '
-                                       f'its {words_en} figures are history (their state on {HISTORY_AS_OF:%Y-%m-%d})',
-                         "action": 'Xác định lại loại đơn vị áp dụng (adopted_by) của mô hình cho cấu trúc mới, ví dụ cấp xã hoặc tỉnh',
-                         "action_en": "Redefine which units adopt the model (adopted_by) for the new structure, e.g. communes or the province"})
+            found.append(("medium", "gap.definition.abolished", {
+                "kind_words": ", ".join(pg.programme.kind_label(k, "vi") for k in gone),
+                "kind_words_en": ", ".join(pg.programme.kind_label(k, "en") for k in gone), "day": HISTORY_AS_OF}))
         if not m.targets:
-            missing.append(("high", "Nhìn được", "chưa có chỉ tiêu cụ thể (targets)", "no concrete targets",
-                            "Thêm [[targets]] với chỉ số, giá trị và thời hạn", "Add [[targets]] with a metric, a value and a date"))
+            found.append(("high", "gap.definition.targets", {}))
         if m.method is None or not m.resources:
-            what = [x for x, miss in (("cách làm (method)", m.method is None), ("nguồn lực (resources)", not m.resources)) if miss]
-            what_en = [x for x, miss in (("method", m.method is None), ("resources", not m.resources)) if miss]
-            missing.append(("medium", "Sờ thấy được", "chưa nêu " + " và ".join(what), "no " + " or ".join(what_en),
-                            "Ghi các bước làm ([method]) và nguồn lực cho mỗi đơn vị ([resources])",
-                            "Write the steps ([method]) and the resources per unit ([resources])"))
+            what = "method_resources" if m.method is None and not m.resources else "method" if m.method is None else "resources"
+            found.append(("medium", f"gap.definition.{what}", {}))
         if not m.metrics:
-            missing.append(("high", "Nắm bắt được", "chưa có chỉ số đo (metrics) để đánh giá bằng số liệu", "no metrics to evaluate it from data",
-                            "Thêm [[metrics]] và ghi số liệu định kỳ", "Add [[metrics]] and record readings regularly"))
-        for sev, part, vi, en, act, act_en in missing:
-            rows.append({"unit": path, "unit_key": path, "unit_name": m.name, "commune_name": "", "model": mid, "kind": "definition",
-                         "since": pd.NaT, "severity": sev,
-                         "message": f'Mô hình "{m.name}" chưa đạt "{part}": {vi}',
-                         "message_en": f'Model "{m.name_en or m.name}" misses a "3 được" part ({part}): {en}',
-                         "action": act, "action_en": act_en})
-    return pd.DataFrame(rows)
+            found.append(("high", "gap.definition.metrics", {}))
+        for sev, code, params in found:
+            rows.append({"unit": path, "unit_key": path, "unit_name": m.name, "commune_name": "", "model": mid,
+                         "kind": "definition", "since": pd.NaT, "severity": sev, "code": code, **params})
+    out = pd.DataFrame(rows)
+    for c in ("code", "kind_words", "kind_words_en", "day"):
+        if c in out:
+            out[c] = _param(c, out[c].to_numpy(dtype=object), len(out))
+    return out
 
 
 def _province_of(pg: ProgrammeGraph, structure: str, sc: tuple[str, str]) -> str:
@@ -731,14 +883,15 @@ def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model
               scope: str | None = None, kinds: list[str] | None = None) -> pd.DataFrame:
     """Every gap at ``as_of``, sorted by severity (high first), then since, then unit.
 
-    Columns: unit (code; the model's file for "definition"), unit_key, unit_name, model, kind,
-    since, severity, severity_rank (3 = high), message, message_en, action, action_en.
+    Columns: unit (code; the model's file for "definition"), unit_key, unit_name, commune_name, model,
+    kind, since, severity, severity_rank (3 = high), then the message as data: ``code`` and its
+    parameters (:data:`PARAM_COLUMNS`). :func:`render_gaps` writes the message and the action.
     """
     as_of_ts = _ts(as_of)
     kinds = list(GAP_KINDS) if kinds is None else list(kinds)
     for k in kinds:
         if k not in GAP_KINDS:
-            raise UnknownGapKindError(f'loại khoảng trống "{k}" không có; dùng: {", ".join(GAP_KINDS)} / unknown gap kind "{k}"; use: {", ".join(GAP_KINDS)}')
+            raise UnknownGapKindError("gap.unknown_kind", kind=k, kinds=", ".join(GAP_KINDS))
     mids = _models(pg, [model] if model else None)
     sc = scope_unit(pg, structure, scope)
     names = {mid: m.name for mid, m in pg.programme.models.items()}
@@ -751,40 +904,64 @@ def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model
         # Neighbours are counted in the unit's commune, district and province: inside a scope, the
         # rows of the scope's province are all that can matter (a 34th of the country's).
         near = e if sc is None else e[e["province"] == _province_of(pg, structure, sc)]
-        ns = _not_started(pg, near, as_of_ts, names)
+        ns = _not_started(pg, near, as_of_ts)
         if len(ns) and sc is not None:
             ns = ns[ns["unit_key"].isin(in_scope["unit"])]
         frames.append(ns)
     if "stalled" in kinds:
-        frames.append(_stalled(pg, in_scope, as_of_ts, names))
+        frames.append(_stalled(pg, in_scope, as_of_ts))
     if "gate-skipped" in kinds:
-        frames.append(_gate_skipped(pg, in_scope, as_of_ts, structure, names))
+        frames.append(_gate_skipped(pg, in_scope, as_of_ts, structure))
     if "prerequisite" in kinds:
         frames.append(_prerequisite(pg, in_scope, as_of_ts, structure, names, everyone))
     if "stale" in kinds:
-        frames.append(_stale(pg, in_scope, as_of_ts, structure, names))
+        frames.append(_stale(pg, in_scope, as_of_ts, structure))
     if "definition" in kinds:
         frames.append(_definition(pg, mids, structure))
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "since" else np.int64 if c == "severity_rank"
-                                          else TEXT if c in TEXT_COLUMNS else object) for c in GAP_COLUMNS})
-    out = pd.concat(frames, ignore_index=True)
-    del frames  # the parts: a country's gaps are hundreds of megabytes, kept once
+        return empty_gaps()
+    out = _concat(frames)
+    del frames  # the parts: a country's gaps are a quarter of a million rows, kept once
     out["since"] = pd.to_datetime(out["since"])
     out["severity_rank"] = out["severity"].map(SEVERITY_RANK).astype(np.int64)
-    keys = out[["severity_rank", "since", "unit", "model", "kind"]]
-    order = keys.sort_values(list(keys.columns), ascending=[False, True, True, True, True], na_position="last",
-                             kind="stable").index.to_numpy()
-    del keys
+    model = pd.Categorical(out["model"].to_numpy(dtype=object))
+    out["model_name"] = _names_of(model, names)
+    out["model_name_en"] = _names_of(model, _en(pg))
+    order = _order(out)
     cols = {}
-    for c in GAP_COLUMNS:  # one column at a time, each dropped once taken in order
-        col = out.pop(c)
+    for c in FRAME_COLUMNS:  # one column at a time, each dropped once taken in order
+        col = pd.Series(out.pop(c))
         cols[c] = col.take(order).reset_index(drop=True)
-        if c in TEXT_COLUMNS and cols[c].dtype != TEXT:
-            cols[c] = cols[c].astype(TEXT)
         del col
-    return pd.DataFrame(cols)
+    return pd.DataFrame(cols, copy=False)
 
 
-__all__ = ["GAP_KINDS", "GAP_KIND_VI", "GAP_COLUMNS", "SEVERITY_RANK", "SEVERITY_VI", "UnknownGapKindError", "find_gaps"]
+def _names_of(model: pd.Categorical, names: dict[str, str]) -> pd.Categorical:
+    """Each row's model name, as a categorical (two models may share a name)."""
+    said = np.asarray([names.get(m, m) for m in model.categories], dtype=object)
+    return pd.Categorical(said[model.codes] if len(model) else said[:0])
+
+
+def _order(out: pd.DataFrame) -> np.ndarray:
+    """Rows by severity (high first), then since (none last), unit, model and kind; ties keep their
+    order. Sorted on integer codes (a multi-column sort of strings would copy them all)."""
+    since = out["since"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    since = np.where(since == np.iinfo(np.int64).min, np.iinfo(np.int64).max, since)  # NaT last
+    codes = [pd.factorize(out[c].to_numpy(dtype=object), sort=True)[0] for c in ("kind", "model", "unit")]
+    return np.lexsort((*codes, since, -out["severity_rank"].to_numpy(dtype=np.int64)))
+
+
+def empty_gaps() -> pd.DataFrame:
+    """A gaps frame with no row, with the columns and dtypes of :func:`find_gaps`."""
+    def dtype(c: str):
+        if c in CATEGORY_PARAMS:
+            return "category"
+        return {"since": "datetime64[ns]", "day": "datetime64[ns]", "severity_rank": np.int64, "n": np.int32,
+                "m": np.int32}.get(c, object)
+
+    return pd.DataFrame({c: pd.Series(dtype=dtype(c)) for c in FRAME_COLUMNS})
+
+
+__all__ = ["GAP_KINDS", "GAP_COLUMNS", "PARAM_COLUMNS", "FRAME_COLUMNS", "SEVERITY_RANK", "UnknownGapKindError", "find_gaps",
+           "render_gaps", "with_texts", "gap_params", "action_code", "message_text", "empty_gaps"]

@@ -567,7 +567,7 @@ def _check_structure(structure: str) -> None:
     if structure not in (OLD, NEW):
         from .errors import NhanRongError
 
-        raise NhanRongError(f'cấu trúc "{structure}" không hợp lệ: dùng "old" hoặc "new" / structure must be "old" or "new"')
+        raise NhanRongError("error.bad_structure", structure=structure)
 
 
 __all__ = ["ProgrammeGraph", "build_graph", "model_node", "positioned_units", "project_units", "readings_table", "stage_table",

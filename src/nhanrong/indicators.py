@@ -27,7 +27,8 @@ from pydantic import ValidationError
 
 from . import loader
 from .formats import months_before
-from .problems import did_you_mean_pair as did_you_mean
+from .i18n import msg
+from .problems import did_you_mean
 from .programme import Programme
 from .registry import Registry, load_registry, unit_key
 from .schema import IndicatorSpec, IndicatorsFile, ModelFile, TargetSetSpec
@@ -87,7 +88,8 @@ class Indicators:
 def discover_indicators(root: Path, report: loader.Report) -> list[Path]:
     """``ROOT/indicators/**/*.toml``, sorted, the way the loader walks its folders: links to folders are
     not followed, a link to a file only when it stays inside the data root (:func:`loader.link_problem`),
-    and nothing is opened here (a FIFO or device named *.toml is refused by :func:`loader.parse_file`)."""
+    and nothing is opened here (a FIFO or device named *.toml is refused by :func:`loader.parse_file`). The
+    problems of these entries are the loader's own ("problem.*"): the same entry reads the same everywhere."""
     top = Path(root) / INDICATORS_DIR
     if not top.is_dir():
         return []
@@ -98,11 +100,9 @@ def discover_indicators(root: Path, report: loader.Report) -> list[Path]:
             path = Path(folder) / name
             rel = path.relative_to(root).as_posix()
             if path.is_symlink():
-                report.warning(rel, (0, 0), "linked-folder", "thư mục là liên kết (symlink): không đọc các tệp trong đó",
-                               "folder is a symbolic link: its files are not read")
+                report.warning(rel, (0, 0), "linked-folder", msg("problem.linked_folder"))
             elif name.endswith(".toml"):
-                report.warning(rel, (0, 0), "not-a-file", "đây là một thư mục có tên *.toml, không phải tệp: các tệp bên trong vẫn được đọc",
-                               "this is a folder named *.toml, not a file: the files inside are still read")
+                report.warning(rel, (0, 0), "not-a-file", msg("problem.folder_named_toml"))
         for name in names:
             path = Path(folder) / name
             if not name.endswith(".toml"):
@@ -116,12 +116,6 @@ def discover_indicators(root: Path, report: loader.Report) -> list[Path]:
 
 
 # --- reading and checking ---------------------------------------------------------------------
-
-_WHAT = {
-    "reading": ("số liệu", "reading"),
-    "target": ("chỉ tiêu", "target"),
-    "met": ("báo cáo số chỉ tiêu đạt", "met count"),
-}
 
 
 def load_indicators(root: Path, report: loader.Report, models: Mapping[str, ModelFile], *,
@@ -154,9 +148,7 @@ def load_indicators(root: Path, report: loader.Report, models: Mapping[str, Mode
         if obj.illustrative:
             illustrative.append(rel)
         if unit_key(obj.structure, obj.scope) not in reg.units:
-            report.error(src, ("scope",), "unknown-unit",
-                         f'mã đơn vị "{obj.scope}" không có trong danh mục ({obj.structure}); sửa mã hoặc structure',
-                         f'unit code "{obj.scope}" is not in the {obj.structure} register; fix the code or the structure')
+            report.error(src, ("scope",), "unknown-unit", msg("indicator.unknown_unit", unit=obj.scope, structure=obj.structure))
         for i, spec in zip(kept["indicator"], obj.indicator):
             _keep_first(by_id, _check_indicator(src, i, spec, obj, models, report), src, ("indicator", i, "id"), report)
         pending += [(src, j, ts, obj) for j, ts in zip(kept["target_set"], obj.target_set)]
@@ -174,10 +166,9 @@ def _keep_first(store: dict, item: Indicator | TargetSet, src: loader.SourceFile
     if other is None:
         store[item.id] = item
         return
-    vi, en = ("chỉ số", "indicator") if isinstance(item, Indicator) else ("bộ chỉ tiêu", "target set")
-    report.error(src, loc, "duplicate-" + en.replace(" ", "-"),
-                 f'{vi} "{item.id}" đã được khai báo ở {other.path}:{other.line}; đổi mã một trong hai',
-                 f'{en} "{item.id}" is already declared at {other.path}:{other.line}; rename one of them')
+    code, what = ("indicator", "indicator") if isinstance(item, Indicator) else ("target-set", "target_set")
+    report.error(src, loc, "duplicate-" + code,
+                 msg("indicator.duplicate", what=msg("indicator.noun." + what), id=item.id, path=other.path, line=other.line))
 
 
 def _validate(src: loader.SourceFile, report: loader.Report) -> tuple[IndicatorsFile, dict[str, list[int]]] | None:
@@ -199,8 +190,7 @@ def _validate(src: loader.SourceFile, report: loader.Report) -> tuple[Indicators
         kept = {k: [i for i in range(len(src.data.get(k) or [])) if (k, i) not in bad] for k in LISTS}
         return obj, kept
     except Exception as exc:  # noqa: BLE001 - absurd input is a problem of this file, never a crash
-        report.error(src.rel, (1, 1), "unreadable", f"không kiểm tra được tệp ({type(exc).__name__}): bỏ qua tệp",
-                     f"cannot check the file ({type(exc).__name__}): file left out")
+        report.error(src.rel, (1, 1), "unreadable", msg("indicator.unreadable", error=type(exc).__name__))
         return None
     return obj, {k: list(range(len(getattr(obj, k)))) for k in LISTS}
 
@@ -209,21 +199,17 @@ def _dated(src: loader.SourceFile, base: tuple, entries: list, what: str, report
            in_order: bool = True) -> list:
     """Dated entries sorted by date; one dated like an earlier one is an error and left out, one out of
     order a warning (when ``in_order``: readings are kept in the order they were made)."""
-    vi, en = _WHAT[what]
+    noun = msg("indicator.noun." + what)
     kept: list = []
     first: dict[dt.date, int] = {}
     latest: dt.date | None = None
     for k, e in enumerate(entries):
         if e.date in first:
             line = src.pos(base + (first[e.date],))[0]
-            report.error(src, base + (k, "date"), "duplicate-date",
-                         f"{vi} ngày {e.date:%d/%m/%Y} đã có ở dòng {line}: bỏ qua lần ghi này",
-                         f"{en} of {e.date:%Y-%m-%d} is already given on line {line}: this one is left out")
+            report.error(src, base + (k, "date"), "duplicate-date", msg("indicator.duplicate_date", what=noun, day=e.date, line=line))
             continue
         if in_order and latest is not None and e.date < latest:
-            report.warning(src, base + (k, "date"), "date-order",
-                           f"{vi} ngày {e.date:%d/%m/%Y} ghi sau {vi} ngày {latest:%d/%m/%Y}: hãy ghi theo thứ tự thời gian",
-                           f"{en} of {e.date:%Y-%m-%d} comes after the one of {latest:%Y-%m-%d}: keep them in date order")
+            report.warning(src, base + (k, "date"), "date-order", msg("indicator.date_order", what=noun, day=e.date, latest=latest))
         first[e.date] = k
         latest = e.date if latest is None else max(latest, e.date)
         kept.append(e)
@@ -239,22 +225,16 @@ def _check_indicator(src: loader.SourceFile, i: int, spec: IndicatorSpec, obj: I
     if link is not None:
         model = models.get(link.model)
         if model is None:
-            vi, en = did_you_mean(link.model, models)
-            report.error(src, base + ("from", "model"), "unknown-model", f'mô hình "{link.model}" không có trong models/{vi}',
-                         f'model "{link.model}" has no file in models/{en}')
+            report.error(src, base + ("from", "model"), "unknown-model",
+                         msg("indicator.unknown_model", model=link.model, hint=did_you_mean(link.model, models)))
             link = None
         elif link.metric not in (ids := [x.id for x in model.metrics]):
-            vi, en = did_you_mean(link.metric, ids)
             report.error(src, base + ("from", "metric"), "unknown-metric",
-                         f'mô hình "{link.model}" không định nghĩa chỉ số "{link.metric}"{vi}',
-                         f'model "{link.model}" defines no metric "{link.metric}"{en}')
+                         msg("indicator.unknown_metric", model=link.model, metric=link.metric, hint=did_you_mean(link.metric, ids)))
             link = None
         elif spec.readings:
             report.warning(src, base + ("readings", 0), "typed-linked-reading",
-                           f'chỉ số "{spec.id}" lấy giá trị từ mô hình "{link.model}" ({link.metric}): '
-                           f'{len(spec.readings)} số liệu ghi tay bị bỏ qua; xoá chúng hoặc bỏ "from"',
-                           f'indicator "{spec.id}" takes its value from model "{link.model}" ({link.metric}): '
-                           f'{len(spec.readings)} typed reading(s) ignored; remove them or remove "from"')
+                           msg("indicator.typed_linked_reading", id=spec.id, model=link.model, metric=link.metric, n=len(spec.readings)))
             readings = []
     spec = spec.model_copy(update={"readings": readings, "targets": targets, "from_": link})
     return Indicator(spec.id, spec, obj.scope, obj.structure, src.rel, src.pos(base)[0], obj.illustrative)
@@ -268,23 +248,16 @@ def _check_target_set(src: loader.SourceFile, j: int, spec: TargetSetSpec, obj: 
         where = base + ("targets", k)
         if item.indicator is not None:
             if item.count != 1 or item.met:
-                report.error(src, where + ("indicator",), "linked-count",
-                             f'chỉ tiêu gắn với chỉ số "{item.indicator}" được đánh giá theo chỉ số đó: bỏ count và met',
-                             f'a target tied to indicator "{item.indicator}" is judged by that indicator: remove count and met')
+                report.error(src, where + ("indicator",), "linked-count", msg("indicator.linked_count", indicator=item.indicator))
                 continue
             if item.indicator not in by_id:
-                vi, en = did_you_mean(item.indicator, by_id)
                 report.error(src, where + ("indicator",), "unknown-indicator",
-                             f'chỉ số "{item.indicator}" không có trong indicators/{vi}',
-                             f'indicator "{item.indicator}" is not declared under indicators/{en}')
+                             msg("indicator.unknown_indicator", indicator=item.indicator, hint=did_you_mean(item.indicator, by_id)))
                 continue
             if not by_id[item.indicator].spec.targets:
-                report.warning(src, where + ("indicator",), "no-target",
-                               f'chỉ số "{item.indicator}" chưa có chỉ tiêu nào (targets): chưa đánh giá được',
-                               f'indicator "{item.indicator}" has no targets: it cannot be judged')
+                report.warning(src, where + ("indicator",), "no-target", msg("indicator.no_target", indicator=item.indicator))
         elif not item.name:
-            report.error(src, where, "unnamed-target", "mỗi chỉ tiêu cần indicator (mã một chỉ số) hoặc name (tên chỉ tiêu)",
-                         "each target needs indicator (an indicator's id) or name")
+            report.error(src, where, "unnamed-target", msg("indicator.unnamed_target"))
             continue
         met = [m for m in _dated(src, where + ("met",), item.met, "met", report) if _within(src, where, item.met, m, item.count, report)]
         items.append(item.model_copy(update={"met": met}))
@@ -302,8 +275,7 @@ def _within(src: loader.SourceFile, base: tuple, entries: list, m, total: int, r
         return True
     k = next(i for i, e in enumerate(entries) if e is m)
     report.error(src, base + ("met", k, "value"), "met-above-count",
-                 f"{m.value} chỉ tiêu đạt ngày {m.date:%d/%m/%Y}, nhưng chỉ có {total} chỉ tiêu",
-                 f"{m.value} targets met on {m.date:%Y-%m-%d}, more than the {total} there are")
+                 msg("indicator.met_above_count", met=m.value, day=m.date, total=total))
     return False
 
 

@@ -26,20 +26,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import NhanRongError
+
 BOUNDARIES = Path("units") / "boundaries.geojson"
 CODE_PROPERTIES = ("ma_xa", "code")
 DECIMALS = 5
 
 
-class BoundariesError(ValueError):
-    """The boundaries file cannot be used; the message names the file and says why (vi / en)."""
-
-    def __init__(self, vi: str, en: str):
-        super().__init__(vi)
-        self.vi, self.en = vi, en
-
-    def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
+class BoundariesError(NhanRongError):
+    """The boundaries file cannot be used; the message (codes "error.boundaries.*") names the file
+    and says why, in the reader's language (:meth:`text`)."""
 
 
 @dataclass(frozen=True)
@@ -116,15 +112,12 @@ def read_boundaries(path: Path) -> Boundaries:
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BoundariesError(f"{name}: không đọc được tệp GeoJSON ({exc})",
-                              f"{name}: cannot read the GeoJSON file ({exc})") from None
+        raise BoundariesError("error.boundaries.unreadable", name=name, reason=str(exc)) from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
-        raise BoundariesError(f'{name}: cần một GeoJSON "FeatureCollection" có "features"',
-                              f'{name}: expected a GeoJSON "FeatureCollection" with "features"')
+        raise BoundariesError("error.boundaries.not_collection", name=name)
     structure = doc.get("structure")
     if structure not in (None, "old", "new"):
-        raise BoundariesError(f'{name}: "structure" phải là "old" hoặc "new", không phải {structure!r}',
-                              f'{name}: "structure" must be "old" or "new", not {structure!r}')
+        raise BoundariesError("error.boundaries.bad_structure", name=name, structure=structure)
     shapes: dict[str, dict] = {}
     skipped = 0
     for feature in doc["features"]:
@@ -143,9 +136,7 @@ def read_boundaries(path: Path) -> Boundaries:
             geometry = {"type": "MultiPolygon", "coordinates": polys}
         shapes[code] = geometry
     if not shapes:
-        raise BoundariesError(
-            f"{name}: không có vùng nào dùng được (mỗi feature cần Polygon/MultiPolygon và thuộc tính ma_xa hoặc code)",
-            f"{name}: no usable feature (each needs a Polygon/MultiPolygon and a ma_xa or code property)")
+        raise BoundariesError("error.boundaries.no_feature", name=name)
     return Boundaries(path, structure, shapes, skipped)
 
 

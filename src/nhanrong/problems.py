@@ -74,9 +74,3 @@ def did_you_mean(word: str, choices: Iterable[str]) -> Message:
     """The ' (did you mean "x"?)' suffix as a message, or the empty message when nothing is close."""
     c = closest(word, choices)
     return msg("hint.did_you_mean", choice=c) if c is not None else Message("")
-
-
-def did_you_mean_pair(word: str, choices: Iterable[str]) -> tuple[str, str]:
-    """TRANSITIONAL (issue 13): the same suffix as a (vi, en) pair for code not yet on message codes."""
-    m = did_you_mean(word, choices)
-    return m.text("vi"), m.text("en")

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .i18n import data_name
 from .problems import Problem
 from .registry import Registry
 from .schema import ModelFile, PlanFile, SettingsFile, STAGES
@@ -182,7 +183,7 @@ class Programme:
         m = self.models.get(model_id)
         if m is None:
             return model_id
-        return (m.name_en or m.name) if lang == "en" else m.name
+        return data_name(m.name, m.name_en, lang)
 
     @property
     def errors(self) -> list[Problem]:

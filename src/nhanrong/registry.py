@@ -84,11 +84,7 @@ class Registry:
         """The province itself and every unit below it, in code order."""
         root = unit_key(structure, province_code)
         if root not in self.units:
-            raise UnknownScopeError(
-                f'Không có tỉnh mã "{province_code}" trong cấu trúc {structure}; chạy `nhanrong units --structure {structure}` để xem danh sách. '
-                f'/ No province with code "{province_code}" in the {structure} structure; '
-                f"run `nhanrong units --structure {structure}` to list the provinces."
-            )
+            raise UnknownScopeError("error.unknown_province", province=province_code, structure=structure)
         out = [self.units[root]]
         for u in self.units.values():
             if u.structure != structure or u.kind == "province":

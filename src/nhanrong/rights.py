@@ -34,6 +34,9 @@ from typing import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .errors import NhanRongError
+from .i18n import Message, msg
+
 RIGHTS_FILE = "rights.toml"
 
 
@@ -89,23 +92,18 @@ class Identity:
         return cls(name, email, str(claims.get("sub") or ""), tuple(str(g).strip("/") for g in groups))
 
 
-class RightsError(Exception):
-    """rights.toml is missing or broken; editing from the app is then refused."""
+class RightsError(NhanRongError):
+    """rights.toml is missing or broken; editing from the app is then refused.
 
-    def __init__(self, vi: str, en: str) -> None:
-        self.vi, self.en = vi, en
-        super().__init__(f"{vi} / {en}")
-
-    def text(self, lang: str = "vi") -> str:
-        return self.en if lang == "en" else self.vi
+    ``RightsError(rights.problem)``: the message (code "rights.*") says which, and what to do."""
 
 
 @dataclass(frozen=True)
 class Rights:
-    """The parsed rights file, or the reason there is none."""
+    """The parsed rights file, or the reason there is none (a message, code "rights.*")."""
 
     file: RightsFile | None
-    problem: tuple[str, str] | None = None
+    problem: Message | None = None
     path: Path | None = None
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -156,16 +154,14 @@ def load_rights(root: str | Path) -> Rights:
 
     path = Path(root) / RIGHTS_FILE
     if not path.is_file():
-        return Rights(None, (f"kho dữ liệu chưa có tệp {RIGHTS_FILE}: chưa ai được sửa dữ liệu trên ứng dụng (xem README, mục Đăng nhập và quyền)",
-                             f"the data repository has no {RIGHTS_FILE}: nobody may edit from the app (see the README, Login and rights)"), path)
+        return Rights(None, msg("rights.no_file", file=RIGHTS_FILE), path)
     report = loader.Report()
     rights = read_rights(root, report)
     if rights is None:
         first = next((p for p in report.problems if p.severity == "error"), None)
-        vi = first.format("vi") if first else RIGHTS_FILE
-        en = first.format("en") if first else RIGHTS_FILE
-        return Rights(None, (f"tệp {RIGHTS_FILE} có lỗi, chưa ai được sửa dữ liệu: {vi}",
-                             f"{RIGHTS_FILE} has an error, nobody may edit: {en}"), path)
+        where = f"{first.path}:{first.line}:{first.column}" if first else RIGHTS_FILE
+        return Rights(None, msg("rights.broken_file", file=RIGHTS_FILE, where=where, severity="error",
+                                     problem=first.msg if first else Message("")), path)
     return Rights(rights, None, path)
 
 
@@ -196,36 +192,33 @@ def unit_allowed(rights: Rights, who: Identity, prog, key: str, model: str | Non
     return False
 
 
-def refusal(rights: Rights, who: Identity | None, prog, change) -> tuple[str, str] | None:
-    """Why ``who`` may not make ``change`` (vi, en), or None when they may. ``change`` must be normalised
-    (its unit resolved to a key): see :func:`nhanrong.editing.changeset.prepare`."""
+def refusal(rights: Rights, who: Identity | None, prog, change) -> Message | None:
+    """Why ``who`` may not make ``change`` (a message, code "rights.*"), or None when they may. ``change``
+    must be normalised (its unit resolved to a key): see :func:`nhanrong.editing.changeset.prepare`."""
     from .editing.changes import NewLocalUnit, PlanNumbers
 
     if who is None:
-        return ("chưa đăng nhập: không được sửa dữ liệu", "not logged in: you may not change the data")
+        return msg("rights.not_logged_in")
     if rights.file is None:
-        return rights.problem or ("chưa có quyền", "no rights")
-    name = f"{who.name} <{who.email}>"
+        return rights.problem or msg("rights.no_rights")
+    name = who.author
     if isinstance(change, PlanNumbers):
         if any(g.plans for g in rights.grants(who)):
             return None
-        return (f"{name} không có quyền sửa kế hoạch ({change.plan}); xem {RIGHTS_FILE}",
-                f"{name} may not change plans ({change.plan}); see {RIGHTS_FILE}")
+        return msg("rights.no_plans", who=name, plan=change.plan, file=RIGHTS_FILE)
     if isinstance(change, NewLocalUnit):
         key, model = change.parent, None
     else:
         key, model = change.unit, change.model
     if unit_allowed(rights, who, prog, key, model):
         return None
-    unit = f"{prog.unit_name(key)} ({key.partition(':')[2] or key})"
+    unit = {"unit_name": prog.unit_name(key), "unit": key.partition(":")[2] or key}
     if model is not None and unit_allowed(rights, who, prog, key, None):
-        return (f"{name} không có quyền sửa mô hình {model} tại {unit}; xem {RIGHTS_FILE}",
-                f"{name} may not change model {model} in {unit}; see {RIGHTS_FILE}")
-    return (f"{name} không có quyền sửa đơn vị {unit}; xem {RIGHTS_FILE}",
-            f"{name} may not change unit {unit}; see {RIGHTS_FILE}")
+        return msg("rights.no_model", who=name, model=model, **unit, file=RIGHTS_FILE)
+    return msg("rights.no_unit", who=name, **unit, file=RIGHTS_FILE)
 
 
-def refusals(rights: Rights, who: Identity | None, prog, changes: Iterable) -> list[tuple[str, str]]:
+def refusals(rights: Rights, who: Identity | None, prog, changes: Iterable) -> list[Message]:
     return [r for r in (refusal(rights, who, prog, ch) for ch in changes) if r is not None]
 
 

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .errors import NhanRongError
+
 STAGES: tuple[str, ...] = ("assess", "pilot", "evaluate", "scale")
 Stage = Literal["assess", "pilot", "evaluate", "scale"]
 Structure = Literal["old", "new"]
@@ -61,8 +63,10 @@ def _env_date(name: str, default: dt.date) -> dt.date:
     try:
         value = dt.date.fromisoformat(raw)
     except ValueError:
-        warnings.warn(f"{name}={raw!r} không phải ngày ISO (YYYY-MM-DD), dùng {default.isoformat()} / "
-                      f"{name}={raw!r} is not an ISO date, using {default.isoformat()}", stacklevel=2)
+        from .i18n import t
+
+        lang = os.environ.get("NHANRONG_LANG", "vi")
+        warnings.warn(t("error.schema.env_date", lang, name=name, raw=raw, default=default.isoformat()), stacklevel=2)
         return default
     return min(max(value, DATE_HARD_MIN), DATE_HARD_MAX)
 
@@ -76,6 +80,12 @@ Number = Annotated[float, Field(allow_inf_nan=False)]
 """A finite number: inf and nan are refused (they poison every sum and ratio downstream)."""
 Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 """A finite amount of a resource, zero or more."""
+
+
+class SchemaRuleError(NhanRongError):
+    """A rule of a file format that pydantic's constraints cannot say (a gate threshold needs a bound,
+    a ratio needs its parts). Raised inside a validator, pydantic reports it as a "value_error"
+    whose ``ctx["error"]`` is this exception: the loader reads its code and parameters there."""
 
 
 class Strict(BaseModel):
@@ -95,7 +105,7 @@ class MetricThreshold(Strict):
     @model_validator(mode="after")
     def _one_bound(self) -> "MetricThreshold":
         if self.min is None and self.max is None:
-            raise ValueError("a gate threshold needs min or max")
+            raise SchemaRuleError("error.schema.gate_bound")
         return self
 
 
@@ -133,9 +143,9 @@ class Requirement(Strict):
     @model_validator(mode="after")
     def _below_parts(self) -> "Requirement":
         if self.where == "below" and not self.kind:
-            raise ValueError('where = "below" needs kind (the kind of the units below, e.g. "village")')
+            raise SchemaRuleError("error.schema.below_needs_kind")
         if self.where != "below" and (self.kind is not None or self.share != 1.0):
-            raise ValueError('kind and share only go with where = "below"')
+            raise SchemaRuleError("error.schema.below_only")
         return self
 
 
@@ -174,9 +184,9 @@ class Metric(Strict):
     @model_validator(mode="after")
     def _ratio_parts(self) -> "Metric":
         if self.rollup == "ratio" and not (self.numerator and self.denominator):
-            raise ValueError('a metric with rollup = "ratio" needs numerator and denominator')
+            raise SchemaRuleError("error.schema.ratio_parts")
         if self.rollup != "ratio" and (self.numerator or self.denominator):
-            raise ValueError('numerator and denominator only go with rollup = "ratio"')
+            raise SchemaRuleError("error.schema.ratio_only")
         return self
 
 

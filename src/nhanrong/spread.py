@@ -10,6 +10,7 @@ import networkx as nx
 import pandas as pd
 
 from .errors import UnknownModelError
+from .problems import did_you_mean
 from .graph import ProgrammeGraph
 
 SPREAD_COLUMNS = ["model", "pilot", "pilot_code", "pilot_name", "depth", "reach", "direct"]
@@ -47,7 +48,8 @@ def spread(pg: ProgrammeGraph, model: str | None = None) -> pd.DataFrame:
     """
     a = pg.programme.adoptions
     if model is not None and model not in pg.programme.models:
-        raise UnknownModelError(f'Không có mô hình "{model}" trong models/ / no model "{model}" in models/')
+        known = list(pg.programme.models)
+        raise UnknownModelError("error.unknown_model", model=model, hint=did_you_mean(model, known), known=", ".join(known))
     a = a.assign(unit=a["unit"].astype(str), model=a["model"].astype(str))[["unit", "model", "learned_from"]]
     if model is not None:
         a = a[a["model"] == model]

@@ -15,11 +15,11 @@ import pandas as pd
 from .errors import NhanRongError, UnknownModelError, UnknownScopeError
 from .graph import REFORM, ProgrammeGraph, _backfill, alive_at, history_units, positioned_units, stage_table, unit_parts
 from .registry import NEW, OLD, unit_key
-from .i18n import stage_names
+from .i18n import Message, msg
+from .problems import did_you_mean
 from .schema import STAGES
 
 STAGE_NAMES: tuple[str, ...] = ("not_started", *STAGES)
-STAGE_VI = stage_names("vi")
 LEVELS: tuple[str, ...] = ("province", "district", "commune")
 STATUS_COLUMNS = ["model", "scope", "scope_key", "scope_name", "structure", "level", "as_of", "eligible",
                   *STAGE_NAMES, "coverage", "history", "parts", "parts_scale"]
@@ -33,11 +33,9 @@ class UnknownLevelError(NhanRongError):
 
 def _check_level(level: str | None, structure: str) -> None:
     if level is not None and level not in LEVELS:
-        raise UnknownLevelError(f'cấp "{level}" không hợp lệ: dùng province, district hoặc commune '
-                                f'/ level must be province, district or commune')
+        raise UnknownLevelError("error.unknown_level", level=level)
     if level == "district" and structure == NEW:
-        raise UnknownLevelError("cấu trúc mới (từ 1/7/2025) không còn cấp huyện; dùng --level commune hoặc --structure old "
-                                "/ the new structure (since 1 July 2025) has no district level; use --level commune or --structure old")
+        raise UnknownLevelError("error.no_district_level", level=level)
 
 
 def _ts(as_of: dt.date | pd.Timestamp) -> pd.Timestamp:
@@ -50,8 +48,7 @@ def _models(pg: ProgrammeGraph, models: list[str] | None) -> list[str]:
         return known
     for m in models:
         if m not in pg.programme.models:
-            raise UnknownModelError(f'Không có mô hình "{m}" trong models/ (có: {", ".join(known)}) '
-                                    f'/ no model "{m}" in models/ (known: {", ".join(known)})')
+            raise UnknownModelError("error.unknown_model", model=m, hint=did_you_mean(m, known), known=", ".join(known))
     return list(models)
 
 
@@ -63,11 +60,8 @@ def scope_unit(pg: ProgrammeGraph, structure: str, scope: str | None) -> tuple[s
     pos = positioned_units(pg, structure)
     if key not in pos.index or pos.at[key, "kind"] not in LEVELS:
         other = NEW if structure == OLD else OLD
-        hint = (f' (mã này thuộc cấu trúc "{other}": thêm --structure {other})', f' (this code is in the "{other}" structure: add --structure {other})') \
-            if unit_key(other, scope) in pg.units.index else ("", "")
-        raise UnknownScopeError(
-            f'Không có tỉnh, huyện hay xã mã "{scope}" trong cấu trúc {structure}{hint[0]}; chạy `nhanrong units` để xem mã. '
-            f'/ No province, district or commune with code "{scope}" in the {structure} structure{hint[1]}; run `nhanrong units` to list codes.')
+        hint = msg("hint.other_structure", other=other) if unit_key(other, scope) in pg.units.index else Message("")
+        raise UnknownScopeError("error.unknown_scope", scope=scope, structure=structure, hint=hint)
     return key, pos.at[key, "kind"]
 
 
@@ -518,5 +512,5 @@ def metric_values(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, s
     return out[cols].reset_index(drop=True)
 
 
-__all__ = ["STAGE_NAMES", "STAGE_VI", "LEVELS", "STATUS_COLUMNS", "UnknownLevelError", "status", "unit_stages", "all_stages",
+__all__ = ["STAGE_NAMES", "LEVELS", "STATUS_COLUMNS", "UnknownLevelError", "status", "unit_stages", "all_stages",
            "metric_values", "latest_readings", "rollup_metrics", "scope_unit"]

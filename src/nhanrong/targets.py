@@ -12,15 +12,24 @@ import numpy as np
 import pandas as pd
 
 from .graph import ProgrammeGraph
+from .i18n import label
+from .i18n import t as _t
 from .registry import unit_key
 from .status import STAGE_NAMES, _provinces_with_data, _ts, all_stages, latest_readings, rollup_metrics, scope_unit
 
 PACE_MONTHS = 6
 VERDICTS = ("met", "on-track", "behind", "overdue")
-VERDICT_VI = {"met": "Đạt", "on-track": "Đúng tiến độ", "behind": "Chậm", "overdue": "Quá hạn"}
-VERDICT_EN = {"met": "Met", "on-track": "On track", "behind": "Behind", "overdue": "Overdue"}
 TARGET_COLUMNS = ["model", "metric", "scope", "structure", "target", "target_date", "actual", "gap", "verdict",
                   "projected", "verdict_vi", "verdict_en", "scope_name", "actual_before", "pace_from", "note"]
+
+
+ALL_DATA = _t("targets.all_data", "vi")
+"""``scope_name`` of a target set for the whole data set (a name, shown as written: Vietnamese)."""
+
+
+def _verdict_words(verdict: str) -> dict[str, str]:
+    """The ``verdict_vi`` and ``verdict_en`` columns, from the one verdict table (i18n VERDICT_LABELS)."""
+    return {"verdict_vi": label("verdict", verdict, "vi"), "verdict_en": label("verdict", verdict, "en")}
 
 
 def _scope_or_all(pg: ProgrammeGraph, structure: str, scope: str | None) -> str | None:
@@ -191,8 +200,8 @@ def evaluate_targets(pg: ProgrammeGraph, as_of: dt.date) -> pd.DataFrame:
             rows.append({
                 "model": mid, "metric": t.metric, "scope": scope or "", "structure": t.structure,
                 "target": t.value, "target_date": t.date, "actual": actual, "gap": t.value - actual,
-                "verdict": verdict, "projected": projected, "verdict_vi": VERDICT_VI[verdict], "verdict_en": VERDICT_EN[verdict],
-                "scope_name": pg.units.at[key, "name"] if key else "toàn bộ dữ liệu",
+                "verdict": verdict, "projected": projected, **_verdict_words(verdict),
+                "scope_name": pg.units.at[key, "name"] if key else ALL_DATA,
                 "actual_before": prev, "pace_from": pace_from.date(), "note": t.note,
             })
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
@@ -301,12 +310,12 @@ def scope_targets(pg: ProgrammeGraph, as_of: dt.date, structure: str, scope: str
                 rows.append({
                     "model": mid, "metric": metric, "scope": scope, "structure": structure, "target": t.value,
                     "target_date": t.date, "actual": actual, "gap": t.value - actual, "verdict": verdict,
-                    "projected": projected, "verdict_vi": VERDICT_VI[verdict], "verdict_en": VERDICT_EN[verdict],
+                    "projected": projected, **_verdict_words(verdict),
                     "scope_name": name, "actual_before": prev, "pace_from": pace_from.date(), "note": t.note,
                     "origin": "own" if lvl == 0 else "inherited", "source_scope": src[1], "source_structure": src[0],
-                    "source_name": pg.units.at[skey, "name"] if skey else "toàn bộ dữ liệu",
+                    "source_name": pg.units.at[skey, "name"] if skey else ALL_DATA,
                 })
     return pd.DataFrame(rows, columns=SCOPE_TARGET_COLUMNS)
 
 
-__all__ = ["annual", "evaluate_targets", "scope_targets", "target_sources", "cascades", "judge", "SCOPE_TARGET_COLUMNS", "VERDICTS", "VERDICT_VI", "VERDICT_EN", "TARGET_COLUMNS", "PACE_MONTHS"]
+__all__ = ["annual", "evaluate_targets", "scope_targets", "target_sources", "cascades", "judge", "SCOPE_TARGET_COLUMNS", "VERDICTS", "TARGET_COLUMNS", "PACE_MONTHS"]

@@ -13,16 +13,45 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+import tomli
+
 Path = tuple[str | int, ...]
 
-_BARE_KEY = re.compile(r'\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')')
-_KEY_EQ = re.compile(r'((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=')
+# --- the TOML key grammar: shared with the editor (nhanrong.editing.tomlwrite builds on it) ---------
+
+KEY_PART = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
+"""One part of a key: bare, basic-quoted (with escapes) or literal-quoted."""
+DOTTED_KEY = rf"{KEY_PART}(?:\s*\.\s*{KEY_PART})*"
+"""A dotted key: ``a."b c".d``."""
+BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+_KEY_EQ = re.compile(rf"({DOTTED_KEY})\s*=")
+_KEY_LINE = re.compile(rf"({DOTTED_KEY})\s*=\s*")
 _TOKEN = re.compile(r'[^,\]}\s#"\'\[{]+')
 """A bare run that is not a key (a number, a date, true): skipped whole, so a scan stays linear."""
 _SCALAR = re.compile(r'[^,\]\s#]+')
 
 
-def _split_key(text: str) -> tuple[str, ...]:
+def split_key(text: str) -> tuple[str, ...]:
+    """``a."b c".d`` -> ("a", "b c", "d"): TOML's own quoting rules (escapes via tomli) for a valid key;
+    a key tomli refuses (this scanner also reads broken files) is split by hand, its quotes stripped."""
+    text = text.strip()
+    if BARE.fullmatch(text):
+        return (text,)
+    if '"' not in text and "'" not in text:
+        return tuple(p.strip() for p in text.split("."))
+    try:
+        data = tomli.loads(f"{text} = 0")
+        parts: list[str] = []
+        while isinstance(data, dict):
+            (k, data), = data.items()
+            parts.append(k)
+        return tuple(parts)
+    except (tomli.TOMLDecodeError, ValueError):
+        return _split_by_hand(text)
+
+
+def _split_by_hand(text: str) -> tuple[str, ...]:
     parts: list[str] = []
     for raw in _iter_key_parts(text):
         raw = raw.strip()
@@ -108,7 +137,7 @@ class _Scanner:
             elif frame is not None and frame[2] == "table":
                 m = _KEY_EQ.match(text, i)
                 if m:
-                    path = frame[0] + _split_key(m.group(1))
+                    path = frame[0] + split_key(m.group(1))
                     self.put(path, line_no, offset + i + 1)
                     if len(frame) > 3:
                         frame[3] = path
@@ -150,7 +179,7 @@ def key_positions(text: str) -> dict[Path, tuple[int, int]]:
             continue
         m = re.match(r"\[\[\s*(.+?)\s*\]\]", stripped)
         if m:
-            parts = _split_key(m.group(1))
+            parts = split_key(m.group(1))
             prefix = sc.resolve(parts[:-1]) + (parts[-1],)
             sc.array_counts[prefix] = sc.array_counts.get(prefix, -1) + 1
             table = prefix + (sc.array_counts[prefix],)
@@ -159,13 +188,13 @@ def key_positions(text: str) -> dict[Path, tuple[int, int]]:
             continue
         m = re.match(r"\[\s*(.+?)\s*\]", stripped)
         if m:
-            table = sc.resolve(_split_key(m.group(1)))
+            table = sc.resolve(split_key(m.group(1)))
             sc.put(table, line_no, indent + 1)
             continue
-        m = re.match(r'((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=\s*', stripped)
+        m = _KEY_LINE.match(stripped)
         if not m:
             continue
-        path = table + _split_key(m.group(1))
+        path = table + split_key(m.group(1))
         sc.put(path, line_no, indent + 1)
         value = stripped[m.end():]
         for quote in ('"""', "'''"):

@@ -40,7 +40,7 @@ def list_units(root: Path | None, *, province: str | None, structure: str) -> li
             for k, p in zip(local.index, local["parent"])
         ]
     if not rows:
-        raise UnknownScopeError(f'Không có tỉnh mã "{province}" / no province "{province}"')
+        raise UnknownScopeError("error.unknown_province", province=province, structure=structure)
     return rows
 
 

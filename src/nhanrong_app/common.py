@@ -20,15 +20,17 @@ import streamlit as st
 
 from nhanrong.cache import fingerprint, load_programme_cached
 from nhanrong.formats import fmt_date, months_before, natural_rank, quarter_end_on_or_before, to_date
-from nhanrong.gaps import find_gaps
+from nhanrong.gaps import FRAME_COLUMNS, find_gaps
 from nhanrong.graph import ProgrammeGraph, build_graph
 from nhanrong.i18n import t
 from nhanrong.indicators import INDICATOR_COLUMNS, evaluate_indicators, evaluate_target_sets
-from nhanrong.registry import structure_at, unit_key
+from nhanrong.registry import structure_at
 from nhanrong.spread import spread
 from nhanrong.status import metric_values, part_stages, status, unit_stages
 from nhanrong.targets import SCOPE_TARGET_COLUMNS, evaluate_targets, scope_targets
 from nhanrong.textfold import filter_options, fold, nfc
+from nhanrong.views import Choices, Frames
+from nhanrong.views.text import md_escape  # noqa: F401 - the pages' escape, from the views
 
 LOADS: Counter[str] = Counter()
 """How many times each root was loaded from disk in this process (the bench and tests check it)."""
@@ -90,6 +92,12 @@ class Context:
 
     def d(self, x) -> str:
         return fmt_date(x, self.lang)
+
+    @property
+    def choices(self) -> Choices:
+        """The choices the view models are computed for (nhanrong.views)."""
+        return Choices(self.lang, self.as_of, self.structure, self.scope, self.scope_key, self.scope_name,
+                       self.scope_kind)
 
 
 def context() -> Context:
@@ -190,12 +198,7 @@ def _decisions_list(_pg, fp: str, as_of: dt.date, structure: str, scope: str, la
 def decisions_list(pg, ctx: "Context") -> list:
     """The decisions at the sidebar's scope (:func:`nhanrong.decisions.find_decisions`), cached; on a
     failure the page says so and shows none."""
-    try:
-        with st.spinner(t("decisions.computing", ctx.lang)):
-            return _decisions_list(pg, ctx.fp, ctx.as_of, ctx.structure, ctx.scope, ctx.lang)
-    except Exception as exc:  # noqa: BLE001 - shown on the page
-        st.error(t("error.compute", ctx.lang, what="decisions", error=f"{type(exc).__name__}: {exc}"))
-        return []
+    return CachedFrames(ctx.fp).decisions(pg, ctx.choices)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -232,8 +235,7 @@ COLUMNS = {
                 "projected", "verdict_vi", "scope_name"],
     "scope_targets": SCOPE_TARGET_COLUMNS,
     "decisions": [],
-    "gaps": ["unit", "unit_key", "unit_name", "commune_name", "model", "kind", "since", "severity", "severity_rank",
-             "message", "message_en", "action", "action_en"],
+    "gaps": FRAME_COLUMNS,
     "part_stages": ["model", "unit", "code", "name", "part", "part_code", "part_name", "stage", "since"],
     "spread": ["model", "pilot", "pilot_code", "pilot_name", "depth", "reach"],
     "indicators": INDICATOR_COLUMNS,
@@ -252,7 +254,7 @@ def _guard(fn, what: str):
         try:
             return fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown on the page
-            st.error(t("error.compute", lang(), what=what, error=f"{type(exc).__name__}: {exc}"))
+            st.error(t("error.compute", lang(), what=t(f"compute.{what}", lang()), error=f"{type(exc).__name__}: {exc}"))
             return pd.DataFrame(columns=COLUMNS[what])
 
     run.__doc__ = fn.__doc__
@@ -271,44 +273,50 @@ indicator_frame = _guard(_indicator_frame, "indicators")
 target_sets_frame = _guard(_target_sets_frame, "target_sets")
 
 
-def targets_in_scope(targets: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """Targets that apply to the selected scope: those set for it, or for the whole data set.
+class CachedFrames(Frames):
+    """The view models' frames (nhanrong.views.Frames) from the cached, guarded loaders above."""
 
-    A target set for the province applies when the scope is that province; when the
-    scope is a district, only district targets and whole-data targets apply.
-    """
-    if targets is None or not len(targets):
-        return targets
-    scope = targets["scope"].astype("string")
-    same = (scope == ctx.scope) & (targets["structure"] == ctx.structure)
-    whole = scope.isna() | (scope == "")
-    return targets[(same | whole).fillna(False)]
+    def __init__(self, fp: str) -> None:
+        self.fp = fp
 
+    def status(self, pg, as_of, structure, scope, level=None):
+        return status_frame(pg, self.fp, as_of, structure, scope, level)
 
-def targets_within(targets: pd.DataFrame, ctx: Context, units: pd.DataFrame) -> pd.DataFrame:
-    """Targets set for units inside the selected scope (not the scope itself), in the chosen structure.
+    def unit_stages(self, pg, as_of, structure, scope):
+        return unit_stages_frame(pg, self.fp, as_of, structure, scope)
 
-    Old units carry their old ancestors (``province``, ``district``, ``commune``) and the new
-    ones they roll up into (``new_province``, ``new_commune``); new units only the latter. So in
-    the old structure a district's target is within its province; in the new one an old
-    province's or district's target is within the new province it was merged into. A target of a
-    new unit never lies within an old one (a new commune may straddle old districts).
-    """
-    if targets is None or not len(targets):
-        return targets
-    code = targets["scope"].astype("string").fillna("")
-    structure = targets["structure"].astype(str)
-    keys = pd.Series([unit_key(s, c) if c else "" for s, c in zip(structure, code)], index=targets.index)
-    if not ctx.scope_key:
-        return targets[(code != "").to_numpy()]
-    col = ctx.scope_kind if ctx.structure == "old" else f"new_{ctx.scope_kind}"
-    if col not in units.columns:
-        return targets.iloc[0:0]
-    anc = units[col].reindex(keys.to_numpy()).to_numpy(dtype=object)
-    inside = (anc == ctx.scope_key) & (keys.to_numpy() != ctx.scope_key)
-    if ctx.structure == "old":
-        inside &= (structure == "old").to_numpy()
-    return targets[inside]
+    def metric_values(self, pg, as_of, structure, scope, level=None):
+        return metric_frame(pg, self.fp, as_of, structure, scope, level)
+
+    def targets(self, pg, as_of):
+        return targets_frame(pg, self.fp, as_of)
+
+    def scope_targets(self, pg, as_of, structure, scope):
+        return scope_targets_frame(pg, self.fp, as_of, structure, scope)
+
+    def decisions(self, pg, choices: Choices) -> list:
+        c = choices
+        try:
+            with st.spinner(t("decisions.computing", c.lang)):
+                return _decisions_list(pg, self.fp, c.as_of, c.structure, c.scope, c.lang)
+        except Exception as exc:  # noqa: BLE001 - shown on the page
+            st.error(t("error.compute", c.lang, what=t("compute.decisions", c.lang), error=f"{type(exc).__name__}: {exc}"))
+            return []
+
+    def indicators(self, pg, as_of, structure, scope):
+        return indicator_frame(pg, self.fp, as_of, structure, scope)
+
+    def target_sets(self, pg, as_of, structure, scope):
+        return list(target_sets_frame(pg, self.fp, as_of, structure, scope))
+
+    def gaps(self, pg, as_of, structure, scope):
+        return gaps_frame(pg, self.fp, as_of, structure, scope)
+
+    def part_stages(self, pg, as_of, scope):
+        return part_frame(pg, self.fp, as_of, scope)
+
+    def spread(self, pg, model):
+        return spread_frame(pg, self.fp, model)
 
 
 def illustrative_banner(ctx: Context, pg) -> None:
@@ -325,14 +333,6 @@ def model_name(pg, model_id: str, lang: str | None = None) -> str:
 def graph() -> ProgrammeGraph:
     """The ProgrammeGraph the router loaded for this run."""
     return st.session_state["_pg"]
-
-
-_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$"
-
-
-def md_escape(text: str) -> str:
-    """Data shown inside markdown is text, never markup (no links, emphasis or HTML); composed (NFC)."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in nfc(text))
 
 
 def errors_banner(ctx: Context, pg) -> None:
@@ -404,11 +404,74 @@ def searchable_select(label: str, options: dict, key: str, search_key: str, sear
     if query and shown is not values and st.session_state.get(key) not in shown:
         st.session_state[key] = shown[0]
     there = select_container if select_container is not None else where
-    value = there.selectbox(label, listed, key=key, format_func=lambda v: texts.get(v, str(v)), filter_mode=None,
-                            placeholder=t("choose_one", lang))
+    value = select(label, listed, key=key, format_func=lambda v: texts.get(v, str(v)), lang=lang, where=there)
     if note:
         there.caption(md_escape(note))
     return value
+
+
+# --- Streamlit's own words, in the reader's language --------------------------------------------
+# Streamlit writes some words of its own in English. Where it has a parameter they get ours
+# (placeholders); a select's own typing is turned off (filter_mode=None: its empty search said "No
+# results"); where it has none (the file uploader's "Drag and drop file here", "Limit 20MB per file",
+# "Browse files"; a text field's "Press Enter to apply") the text is hidden with CSS and ours shown
+# instead. The top bar keeps no developer menu (client.toolbarMode = "minimal" in .streamlit/config.toml).
+
+
+def select(label: str, options, *, lang: str | None = None, key: str | None = None, where=None, **kwargs):
+    """``st.selectbox`` with our placeholder and no typing (its empty search answers in English).
+    ``lang``: the sidebar's language unless given; ``where``: a container or column (default: the page)."""
+    kwargs.setdefault("placeholder", t("choose_one", lang or globals()["lang"]()))
+    kwargs.setdefault("filter_mode", None)
+    return (where if where is not None else st).selectbox(label, options, key=key, **kwargs)
+
+
+def multiselect(label: str, options, *, lang: str | None = None, key: str | None = None, where=None, **kwargs):
+    """``st.multiselect`` with our placeholder ("empty = all"), no typing and no "Select all"."""
+    kwargs.setdefault("placeholder", t("choose", lang or globals()["lang"]()))
+    kwargs.setdefault("filter_mode", None)
+    kwargs.setdefault("select_all", False)
+    return (where if where is not None else st).multiselect(label, options, key=key, **kwargs)
+
+
+def file_uploader(label: str, *, lang: str | None = None, type=None, key: str | None = None, where=None, **kwargs):
+    """``st.file_uploader`` with Streamlit's English hidden (see :func:`streamlit_words`) and, under it,
+    what it accepts in our words: the file types and the size limit."""
+    from streamlit import config
+
+    lang = lang or globals()["lang"]()
+    there = where if where is not None else st
+    found = there.file_uploader(label, type=type, key=key, **kwargs)
+    types = ", ".join(f".{x.lstrip('.')}" for x in ([type] if isinstance(type, str) else (type or [])))
+    limit = kwargs.get("max_upload_size") or config.get_option("server.maxUploadSize")
+    there.caption(t("upload.accepts", lang, types=types or t("upload.any", lang), limit=limit))
+    return found
+
+
+STREAMLIT_WORDS_CSS = """<style>
+/* A text field's "Press Enter to apply" (the field applies on Enter or on leaving it all the same). */
+[data-testid="InputInstructions"] { display: none !important; }
+/* The file uploader: its "20MB per file • CSV, XLSX" is hidden (our caption under it says what it
+   accepts), its "Upload" button and its "Drag and drop a file here" (while a file is dragged over
+   it) say ours. */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button * { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "%(browse)s"; }
+[data-testid="stFileUploaderDropzone"] > div:not(:has(button)) { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] > div:not(:has(button))::after { content: "%(drop)s"; font-size: 0.875rem; }
+/* The status widget's "Stop" while a page is computing. */
+[data-testid="stStatusWidget"] button { font-size: 0 !important; }
+[data-testid="stStatusWidget"] button::after { content: "%(stop)s"; font-size: 0.875rem; }
+/* The skip link a keyboard reaches first. */
+[data-testid="stSkipToContent"] { font-size: 0 !important; }
+[data-testid="stSkipToContent"]::after { content: "%(skip)s"; font-size: 1rem; }
+</style>"""
+
+
+def streamlit_words(lang: str) -> None:
+    """Replace or hide Streamlit's own English words on every page (CSS: it has no parameter for them)."""
+    css = STREAMLIT_WORDS_CSS % {key: t(f"streamlit.{key}", lang) for key in ("drop", "browse", "stop", "skip")}
+    st.html(css)
 
 
 # --- login (st.login, OIDC) and rights: issue 11 ------------------------------------

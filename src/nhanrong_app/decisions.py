@@ -1,24 +1,24 @@
 """Quyết định / Decisions: the few decisions the data calls for at the sidebar's scope, ranked by
 consequence (nhanrong.decisions), each naming its units, with what would unblock it and links to the
-evidence (the gaps, the model, the plan)."""
+evidence (the gaps, the model, the plan). The page draws :func:`nhanrong.views.decisions.decisions_view`."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from nhanrong_app.common import context, decisions_list, graph, illustrative_banner, md_escape
+from nhanrong_app.common import CachedFrames, context, graph, illustrative_banner
+from nhanrong.views.decisions import decisions_view
 
 ctx = context()
 pg = graph()
+view = decisions_view(pg, ctx.choices, CachedFrames(ctx.fp))
 
-st.header(ctx.t("decisions.header", scope=ctx.scope_name, as_of=ctx.d(ctx.as_of)))
+st.header(view.header)
 illustrative_banner(ctx, pg)
-st.caption(ctx.t("decisions.caption"))
-st.caption(ctx.t("cascade.rule"))
-
-found = decisions_list(pg, ctx)
-if not found:
-    st.success(ctx.t("decisions.none"))
+for line in view.captions:
+    st.caption(line)
+if view.none:
+    st.success(view.none)
 
 
 def open_gaps(model: str, kinds: list[str]) -> None:
@@ -36,25 +36,22 @@ def open_plan(plan: str) -> None:
     st.session_state["planner_plan"] = plan
 
 
-for i, d in enumerate(found, start=1):
+for i, d in enumerate(view.cards, start=1):
     with st.container(border=True):
-        st.markdown(f"**{i}. {md_escape(d.title)}**")
-        st.markdown(md_escape(d.why))
-        st.markdown(f"*{md_escape(ctx.t('decisions.units'))}:* {md_escape(d.units_line(ctx.lang, limit=12))}")
-        if d.unblock:
-            st.markdown(f"*{md_escape(ctx.t('decisions.unblock'))}:*")
+        st.markdown(d.title)
+        st.markdown(d.why)
+        st.markdown(d.units)
+        if d.unblock_title:
+            st.markdown(d.unblock_title)
             for line in d.unblock:
-                st.markdown(f"- {md_escape(line)}")
+                st.markdown(line)
         c1, c2, c3, _ = st.columns([1, 1, 2, 2])
-        kinds = sorted({k for _, k in d.evidence.get("gaps", [])})
         if c1.button(ctx.t("decisions.link_gaps"), key=f"decision_gaps_{i}", icon=":material/report:",
-                     on_click=open_gaps, args=(d.model, kinds)):
+                     on_click=open_gaps, args=(d.model, list(d.gap_kinds))):
             st.switch_page("gaps.py")
         if c2.button(ctx.t("decisions.link_model"), key=f"decision_model_{i}", icon=":material/category:",
                      on_click=open_model, args=(d.model,)):
             st.switch_page("model.py")
-        plan = d.evidence.get("plan")
-        if plan and plan in pg.programme.plans:
-            if c3.button(ctx.t("decisions.link_plan", plan=pg.programme.plans[plan].name), key=f"decision_plan_{i}",
-                         icon=":material/event_note:", on_click=open_plan, args=(plan,)):
-                st.switch_page("planner.py")
+        if d.plan and c3.button(d.plan_label, key=f"decision_plan_{i}", icon=":material/event_note:",
+                                on_click=open_plan, args=(d.plan,)):
+            st.switch_page("planner.py")

@@ -10,7 +10,7 @@ from nhanrong_app.common import context, gaps_frame, graph, illustrative_banner,
 from nhanrong.brief import format_gaps
 from nhanrong.charts import gaps_chart
 from nhanrong.exports import CSV_MIME, XLSX_MIME, to_csv_bytes, to_xlsx_bytes
-from nhanrong.formats import fmt_number, natural_rank
+from nhanrong.formats import date_format_hint, fmt_number, natural_rank
 from nhanrong.i18n import GAP_KIND_LABELS, label
 from nhanrong.textfold import contains_all, fold_series
 
@@ -89,8 +89,19 @@ if not len(shown):
     st.info(ctx.t("no_rows"))
     st.stop()
 
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def gaps_table(_shown: pd.DataFrame, _models, fp: str, as_of, structure: str, scope: str, lang: str,
+               picked: tuple, search: str) -> pd.DataFrame:
+    """The rows shown as a table, their sentences written in the reader's language (the gaps frame
+    holds message codes and parameters; only the rows left after the filters are rendered), once
+    per filter choice and not again on every rerun."""
+    return format_gaps(_shown, _models, lang)
+
+
 st.altair_chart(gaps_chart(shown, ctx.lang), width="stretch", key="gaps_chart")
-table = format_gaps(shown, models, ctx.lang)
+table = gaps_table(shown, models, ctx.fp, ctx.as_of, ctx.structure, ctx.scope, ctx.lang,
+                   (tuple(pick_models), tuple(pick_kinds), tuple(pick_sev)), search)
 st.dataframe(table, hide_index=True, width="stretch", key="gaps_table")
 
 stem = f"khoang-trong-{ctx.scope or 'all'}-{ctx.as_of.isoformat()}"
@@ -100,7 +111,7 @@ def xlsx_bytes() -> bytes:
     """Built on click: the table as shown, with real dates for sorting in Excel."""
     sheet = table.copy()
     sheet[ctx.t("col.since")] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in shown["since"]]
-    return to_xlsx_bytes(sheet, ctx.t("page.gaps"), "DD/MM/YYYY" if ctx.lang == "vi" else "YYYY-MM-DD")
+    return to_xlsx_bytes(sheet, ctx.t("page.gaps"), date_format_hint(ctx.lang))
 
 
 d1, d2 = st.columns(2)

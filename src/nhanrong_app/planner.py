@@ -9,8 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from nhanrong_app.common import context, current_user, graph, may_edit_plans
-from nhanrong.editing.errors import EditError
+from nhanrong_app.common import context, current_user, graph, may_edit_plans, select
 from nhanrong.editing.plans import save_plan_text
 from nhanrong.charts import date_axis, date_tooltip, localise
 from nhanrong.editing.safewrite import read_snapshot
@@ -63,7 +62,7 @@ def parse_amount(x, lang: str = "vi") -> float | None:
     try:
         return parse_number_text(x, lang)
     except ValueError:
-        raise NhanRongError(ui("bad_amount", lang, text=str(x))) from None
+        raise NhanRongError("planner.bad_amount", text=str(x)) from None
 
 
 def targets_frame_in(plan) -> pd.DataFrame:
@@ -177,7 +176,7 @@ if not prog.plans:
     st.info(ui("no_plans", L))
     st.stop()
 
-name = st.selectbox(ui("plan", L), sorted(prog.plans), key="planner_plan", format_func=lambda n: prog.plans[n].name,
+name = select(ui("plan", L), sorted(prog.plans), key="planner_plan", format_func=lambda n: prog.plans[n].name,
                     filter_mode=None)
 plan = prog.plans[name]
 path = prog.root / prog.plan_paths[name]
@@ -190,11 +189,11 @@ with st.form(key=f"planner_form_{name}"):
     st.subheader(ui("numbers", L))
     c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1.6])
     start = c1.date_input(ui("start", L), value=plan.start, key=f"planner_start_{name}", format=date_format_hint(L))
-    period = c2.selectbox(ui("period", L), list(PERIODS), index=list(PERIODS).index(plan.period),
+    period = select(ui("period", L), list(PERIODS), where=c2, index=list(PERIODS).index(plan.period),
                           key=f"planner_period_{name}", filter_mode=None, format_func=lambda p: pick(PERIODS, p, L))
     horizon = c3.number_input(ui("horizon", L), min_value=1, max_value=260, value=plan.horizon, step=1,
                               key=f"planner_horizon_{name}")
-    rule = c4.selectbox(ui("rule", L), list(RULES), index=list(RULES).index(plan.priorities.rule),
+    rule = select(ui("rule", L), list(RULES), where=c4, index=list(RULES).index(plan.priorities.rule),
                         key=f"planner_rule_{name}", filter_mode=None, format_func=lambda r: pick(RULES, r, L))
     pilot_first = st.checkbox(ui("pilot_first", L), value=plan.pilot_first, key=f"planner_pilot_first_{name}")
     c5, c6 = st.columns([1, 1.6])
@@ -212,14 +211,14 @@ with st.form(key=f"planner_form_{name}"):
         column_config={"model": st.column_config.SelectboxColumn(ui("model", L), options=list(prog.model_order),
                                                                   format_func=lambda m: names.get(m, m)),
                        "coverage": st.column_config.NumberColumn(ui("coverage", L), min_value=0, max_value=100),
-                       "date": st.column_config.DateColumn(ui("date", L), format="DD/MM/YYYY" if L == "vi" else "YYYY-MM-DD"),
+                       "date": st.column_config.DateColumn(ui("date", L), format=date_format_hint(L)),
                        "scope": st.column_config.TextColumn(ui("scope", L))})
     run = st.form_submit_button(ui("run", L), type="primary")
 
 try:
     edited = plan_from_widgets(plan, start, period, horizon, rule, pilot_first, resources, targets, L)
 except NhanRongError as exc:
-    st.error(ui("invalid", L, error=str(exc)))
+    st.error(ui("invalid", L, error=exc.text(L)))
     st.stop()
 
 signature = (ctx.fp, edited.model_dump_json(), L)
@@ -233,7 +232,7 @@ if run or result is None or result[0] != signature:
             results = evaluate_targets(sched, lang=L)
         bar.empty()
     except NhanRongError as exc:
-        st.error(ui("error", L, error=str(exc)))
+        st.error(ui("error", L, error=exc.text(L)))
         st.stop()
     result = (signature, sched, results, notes)
     st.session_state["planner_result"] = result
@@ -259,16 +258,15 @@ if results:
         ui("forecast", L): [fmt_percent(r.coverage, L) for r in results],
         ui("verdict", L): [ui("verdict_met" if r.met else "verdict_not", L) for r in results],
         ui("earliest", L): [fmt_date(r.earliest, L) for r in results],
-        ui("why", L): [r.message_en if L == "en" else r.message_vi for r in results],
+        ui("why", L): [r.msg.text(L) for r in results],
     }), hide_index=True, width="stretch", key="planner_targets_table")
     for r in results:
-        if not r.met and (r.message_vi or r.message_en):
-            st.warning(f"**{names.get(r.target.model, r.target.model)}** ({r.target.label}): "
-                       f"{r.message_en if L == 'en' else r.message_vi}")
+        if not r.met and r.msg.key:
+            st.warning(f"**{names.get(r.target.model, r.target.model)}** ({r.target.label}): {r.msg.text(L)}")
 else:
     st.info(ui("no_targets", L))
 for note in notes:
-    st.caption(f"{ui('notes', L)}: {note.split(' / ')[-1] if L == 'en' else note.split(' / ')[0]}")
+    st.caption(f"{ui('notes', L)}: {note.text(L)}")
 
 c7, c8 = st.columns(2)
 # Every chart in the language on screen: numbers 1.000 and 43,8%, months "thg 1 2023" (charts.localise).
@@ -283,7 +281,7 @@ with st.expander(ui("whatif", L)):
         try:
             cmp = compare_variants(inst, [parse_variant(x) for x in specs.splitlines() if x.strip()], lang=L)
         except NhanRongError as exc:
-            st.error(str(exc))
+            st.error(exc.text(L))
         else:
             st.session_state["planner_comparison"] = (signature, cmp)
     kept = st.session_state.get("planner_comparison")
@@ -301,7 +299,7 @@ with st.expander(ui("whatif", L)):
         st.dataframe(summary, hide_index=True, width="stretch", key="planner_variants_table")
         planned = [m for m in prog.model_order if m in inst.planned_models] + [
             m for m in inst.planned_models if m not in prog.model_order]
-        pick_model = st.selectbox(ui("model", L), planned, key="planner_variant_model", filter_mode=None,
+        pick_model = select(ui("model", L), planned, key="planner_variant_model", filter_mode=None,
                                   format_func=lambda m: names.get(m, m))
         st.altair_chart(localise(variants_chart(cmp.curves, pick_model,
                                                 ui("variant_curves", L, model=names.get(pick_model, pick_model)), L), L),
@@ -323,10 +321,8 @@ if d3.button(ui("save", L), key="planner_save", disabled=not may_edit_plans(ctx.
     try:
         text = plan_toml(path.read_text(encoding="utf-8") if path.exists() else "", edited)
         saved = save_plan_text(ctx.root, rel, text, expected=st.session_state[digest_key], user=current_user())
-    except EditError as exc:
+    except NhanRongError as exc:  # EditError (refused, stale, no right) and PlanWriteError alike
         st.error(exc.text(L))
-    except NhanRongError as exc:
-        st.error(str(exc))
     else:
         st.session_state[digest_key] = read_snapshot(path).digest
         if saved.commit and saved.branch:

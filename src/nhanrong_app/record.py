@@ -14,7 +14,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from nhanrong_app.common import context, graph, login_box, md_escape, ordered, searchable_select
+from nhanrong_app.common import context, file_uploader, graph, login_box, md_escape, ordered, searchable_select, select
 from nhanrong.editing import NewLocalUnit, PlanNumbers, ReadingChange, StageChange, prepare, save
 from nhanrong.editing.errors import EditError, StaleFileError
 from nhanrong.editing.gitrepo import is_repo, unit_history
@@ -105,7 +105,7 @@ def pick_unit(prefix: str, kinds: tuple[str, ...]) -> str | None:
 
 
 def pick_model(prefix: str) -> str:
-    return st.selectbox(tr("record.field.model"), list(ordered(pg)), format_func=model_label, key=f"{prefix}_model",
+    return select(tr("record.field.model"), list(ordered(pg)), format_func=model_label, key=f"{prefix}_model",
                         filter_mode=None)
 
 
@@ -124,7 +124,7 @@ can_edit = who is not None and rights.can_edit(who)
 if who is not None and not can_edit:
     st.warning(tr("auth.no_rights"))
     if rights.problem:
-        st.text(rights.problem[1] if L == "en" else rights.problem[0])
+        st.text(rights.problem.text(L))
 if can_edit and in_git and rights.must_branch(who):
     mine = user_branch(who)
     st.caption(md_escape(tr("auth.on_branch", branch=mine)))
@@ -141,7 +141,7 @@ with tabs[0]:
     key = pick_unit("record_stage", tuple(prog.models[model].adopted_by))
     if key:
         stage_for(key, model)
-        stage = st.selectbox(tr("record.field.stage"), list(STAGES), format_func=lambda s: label("stage", s, L),
+        stage = select(tr("record.field.stage"), list(STAGES), format_func=lambda s: label("stage", s, L),
                              key="record_stage_stage", filter_mode=None)
         when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_stage_date")
         # Re-recording a stage that already has a date replaces it: say so, with both dates, and ask.
@@ -162,7 +162,7 @@ with tabs[1]:
     if not metrics:
         st.info(tr("record.no_metrics"))
     elif key:
-        metric = st.selectbox(tr("record.field.metric"), list(metrics), format_func=metrics.get, key="record_reading_metric",
+        metric = select(tr("record.field.metric"), list(metrics), format_func=metrics.get, key="record_reading_metric",
                               filter_mode=None)
         when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_reading_date")
         value = st.number_input(tr("record.field.value"), value=None, step=1.0, key="record_reading_value")
@@ -182,7 +182,7 @@ with tabs[2]:
     elif not options:
         st.info(tr("record.no_units"))
     else:
-        metric = st.selectbox(tr("record.field.metric"), list(metrics), format_func=metrics.get, key="record_bulk_metric",
+        metric = select(tr("record.field.metric"), list(metrics), format_func=metrics.get, key="record_bulk_metric",
                               filter_mode=None)
         when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_bulk_date")
         st.caption(tr("record.bulk.help"))
@@ -214,7 +214,7 @@ with tabs[2]:
 
 with tabs[3]:
     st.caption(tr("record.upload.help"))
-    upload = st.file_uploader(tr("record.field.file"), type=["csv", "xlsx"], key="record_upload")
+    upload = file_uploader(tr("record.field.file"), type=["csv", "xlsx"], key="record_upload", lang=L)
     if upload is not None and st.button(tr("record.button.preview"), key="record_upload_preview"):
         try:
             with st.spinner(tr("record.preview")):
@@ -238,11 +238,11 @@ with tabs[3]:
         if preview.skipped:
             st.caption(tr("record.upload.skipped"))
             st.dataframe(pd.DataFrame({tr("record.col.line"): [s[0] for s in preview.skipped],
-                                       tr("record.col.reason"): [s[2] if L == "en" else s[1] for s in preview.skipped]}),
+                                       tr("record.col.reason"): [why.text(L) for _, why in preview.skipped]}),
                          hide_index=True, key="record_upload_skipped")
 
 with tabs[4]:
-    kind = st.selectbox(tr("record.field.kind"), list(prog.local_kinds), format_func=lambda k: prog.kind_label(k, L),
+    kind = select(tr("record.field.kind"), list(prog.local_kinds), format_func=lambda k: prog.kind_label(k, L),
                         key="record_unit_kind", filter_mode=None)
     parent = pick_unit("record_unit_parent", tuple(ADMIN_KINDS))
     code = st.text_input(tr("record.field.code"), key="record_unit_code").strip()
@@ -254,7 +254,7 @@ with tabs[5]:
     if not prog.plans:
         st.caption(tr("record.plan.none"))
     else:
-        plan_id = st.selectbox(tr("record.field.plan"), sorted(prog.plans), format_func=lambda p: f"{prog.plans[p].name} ({p})",
+        plan_id = select(tr("record.field.plan"), sorted(prog.plans), format_func=lambda p: f"{prog.plans[p].name} ({p})",
                                key="record_plan_id", filter_mode=None)
         plan = prog.plans[plan_id]
         values: list[tuple[str, float]] = []
@@ -283,7 +283,7 @@ with tabs[6]:
             st.caption(tr("record.history.none"))
         else:
             st.dataframe(pd.DataFrame({
-                tr("record.col.when"): [c.date.strftime("%d/%m/%Y %H:%M" if L == "vi" else "%Y-%m-%d %H:%M") for c in history],
+                tr("record.col.when"): [f"{fmt_date(c.date, L)} {c.date:%H:%M}" for c in history],
                 tr("record.col.author"): [c.author for c in history],
                 tr("record.col.email"): [c.email for c in history],
                 tr("record.col.what"): [c.subject for c in history],
@@ -311,7 +311,7 @@ if cs is not None:
     if not cs.ok:
         st.error(tr("record.preview.refused"))
         st.dataframe(pd.DataFrame({tr("record.col.line"): [r.line for r in cs.refusals],
-                                   tr("record.col.reason"): [r.message_en if L == "en" else r.message for r in cs.refusals]}),
+                                   tr("record.col.reason"): [r.msg.text(L) for r in cs.refusals]}),
                      hide_index=True, key="record_refusals")
     elif not cs.edits:
         st.info(tr("record.preview.nothing"))
@@ -320,7 +320,7 @@ if cs is not None:
         st.code(cs.diff(), language="diff")
         if cs.warnings:
             st.warning(tr("record.preview.warnings"))
-            st.dataframe(pd.DataFrame({tr("record.col.reason"): [w.message_en if L == "en" else w.message for w in cs.warnings]}),
+            st.dataframe(pd.DataFrame({tr("record.col.reason"): [w.text(L) for w in cs.warnings]}),
                          hide_index=True, key="record_warnings")
         b1, b2 = st.columns(2)
         if b1.button(tr("record.button.save"), key="record_save", type="primary", disabled=not can_edit):

@@ -11,7 +11,7 @@ from nhanrong_app.common import context, login_box, md_escape
 from nhanrong.editing.errors import EditError
 from nhanrong.editing.gitrepo import is_repo
 from nhanrong.editing.review import approvals, approve, base_branch, branches, check, diff, reject
-from nhanrong.formats import fmt_number
+from nhanrong.formats import fmt_date, fmt_number
 from nhanrong.i18n import t
 from nhanrong.rights import load_rights
 
@@ -44,7 +44,7 @@ else:
             st.caption(md_escape(t("review.summary", L, commits=fmt_number(len(p.commits), L), authors=", ".join(p.authors),
                                    files=", ".join(p.files))))
             st.dataframe(pd.DataFrame({
-                t("review.col.when", L): [c.date.strftime("%d/%m/%Y %H:%M" if L == "vi" else "%Y-%m-%d %H:%M") for c in p.commits],
+                t("review.col.when", L): [f"{fmt_date(c.date, L)} {c.date:%H:%M}" for c in p.commits],
                 t("record.col.author", L): [c.author for c in p.commits],
                 t("review.col.what", L): [c.subject for c in p.commits],
             }), hide_index=True, key=f"review_commits_{p.branch}")
@@ -56,7 +56,7 @@ else:
                 st.success(t("review.check_ok", L, errors=fmt_number(result.errors, L), warnings=fmt_number(result.warnings, L)))
             else:
                 st.error(t("review.check_bad", L))
-                st.text("\n".join(result.new_errors))
+                st.text("\n".join(m.text(L) for m in result.added))
             comment = st.text_area(t("review.comment", L), key=f"review_comment_{p.branch}")
             ff = st.checkbox(t("review.fast_forward", L), key=f"review_ff_{p.branch}")
             b1, b2 = st.columns(2)
@@ -83,7 +83,7 @@ history = approvals(ctx.root)
 if history:
     st.subheader(t("review.history", L))
     st.dataframe(pd.DataFrame({
-        t("review.col.when", L): [c.date.strftime("%d/%m/%Y %H:%M" if L == "vi" else "%Y-%m-%d %H:%M") for c in history],
+        t("review.col.when", L): [f"{fmt_date(c.date, L)} {c.date:%H:%M}" for c in history],
         t("review.col.who", L): [f"{c.author} <{c.email}>" for c in history],
         t("review.col.what", L): [c.subject for c in history],
     }), hide_index=True, key="review_history")

@@ -12,9 +12,9 @@ import datetime as dt
 import streamlit as st
 
 from nhanrong_app.common import (Context, data_root, default_as_of, default_structure, lang, load_graph, md_escape,
-                              province_options, scope_options, searchable_select)
+                                 province_options, scope_options, searchable_select, streamlit_words)
 from nhanrong.formats import DateParseError, fmt_date, fmt_number, parse_date
-from nhanrong.i18n import lang_name, t
+from nhanrong.i18n import data_name, lang_name, t
 
 st.set_page_config(page_title="Nhân Rộng", page_icon="🌱", layout="wide", initial_sidebar_state="expanded")
 
@@ -35,6 +35,7 @@ with st.sidebar:
     st.segmented_control(t("sidebar.lang"), ["vi", "en"], format_func=lang_name, key="lang",
                          default="vi", selection_mode="single")
 L = lang()  # a second click deselects the button: that still means Vietnamese
+streamlit_words(L)  # Streamlit's own English (file uploader, "Press Enter to apply") hidden or replaced
 
 # The sidebar's choices survive a language switch. Their labels (and the date's format) follow the
 # language, and a Streamlit that counts them in a widget's identity gives the relabelled widget its
@@ -96,7 +97,7 @@ except Exception as exc:  # noqa: BLE001 - shown to the planner, not swallowed
 with st.sidebar:
     st.title(t("app.title", L))
     st.caption(t("app.subtitle", L))
-    programme = (pg.programme.settings.name_en if L == "en" else "") or pg.programme.settings.name
+    programme = data_name(pg.programme.settings.name, pg.programme.settings.name_en, L)
     if programme:
         st.markdown(f"**{md_escape(programme)}**")
     # The as-of date is typed (dd/mm/yyyy; yyyy-mm-dd in English) and applied on Enter or on leaving

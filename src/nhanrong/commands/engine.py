@@ -20,7 +20,9 @@ STATUS_JSON = ["model", "scope", "scope_name", "structure", "level", "as_of", "e
 # The same tuple as nhanrong.gaps.GAP_KINDS (a test checks), kept here so that building the
 # parser does not import pandas for every command.
 GAP_KINDS = ("not-started", "stalled", "gate-skipped", "prerequisite", "stale", "definition")
-GAPS_JSON = ["unit", "unit_name", "commune_name", "model", "kind", "since", "severity", "message", "message_en", "action", "action_en"]
+GAPS_JSON = ["unit", "unit_name", "commune_name", "model", "kind", "since", "severity", "message_code", "message", "message_en",
+             "action", "action_en"]
+GAPS_TABLE = ["unit", "unit_name", "commune_name", "model", "kind", "since", "severity", "message", "action"]
 
 
 def _date(text: str) -> dt.date:
@@ -29,17 +31,20 @@ def _date(text: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    raise argparse.ArgumentTypeError(f'ngày "{text}" không hợp lệ; viết 2022-12-31 hoặc 31/12/2022 / invalid date "{text}": use 2022-12-31 or 31/12/2022')
+    from ..cli import _argv_lang
+    from ..i18n import t
+
+    raise argparse.ArgumentTypeError(t("engine.bad_date", _argv_lang(None), text=text))
 
 
-def _graph(root: str):
+def _graph(root: str, lang: str = "vi"):
     from ..cache import load_programme_cached
     from ..graph import build_graph
+    from ..i18n import t
 
     prog = load_programme_cached(Path(root))
     if prog.errors:
-        print(f"cảnh báo / warning: dữ liệu có {len(prog.errors)} lỗi; các bản ghi lỗi bị bỏ qua (chạy `nhanrong validate`) "
-              f"/ the data has {len(prog.errors)} error(s); bad records are left out (run `nhanrong validate`)", file=sys.stderr)
+        print(t("engine.data_errors", lang, n=len(prog.errors)), file=sys.stderr)
     return build_graph(prog)
 
 
@@ -72,7 +77,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from ..formats import fmt_date, fmt_percent
     from ..status import status
 
-    pg = _graph(args.root)
+    pg = _graph(args.root, _lang(args))
     frame = status(pg, args.as_of, structure=_structure(args), scope=args.scope, level=args.level,
                    models=[args.model] if args.model else None)
     rows = _rows(frame, STATUS_JSON)
@@ -87,21 +92,24 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_gaps(args: argparse.Namespace) -> int:
     from ..formats import fmt_date
-    from ..gaps import find_gaps
+    from ..gaps import find_gaps, gap_params, render_gaps, with_texts
 
-    pg = _graph(args.root)
+    lang = _lang(args)
+    pg = _graph(args.root, lang)
     frame = find_gaps(pg, args.as_of, structure=_structure(args), model=args.model, scope=args.scope, kinds=args.kind)
     if args.limit:
         frame = frame.head(args.limit)
-    rows = _rows(frame, GAPS_JSON)
-    if args.format == "table":
-        lang = _lang(args)
+    if args.format == "table":  # for people: the sentences in the reader's language
+        said = render_gaps(frame, lang)
+        rows = _rows(frame.assign(message=said["message"], action=said["action"]), GAPS_TABLE)
         for r in rows:
             r["since"] = fmt_date(r["since"], lang)
-            if lang == "en":
-                r["message"], r["action"] = r["message_en"], r["action_en"]
-        write_rows(rows, "table", columns=["unit", "unit_name", "commune_name", "model", "kind", "since", "severity", "message", "action"])
-    else:
+        write_rows(rows, "table", columns=GAPS_TABLE)
+    else:  # the stable machine form: the message code and the texts in both languages
+        rows = _rows(with_texts(frame).assign(message_code=frame["code"].astype(str)), GAPS_JSON)
+        if args.format == "json":  # the parameters too: a nested object has no place in a CSV cell
+            for r, params in zip(rows, gap_params(frame)):
+                r["params"] = params
         write_rows(rows, args.format, columns=GAPS_JSON)
     return 0
 
@@ -142,7 +150,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "gaps", help="what is behind: not started, stalled, gate skipped, prerequisite, stale data, model definition",
         description="List gaps as of --as-of, most severe first: each row has unit, model, kind, since, severity "
-        "(high|medium|low), a Vietnamese message and the action to take (message_en/action_en in English). "
+        "(high|medium|low), a Vietnamese message and the action to take (message_en/action_en in English; "
+        "message_code and params: the message's code in the catalogue and its parameters, JSON only). "
         f"Kinds: {', '.join(GAP_KINDS)}.")
     _common(p)
     p.add_argument("--kind", action="append", choices=GAP_KINDS, metavar="KIND",

@@ -27,6 +27,7 @@ PILLARS = ("government", "economy", "society", "overall")
 def _programme(root: str, lang: str):
     """The programme; problems of the indicator files printed (located), others counted."""
     from ..cache import load_programme_cached
+    from ..i18n import t
     from ..indicators import INDICATORS_DIR
 
     prog = load_programme_cached(Path(root))
@@ -35,8 +36,7 @@ def _programme(root: str, lang: str):
         print(p.format(lang), file=sys.stderr)
     others = len([p for p in prog.errors if p not in own])
     if others:
-        print(f"cảnh báo / warning: dữ liệu có {others} lỗi khác; các bản ghi lỗi bị bỏ qua (chạy `nhanrong validate`) "
-              f"/ the data has {others} other error(s); bad records are left out (run `nhanrong validate`)", file=sys.stderr)
+        print(t("indicator.cli.other_errors", lang, n=others), file=sys.stderr)
     return prog
 
 

@@ -26,12 +26,13 @@ TARGET_JSON = ["model", "scope", "target", "date", "eligible", "covered", "cover
 
 def _load_plan(path: Path, prog):
     """The plan as validated by the loader when it lives under ROOT/plans, else validated here."""
+    from ..i18n import msg
     from ..loader import Report, parse_file, validate_file
     from ..planning.adapter import PlanError
     from ..schema import PlanFile
 
     if not path.is_file():
-        raise PlanError(f'Không có tệp kế hoạch "{path}". / No plan file "{path}".')
+        raise PlanError("plan.no_plan_file", path=str(path))
     for name, rel in prog.plan_paths.items():
         if (prog.root / rel).resolve() == path.resolve():
             return prog.plans[name]
@@ -40,10 +41,8 @@ def _load_plan(path: Path, prog):
     plan = validate_file(src, PlanFile, None, report) if src is not None else None
     problems = [p for p in report.problems if p.severity == "error"]
     if plan is None or problems:
-        detail = "; ".join(f"{p.line}:{p.column} {p.message}" for p in problems) or "không đọc được"
-        detail_en = "; ".join(f"{p.line}:{p.column} {p.text('en')}" for p in problems) or "unreadable"
-        raise PlanError(f'Tệp kế hoạch "{path}" có lỗi: {detail}. Sửa rồi chạy lại (`nhanrong validate`). '
-                        f'/ Plan file "{path}" has errors: {detail_en}.')
+        detail = [msg("plan.problem_at", line=p.line, column=p.column, problem=p.msg) for p in problems]
+        raise PlanError("plan.plan_file_errors", path=str(path), problems=detail or msg("plan.unreadable"))
     return plan
 
 
@@ -56,12 +55,10 @@ def _root_for(plan_path: Path, root: str | None) -> Path:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from ..cache import load_programme_cached
-    from ..formats import fmt_date, fmt_number, fmt_percent
     from ..graph import build_graph
     from ..planning.adapter import build_instance
     from ..planning.export import (cost_by_pool, resource_use, schedule_frame, write_excel, write_schedule)
     from ..planning.forecast import coverage_curves, evaluate_targets, run_plan, targets_frame
-    from ..planning.labels import POOLS, pick
     from ..planning.variants import compare_variants, parse_variant
 
     lang = _lang(args)
@@ -97,30 +94,30 @@ def cmd_plan(args: argparse.Namespace) -> int:
             write_rows(schedule_frame(sched, lang=lang).to_dict("records"), "csv", target)
         elif fmt == "json":
             tf = targets_frame(results, inst, lang)
-            doc = {
+            doc: dict = {
                 "plan": plan.name, "scope": plan.scope, "structure": plan.structure, "start": plan.start.isoformat(),
                 "period": plan.period, "horizon": plan.horizon, "objective": round(sched.objective, 6),
-                "targets": [{k: _plain(r.get(k)) for k in TARGET_JSON} | {"extra": res.extra, "extra_from": res.extra_from}
+                "targets": [{k: _plain(r.get(k)) for k in TARGET_JSON} | _message_json(res.msg)
+                            | {"extra": res.extra, "extra_from": res.extra_from}
                             for r, res in zip(tf.to_dict("records"), results)],
                 "cost": cost_by_pool(sched),
                 "resources": [{k: _plain(v) for k, v in r.items()} for r in resource_use(sched, lang=lang).to_dict("records")],
                 "coverage": [{k: _plain(v) for k, v in r.items()} for r in coverage_curves(sched, lang=lang).to_dict("records")],
                 "schedule": schedule_frame(sched, lang=lang).to_dict("records"),
-                "notes": notes,
+                "notes": [n.as_dict() for n in notes],
             }
             if sched.proof is not None:
-                doc["optimise"] = {k: _plain(v) for k, v in sched.proof.as_dict().items()}
+                doc["optimise"] = {k: _plain(v) for k, v in sched.proof.as_dict().items()} | _message_json(sched.proof.msg)
             if comparison is not None:
                 doc["variants"] = [{k: _plain(v) for k, v in r.items()} for r in comparison.to_dict("records")]
             json.dump(doc, target, ensure_ascii=False, indent=2)
             target.write("\n")
         else:
-            _table(target, lang, plan, inst, sched, results, notes, written, fmt_date, fmt_number, fmt_percent,
-                   cost_by_pool, resource_use, POOLS, pick)
+            _table(target, lang, plan, inst, sched, results, notes, written, cost_by_pool, resource_use)
             if sched.proof is not None:
-                target.write("\n" + sched.proof.message(lang) + "\n")
+                target.write("\n" + sched.proof.msg.text(lang) + "\n")
             if comparison is not None:
-                _variants_table(target, lang, comparison, fmt_number)
+                _variants_table(target, lang, comparison)
     finally:
         if target is not sys.stdout:
             target.close()
@@ -133,63 +130,75 @@ def _plain(v):
     return plain(v)
 
 
-def _table(out, lang, plan, inst, sched, results, notes, written, fmt_date, fmt_number, fmt_percent,
-           cost_by_pool, resource_use, POOLS, pick) -> None:
-    vi = lang != "en"
+def _message_json(m) -> dict:
+    """A message's code and params (JSON-ready), next to the texts the rows already carry."""
+    d = m.as_dict()
+    return {"message_code": d["code"], "params": d["params"]}
+
+
+def _table(out, lang, plan, inst, sched, results, notes, written, cost_by_pool, resource_use) -> None:
+    from ..formats import fmt_date, fmt_number, fmt_percent
+    from ..i18n import t
+    from ..planning.labels import PERIOD_COUNTS, POOLS
+
+    def col(name: str) -> str:
+        return t(f"plan.cli.col.{name}", lang)
+
     j = sched.jobs
     within = int(((j["period"] >= 0) & (j["period"] < inst.horizon)).sum())
-    period_word = {"week": ("tuần", "weeks"), "month": ("tháng", "months"), "quarter": ("quý", "quarters")}[plan.period]
-    if vi:
-        out.write(f"Kế hoạch: {plan.name} ({plan.structure}:{plan.scope}), từ {fmt_date(plan.start)}, {plan.horizon} {period_word[0]}\n")
-        out.write(f"Xếp lịch {fmt_number(within)} / {fmt_number(len(j))} lượt đơn vị – mô hình chưa áp dụng\n\n")
-    else:
-        out.write(f"Plan: {plan.name} ({plan.structure}:{plan.scope}), from {fmt_date(plan.start, 'en')}, {plan.horizon} {period_word[1]}\n")
-        out.write(f"Scheduled {fmt_number(within, 'en')} of {fmt_number(len(j), 'en')} unit-model pairs not yet adopted\n\n")
+    out.write(t("plan.cli.header", lang, plan=plan.name, structure=plan.structure, scope=plan.scope, start=plan.start,
+                horizon=plan.horizon, periods=PERIOD_COUNTS.msg(plan.period)) + "\n")
+    out.write(t("plan.cli.scheduled", lang, within=within, total=len(j)) + "\n\n")
     rows = []
     for r in results:
-        t = r.target
+        tg = r.target
         rows.append({
-            ("mô hình" if vi else "model"): t.model,
-            ("phạm vi" if vi else "scope"): t.label,
-            ("chỉ tiêu" if vi else "target"): fmt_percent(t.coverage, lang, 0) + " " + fmt_date(t.date, lang),
-            ("dự kiến" if vi else "forecast"): fmt_percent(r.coverage, lang),
-            ("kết quả" if vi else "verdict"): ("Đạt" if r.met else "Không đạt") if vi else ("met" if r.met else "not met"),
-            ("sớm nhất" if vi else "earliest"): fmt_date(r.earliest, lang),
-            ("lý do" if vi else "why"): r.message_vi if vi else r.message_en,
+            col("model"): tg.model,
+            col("scope"): tg.label,
+            col("target"): t("plan.cli.target", lang, share=tg.coverage, day=tg.date),
+            col("forecast"): fmt_percent(r.coverage, lang),
+            col("verdict"): t("plan.cli.met" if r.met else "plan.cli.not_met", lang),
+            col("earliest"): fmt_date(r.earliest, lang),
+            col("why"): r.msg.text(lang),
         })
     if rows:
         write_rows(rows, "table", out)
     else:
-        out.write("Kế hoạch không có chỉ tiêu.\n" if vi else "The plan has no targets.\n")
+        out.write(t("planner.no_targets", lang) + "\n")
     use = resource_use(sched, lang=lang)
     cost = cost_by_pool(sched)
-    out.write("\n" + ("Nguồn lực (tổng trong kỳ kế hoạch):" if vi else "Resources (total over the plan):") + "\n")
+    out.write("\n" + t("plan.cli.resources", lang) + "\n")
     res_rows = []
     for pool, total in cost.items():
         cap = use[use["pool"] == pool]["capacity"].sum() if pool in inst.capacity else None
         res_rows.append({
-            ("nguồn lực" if vi else "pool"): f"{pool} ({pick(POOLS, pool, lang)})",
-            ("dùng" if vi else "used"): fmt_number(total, lang),
-            ("sẵn có" if vi else "available"): fmt_number(cap, lang) if cap is not None else ("không giới hạn" if vi else "unlimited"),
+            col("pool"): t("plan.cli.pool", lang, pool=pool, word=POOLS.msg(pool)),
+            col("used"): fmt_number(total, lang),
+            col("available"): fmt_number(cap, lang) if cap is not None else t("planner.unlimited", lang),
         })
     if res_rows:
         write_rows(res_rows, "table", out)
     for n in notes:
-        out.write(("Ghi chú: " if vi else "Note: ") + (n.split(" / ")[0] if vi else n.split(" / ")[-1]) + "\n")
+        out.write(t("plan.cli.note", lang, note=n) + "\n")
     if written is not None:
-        out.write(("\nLịch đã ghi: " if vi else "\nSchedule written: ") + str(written) + "\n")
+        out.write("\n" + t("plan.cli.written", lang, path=str(written)) + "\n")
 
 
-def _variants_table(out, lang, comparison, fmt_number) -> None:
-    vi = lang != "en"
-    out.write("\n" + ("Phương án (cùng kế hoạch, thay một vài con số):" if vi else "What-if (the same plan, some numbers changed):") + "\n")
+def _variants_table(out, lang, comparison) -> None:
+    from ..formats import fmt_number
+    from ..i18n import t
+
+    def col(name: str) -> str:
+        return t(f"plan.cli.col.{name}", lang)
+
+    out.write("\n" + t("plan.cli.variants", lang) + "\n")
     rows = []
     for r in comparison.to_dict("records"):
         row = {
-            ("phương án" if vi else "variant"): r["variant"],
-            ("chỉ tiêu đạt" if vi else "targets met"): f"{r['targets_met']}/{r['targets']}",
-            ("lượt triển khai" if vi else "starts"): f"{fmt_number(r['units_planned'], lang)}/{fmt_number(r['units_total'], lang)}",
-            ("đợt bắt đầu TB" if vi else "mean start wave"): fmt_number(r["mean_wave"], lang, 2),
+            col("variant"): r["variant"],
+            col("targets_met"): f"{r['targets_met']}/{r['targets']}",
+            col("starts"): f"{fmt_number(r['units_planned'], lang)}/{fmt_number(r['units_total'], lang)}",
+            col("mean_wave"): fmt_number(r["mean_wave"], lang, 2),
         }
         for k, v in r.items():
             if k.startswith("cost_"):

@@ -27,7 +27,7 @@ def _date(text: str) -> dt.date:
     try:
         return parse_date(text)
     except BadChangeError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise argparse.ArgumentTypeError(exc.text(os.environ.get("NHANRONG_LANG", "vi"))) from None
 
 
 def _number(text: str) -> float:
@@ -37,56 +37,55 @@ def _number(text: str) -> float:
     try:
         return parse_number(text)
     except BadChangeError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise argparse.ArgumentTypeError(exc.text(os.environ.get("NHANRONG_LANG", "vi"))) from None
 
 
 def _run(args: argparse.Namespace, changes: list, *, source: str = "", preview=None) -> int:
     """Prepare, print the diff and every refusal, then save unless --dry-run."""
     from ..editing import prepare, save
     from ..editing.gitrepo import branch_name, parse_author
+    from ..i18n import t
 
     lang = _lang(args)
     root = Path(args.root)
     cs = preview.changeset if preview is not None else prepare(root, changes, source=source)
     if preview is not None:
-        for line, vi, en in preview.skipped:
-            print(f"{'skipped line' if lang == 'en' else 'bỏ qua dòng'} {line}: {en if lang == 'en' else vi}", file=sys.stderr)
+        for line, why in preview.skipped:
+            print(t("edit.cli.skipped", lang, line=line, reason=why), file=sys.stderr)
     if not cs.ok:
-        head = "refused, nothing written:" if lang == "en" else "từ chối, không ghi gì:"
-        print(head, file=sys.stderr)
+        print(t("edit.cli.refused", lang), file=sys.stderr)
         for r in cs.refusals:
             print(f"  {r.text(lang)}", file=sys.stderr)
         return 1
     if not cs.edits:
-        print("nothing to change: the data already says so" if lang == "en" else "không có gì thay đổi: dữ liệu đã ghi như vậy")
+        print(t("edit.cli.nothing", lang))
         return 0
     if not args.quiet:
         sys.stdout.write(cs.diff())
     for w in cs.warnings:
-        print(f"{'warning' if lang == 'en' else 'cảnh báo'}: {w.text(lang)}", file=sys.stderr)
+        print(t("edit.cli.warning", lang, message=w.full()), file=sys.stderr)
     if args.dry_run:
-        n = len(cs.changes)
-        print(f"dry run: {n} change(s) checked, nothing written" if lang == "en" else f"chạy thử: {n} thay đổi hợp lệ, chưa ghi gì", file=sys.stderr)
+        print(t("edit.cli.dry_run", lang, n=len(cs.changes)), file=sys.stderr)
         return 0
     author = args.author or os.environ.get("NHANRONG_AUTHOR") or None
     branch = None
     if args.branch:
         if not author:
-            print("--branch needs --author" if lang == "en" else "--branch cần --author", file=sys.stderr)
+            print(t("edit.cli.branch_needs_author", lang), file=sys.stderr)
             return 2
         branch = branch_name(parse_author(author)[0])
     result = save(cs, author=author, use_git=not args.no_git, branch=branch)
     for note in result.recovered:  # an earlier save was interrupted: say what was done about it first
-        print(f"{'note' if lang == 'en' else 'lưu ý'}: {note.text(lang)}", file=sys.stderr)
+        print(t("edit.cli.note", lang, message=note.full()), file=sys.stderr)
     if result.merged:
-        print("another save changed the same file meanwhile (other records): both changes are kept" if lang == "en"
-              else "trong lúc đó có người khác lưu cùng tệp (bản ghi khác): giữ cả hai thay đổi", file=sys.stderr)
+        print(t("edit.cli.merged", lang), file=sys.stderr)
     files = ", ".join(result.paths)
-    if result.commit:
-        where = f" (branch {result.branch})" if result.branch else ""
-        print(f"saved {files}; commit {result.commit[:10]}{where}" if lang == "en" else f"đã lưu {files}; commit {result.commit[:10]}{where}", file=sys.stderr)
+    if result.commit and result.branch:
+        print(t("edit.cli.saved_branch", lang, files=files, commit=result.commit[:10], branch=result.branch), file=sys.stderr)
+    elif result.commit:
+        print(t("edit.cli.saved", lang, files=files, commit=result.commit[:10]), file=sys.stderr)
     else:
-        print(f"saved {files} (no git)" if lang == "en" else f"đã lưu {files} (không có git)", file=sys.stderr)
+        print(t("edit.cli.saved_nogit", lang, files=files), file=sys.stderr)
     return 0
 
 

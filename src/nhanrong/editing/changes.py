@@ -1,7 +1,7 @@
 """The changes a planner can record, as plain values: what to change, not how to write it.
 
-Each change says in Vietnamese and English what it does; those sentences become the
-commit message, so the provincial planner reviewing git reads what was recorded.
+Each change says what it does as a catalogue message (``edit.describe.*``); rendered in Vietnamese
+and English it becomes the commit message, so the provincial planner reviewing git reads what was recorded.
 ``line`` is where the change came from in an imported sheet (None when typed).
 """
 
@@ -11,18 +11,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Union
 
-from ..formats import fmt_date, fmt_number
-from ..i18n import stage_names
+from ..i18n import STRINGS, Message, msg
 from ..schema import STAGES
 
-STAGE_VI = {s: n for s, n in stage_names("vi").items() if s in STAGES}
-STAGE_EN = {"assess": "assessment", "pilot": "pilot", "evaluate": "evaluation", "scale": "scale-out"}
+
+def _number(x: float) -> Message:
+    return msg("edit.number", x=float(x))
 
 
-def _vi_number(x: float) -> str:
-    """50.595 and 43,8: every decimal the planner typed is kept in the commit message."""
-    decimals = 0 if float(x).is_integer() else len(f"{float(x):.6f}".rstrip("0").split(".")[1])
-    return fmt_number(x, "vi", decimals)
+def _stage(stage: str) -> Message | str:
+    return msg(f"edit.stage_name.{stage}") if f"edit.stage_name.{stage}" in STRINGS else stage
+
+
+def _who(name: str, code: str) -> Message | str:
+    return msg("edit.who", name=name, code=code) if name else code
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,8 @@ class StageChange:
     line: int | None = None
     replace: bool = False  # the stage already has another date: replace it (refused otherwise, naming both dates)
 
-    def describe(self, name: str = "") -> tuple[str, str]:
-        who = f"{name} ({self.unit})" if name else self.unit
-        vi = f"{who}: mô hình {self.model} bắt đầu giai đoạn {STAGE_VI.get(self.stage, self.stage)} ngày {fmt_date(self.date)}"
-        en = f"{who}: model {self.model} began {STAGE_EN.get(self.stage, self.stage)} on {self.date:%Y-%m-%d}"
-        return vi, en
+    def describe(self, name: str = "") -> Message:
+        return msg("edit.describe.stage", who=_who(name, self.unit), model=self.model, stage=_stage(self.stage), day=self.date)
 
 
 @dataclass(frozen=True)
@@ -58,11 +57,9 @@ class ReadingChange:
     structure: str | None = None
     line: int | None = None
 
-    def describe(self, name: str = "") -> tuple[str, str]:
-        who = f"{name} ({self.unit})" if name else self.unit
-        vi = f"{who}: chỉ số {self.metric} của mô hình {self.model} = {_vi_number(self.value)} ngày {fmt_date(self.date)}"
-        en = f"{who}: {self.model} metric {self.metric} = {self.value:g} on {self.date:%Y-%m-%d}"
-        return vi, en
+    def describe(self, name: str = "") -> Message:
+        return msg("edit.describe.reading", who=_who(name, self.unit), model=self.model, metric=self.metric,
+                   value=_number(self.value), day=self.date)
 
 
 @dataclass(frozen=True)
@@ -83,10 +80,8 @@ class NewLocalUnit:
     def unit(self) -> str:
         return self.code
 
-    def describe(self, name: str = "") -> tuple[str, str]:
-        vi = f"Thêm đơn vị {self.name} ({self.code}, {self.kind}) thuộc {name or self.parent}"
-        en = f"Add unit {self.name} ({self.code}, {self.kind}) under {name or self.parent}"
-        return vi, en
+    def describe(self, name: str = "") -> Message:
+        return msg("edit.describe.unit", name=self.name, code=self.code, kind=self.kind, parent=name or self.parent)
 
 
 @dataclass(frozen=True)
@@ -101,12 +96,13 @@ class PlanNumbers:
     def unit(self) -> str:
         return ""
 
-    def describe(self, name: str = "") -> tuple[str, str]:
-        parts = ", ".join(f"{k} = {_vi_number(v)}" for k, v in self.values)
-        parts_en = ", ".join(f"{k} = {v:g}" for k, v in self.values)
-        return f"Kế hoạch {self.plan}: {parts}", f"Plan {self.plan}: {parts_en}"
+    def describe(self, name: str = "") -> Message:
+        from .changeset import comma_list
+
+        values = comma_list([msg("edit.value", name=k, value=_number(v)) for k, v in self.values]) if self.values else ""
+        return msg("edit.describe.plan", plan=self.plan, values=values)
 
 
 Change = Union[StageChange, ReadingChange, NewLocalUnit, PlanNumbers]
 
-__all__ = ["Change", "StageChange", "ReadingChange", "NewLocalUnit", "PlanNumbers", "STAGES", "STAGE_VI", "STAGE_EN"]
+__all__ = ["Change", "StageChange", "ReadingChange", "NewLocalUnit", "PlanNumbers", "STAGES"]

@@ -28,13 +28,14 @@ import pandas as pd
 import tomli
 
 from ..loader import load_programme, pending_saves
-from ..problems import did_you_mean_pair as did_you_mean
+from ..i18n import STRINGS, Message, msg
+from ..problems import Problem, did_you_mean
 from ..textfold import fold
 from ..programme import Programme
 from ..registry import NEW, OLD, Registry, load_registry, split_key, unit_key
 from ..schema import STAGES
 from . import gitrepo
-from .changes import STAGE_EN, STAGE_VI, Change, NewLocalUnit, PlanNumbers, ReadingChange, StageChange
+from .changes import Change, NewLocalUnit, PlanNumbers, ReadingChange, StageChange
 from . import journal
 from .errors import AmbiguousUnitError, BadChangeError, ChangeRefusedError, EditError, StaleFileError, UnsupportedLayoutError
 from .errors import RightsRefusedError, StageDateExistsError
@@ -69,17 +70,32 @@ class FileEdit:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a change (or an imported row, at ``line``) cannot be written."""
+    """Why a change (or an imported row, at ``line``) cannot be written: a catalogue message."""
 
-    message: str
-    message_en: str
+    msg: Message
     line: int | None = None
 
+    @property
+    def message(self) -> str:
+        """The reason in Vietnamese (without the line)."""
+        return self.msg.text("vi")
+
+    @property
+    def message_en(self) -> str:
+        return self.msg.text("en")
+
+    def full(self) -> Message:
+        """The reason with its line ("dòng 3: ...") when it has one."""
+        return self.msg if self.line is None else msg("edit.line", line=self.line, message=self.msg)
+
     def text(self, lang: str = "vi") -> str:
-        msg = self.message_en if lang == "en" else self.message
-        if self.line is None:
-            return msg
-        return f"{'line' if lang == 'en' else 'dòng'} {self.line}: {msg}"
+        return self.full().text(lang)
+
+
+def problem_message(p: Problem) -> Message:
+    """A validation problem the change would add, with where it is: "pilots/x.toml:12: ..."."""
+    return msg("edit.refused_problem", path=p.path, line=p.line, problem=p.msg)
+
 
 
 @dataclass(frozen=True)
@@ -91,7 +107,7 @@ class ChangeSet:
     edits: tuple[FileEdit, ...]
     refusals: tuple[Refusal, ...]
     unchanged: tuple[Change, ...] = ()
-    summaries: tuple[tuple[str, str], ...] = ()
+    summaries: tuple[Message, ...] = ()
     unit_keys: tuple[str, ...] = ()
     source: str = ""
     warnings: tuple[Refusal, ...] = ()  # new warnings: shown, not blocking (e.g. a stage skipped)
@@ -107,18 +123,19 @@ class ChangeSet:
 
     def commit_message(self) -> str:
         """Vietnamese title saying what changed, the list of changes, and ``Unit:`` trailers for history."""
-        if len(self.summaries) == 1:
-            title = self.summaries[0][0]
+        n = len(self.summaries)
+        if n == 1:
+            title = self.summaries[0].text("vi")
         else:
-            title = f"Ghi {len(self.summaries)} thay đổi" + (f" từ tệp {self.source}" if self.source else "")
-        body = [f"- {vi}" for vi, _ in self.summaries] if len(self.summaries) > 1 else []
-        english = [f"  {en}" for _, en in self.summaries[:20]]
+            title = (msg("edit.commit.many_from", n=n, source=self.source) if self.source else msg("edit.commit.many", n=n)).text("vi")
+        body = [f"- {m.text('vi')}" for m in self.summaries] if n > 1 else []
+        english = [f"  {m.text('en')}" for m in self.summaries[:20]]
         lines = [title[:200], ""]
         if body:
             lines += body + [""]
         lines += ["English:", *english]
         if len(self.summaries) > 20:
-            lines.append(f"  ... ({len(self.summaries) - 20} more)")
+            lines.append(f"  {msg('edit.commit.more', n=n - 20).text('en')}")
         lines.append("")
         lines += [f"Unit: {k}" for k in self.unit_keys]
         lines.append("Recorded-with: nhanrong")
@@ -154,7 +171,7 @@ def prepare(root: str | Path, changes: list[Change], *, programme: Programme | N
     refusals: list[Refusal] = []
     applied: list[Change] = []
     unchanged: list[Change] = []
-    summaries: list[tuple[str, str]] = []
+    summaries: list[Message] = []
     keys: list[str] = []
     for ch in changes:
         try:
@@ -163,7 +180,7 @@ def prepare(root: str | Path, changes: list[Change], *, programme: Programme | N
                 _check_rights(ed, rights, user, ch)
             result = ed.apply(ch)
         except EditError as exc:
-            refusals.append(Refusal(exc.vi, exc.en, ch.line))
+            refusals.append(Refusal(exc.message, ch.line))
             continue
         if result is None:
             unchanged.append(ch)
@@ -175,13 +192,11 @@ def prepare(root: str | Path, changes: list[Change], *, programme: Programme | N
         if key and key not in keys:
             keys.append(key)
     edits = tuple(ed.edits())
-    warnings: list[Refusal] = [Refusal(n.vi, n.en) for n in notes]
+    warnings: list[Refusal] = [Refusal(n.msg) for n in notes]
     if edits:
         after = load_with(root, {e.rel: e.after for e in edits}, registry=reg)
-        for p in new_errors(prog.problems, after.problems):
-            refusals.append(Refusal(f"{p.path}:{p.line}: {p.message}", f"{p.path}:{p.line}: {p.message_en or p.message}"))
-        for p in new_errors(prog.problems, after.problems, "warning"):
-            warnings.append(Refusal(f"{p.path}:{p.line}: {p.message}", f"{p.path}:{p.line}: {p.message_en or p.message}"))
+        refusals += [Refusal(problem_message(p)) for p in new_errors(prog.problems, after.problems)]
+        warnings += [Refusal(problem_message(p)) for p in new_errors(prog.problems, after.problems, "warning")]
     return ChangeSet(root, tuple(applied), edits, tuple(refusals), tuple(unchanged), tuple(summaries), tuple(keys), source,
                      tuple(warnings), prog, reg)
 
@@ -209,7 +224,7 @@ class _Editor:
             snap = self._snapshot(rel)
             self.snapshots[rel] = snap
             if snap.text is None and header is None:
-                raise BadChangeError(f'không có tệp "{rel}"', f'no file "{rel}"')
+                raise BadChangeError("edit.no_file", rel=rel)
             text = snap.text if snap.text is not None else header or ""
             if text.startswith("\ufeff"):
                 self.bom.add(rel)
@@ -230,9 +245,9 @@ class _Editor:
             try:
                 self._parsed[text] = tomli.loads(text)
             except (tomli.TOMLDecodeError, RecursionError) as exc:
-                name = f'"{rel}" ' if rel else ""
-                raise UnsupportedLayoutError(f"tệp {name}có lỗi cú pháp TOML ({exc}); sửa nó trước (xem `nhanrong validate`)",
-                                             f"file {name}has a TOML syntax error ({exc}); fix it first (see `nhanrong validate`)") from None
+                if rel:
+                    raise UnsupportedLayoutError("edit.toml_syntax", rel=rel, error=str(exc)) from None
+                raise UnsupportedLayoutError("edit.toml_syntax_text", error=str(exc)) from None
         return self._parsed[text]
 
     def edits(self) -> list[FileEdit]:
@@ -270,18 +285,16 @@ class _Editor:
         if len(found) == 1:
             return found[0]
         if len(found) == 2:
-            raise AmbiguousUnitError(
-                f'mã "{code}" có ở cả cấu trúc cũ ({self.prog.unit_name(found[0])}) và mới ({self.prog.unit_name(found[1])}); ghi rõ old:{code} hoặc new:{code}',
-                f'code "{code}" exists in both the old ({self.prog.unit_name(found[0])}) and the new structure ({self.prog.unit_name(found[1])}); write old:{code} or new:{code}')
+            raise AmbiguousUnitError("edit.ambiguous_unit", code=code, old_name=self.prog.unit_name(found[0]),
+                                     new_name=self.prog.unit_name(found[1]))
         # Suggest only units that could be meant: of a kind the model adopts (a village for a
         # village model, never a party cell with a similar code).
         fit = set(self.prog.models[model].adopted_by) if model in self.prog.models else None
         local = [u.code for u in self.prog.local_units.values()
                  if (structure is None or u.structure == structure) and (fit is None or u.kind in fit)]
-        vi, en = did_you_mean(code, local)
-        where = f" ({structure})" if structure else ""
-        raise BadChangeError(f'không có đơn vị mã "{code}"{where} trong danh mục hay units/{vi}',
-                             f'no unit with code "{code}"{where} in the register nor in units/{en}')
+        if structure:
+            raise BadChangeError("edit.unknown_unit_in", code=code, structure=structure, hint=did_you_mean(code, local))
+        raise BadChangeError("edit.unknown_unit", code=code, hint=did_you_mean(code, local))
 
     def model_id(self, model: str) -> str:
         """The id of a model given by id or by its name as written (exports show names)."""
@@ -292,8 +305,7 @@ class _Editor:
         by_name.update({fold(m.name_en): mid for mid, m in self.prog.models.items() if m.name_en})
         if fold(model) in by_name:
             return by_name[fold(model)]
-        vi, en = did_you_mean(model, self.prog.models)
-        raise BadChangeError(f'không có mô hình "{model}" trong models/{vi}', f'no model "{model}" in models/{en}')
+        raise BadChangeError("edit.unknown_model", model=model, hint=did_you_mean(model, self.prog.models))
 
     def normalize(self, ch: Change) -> Change:
         """The change with its model (and metric) as ids: exports show names."""
@@ -335,30 +347,24 @@ class _Editor:
         structure, code = split_key(key)
         kind = self.prog.unit_kind(key)
         if kind not in m.adopted_by:
-            raise BadChangeError(f'"{code}" là đơn vị loại {kind}; mô hình "{ch.model}" chỉ áp dụng cho: {", ".join(m.adopted_by)}',
-                                 f'"{code}" is a {kind}; model "{ch.model}" is adopted by: {", ".join(m.adopted_by)}')
+            raise BadChangeError("edit.kind_not_adopted", code=code, kind=kind, model=ch.model, kinds=", ".join(m.adopted_by))
         if isinstance(ch, StageChange) and ch.stage not in STAGES:
-            vi, en = did_you_mean(ch.stage, STAGES)
-            raise BadChangeError(f'giai đoạn "{ch.stage}" không hợp lệ{vi}; chọn một trong: {", ".join(STAGES)}',
-                                 f'invalid stage "{ch.stage}"{en}; choose one of: {", ".join(STAGES)}')
+            raise BadChangeError("edit.invalid_stage", stage=ch.stage, hint=did_you_mean(ch.stage, STAGES), choices=", ".join(STAGES))
         if isinstance(ch, ReadingChange):
             metrics = {x.id: x for x in m.metrics}
             if ch.metric not in metrics:
-                vi, en = did_you_mean(ch.metric, metrics)
-                raise BadChangeError(f'mô hình "{ch.model}" không có chỉ số "{ch.metric}"{vi}', f'model "{ch.model}" has no metric "{ch.metric}"{en}')
+                raise BadChangeError("edit.unknown_metric", model=ch.model, metric=ch.metric, hint=did_you_mean(ch.metric, metrics))
             if metrics[ch.metric].rollup == "ratio":
                 spec = metrics[ch.metric]
-                raise BadChangeError(f'chỉ số "{ch.metric}" được tính từ {spec.numerator}/{spec.denominator}; hãy ghi hai chỉ số đó',
-                                     f'metric "{ch.metric}" is computed from {spec.numerator}/{spec.denominator}; record those two instead')
+                raise BadChangeError("edit.ratio_metric", metric=ch.metric, numerator=spec.numerator, denominator=spec.denominator)
         rel = self.where.get((key, ch.model)) or self._pilot_file(key, ch.model)
         tt = self._text(rel, header=self._pilot_header(ch.model, structure))
         data = self.parsed(tt.text, rel)
         if data.get("structure", structure) != structure:
-            raise UnsupportedLayoutError(f'tệp "{rel}" dùng cấu trúc khác', f'file "{rel}" uses another structure')
+            raise UnsupportedLayoutError("edit.other_structure", rel=rel)
         records = data.get("adoption", [])
         if len(tt.blocks(("adoption",))) != len(records):
-            raise UnsupportedLayoutError(f'tệp "{rel}" không viết mỗi bản ghi bằng [[adoption]]; hãy sửa bằng tay',
-                                         f'file "{rel}" does not write each record as [[adoption]]; edit it by hand')
+            raise UnsupportedLayoutError("edit.not_adoption_blocks", rel=rel)
         file_model = data.get("model")
         idx = next((i for i, r in enumerate(records) if r.get("unit") == code and (r.get("model") or file_model) == ch.model), None)
         before_text = tt.text
@@ -450,7 +456,7 @@ class _Editor:
         return lines
 
     def _pilot_header(self, model: str, structure: str) -> str:
-        return (f"# Bản ghi do nhanrong tạo khi ghi nhận tiến độ. / Records written by nhanrong.\n"
+        return (f"# {_both(msg('edit.header.pilots'))}\n"
                 f"model = {render_string(model)}\nstructure = {render_string(structure)}\n")
 
     def _pilot_file(self, key: str, model: str) -> str:
@@ -493,26 +499,22 @@ class _Editor:
     def _unit(self, ch: NewLocalUnit) -> tuple[str, str]:
         kinds = self.prog.local_kinds
         if ch.kind not in kinds:
-            vi, en = did_you_mean(ch.kind, kinds)
-            raise BadChangeError(f'loại đơn vị "{ch.kind}" không thêm được{vi}; chọn: {", ".join(kinds)}',
-                                 f'cannot add a unit of kind "{ch.kind}"{en}; choose: {", ".join(kinds)}')
+            raise BadChangeError("edit.bad_unit_kind", kind=ch.kind, hint=did_you_mean(ch.kind, kinds), choices=", ".join(kinds))
         if not ch.name.strip():
-            raise BadChangeError("tên đơn vị không được để trống", "the unit name must not be empty")
+            raise BadChangeError("edit.empty_unit_name")
         parent = self.resolve(ch.parent, ch.structure)
         structure, parent_code = split_key(parent)
         key = unit_key(structure, ch.code)
         if self._exists(key):
-            raise BadChangeError(f'mã "{ch.code}" đã có ({self.prog.unit_name(key)}); chọn mã khác',
-                                 f'code "{ch.code}" already exists ({self.prog.unit_name(key)}); choose another code')
+            raise BadChangeError("edit.unit_exists", code=ch.code, name=self.prog.unit_name(key))
         rel = self._units_file(parent, ch.kind, structure)
-        tt = self._text(rel, header=f"# Đơn vị do nhanrong thêm. / Units added with nhanrong.\nstructure = {render_string(structure)}\n")
+        tt = self._text(rel, header=f"# {_both(msg('edit.header.units'))}\nstructure = {render_string(structure)}\n")
         data = self.parsed(tt.text, rel)
         if data.get("structure") != structure:
-            raise UnsupportedLayoutError(f'tệp "{rel}" dùng cấu trúc khác', f'file "{rel}" uses another structure')
+            raise UnsupportedLayoutError("edit.other_structure", rel=rel)
         units = data.get("unit", [])
         if len(tt.blocks(("unit",))) != len(units):
-            raise UnsupportedLayoutError(f'tệp "{rel}" không viết mỗi đơn vị bằng [[unit]]; hãy sửa bằng tay',
-                                         f'file "{rel}" does not write each unit as [[unit]]; edit it by hand')
+            raise UnsupportedLayoutError("edit.not_unit_blocks", rel=rel)
         rec: dict[str, Any] = {"code": ch.code, "name": ch.name.strip(), "kind": ch.kind, "parent": parent_code}
         if ch.lat is not None and ch.lon is not None:
             rec["lat"], rec["lon"] = float(ch.lat), float(ch.lon)
@@ -544,8 +546,7 @@ class _Editor:
     def _plan(self, ch: PlanNumbers) -> tuple[str, str] | None:
         rel = self.prog.plan_paths.get(ch.plan)
         if rel is None:
-            vi, en = did_you_mean(ch.plan, self.prog.plan_paths)
-            raise BadChangeError(f'không có kế hoạch "{ch.plan}" trong plans/{vi}', f'no plan "{ch.plan}" in plans/{en}')
+            raise BadChangeError("edit.unknown_plan", plan=ch.plan, hint=did_you_mean(ch.plan, self.prog.plan_paths))
         tt = self._text(rel)
         data = self.parsed(tt.text, rel)
         expected = copy.deepcopy(data)
@@ -566,16 +567,15 @@ class _Editor:
                 i = int(parts[1])
                 blk = tt.block(("targets",), i)
                 if blk is None or i >= len(expected.get("targets", [])):
-                    raise BadChangeError(f'kế hoạch "{ch.plan}" không có chỉ tiêu số {i}', f'plan "{ch.plan}" has no target {i}')
+                    raise BadChangeError("edit.no_target", plan=ch.plan, i=i)
                 expected["targets"][i]["coverage"] = number
                 tt.set_key(blk, ("coverage",), render(number))
             else:
-                raise BadChangeError(f'không sửa được "{path}" (chỉ: horizon, resources.<nguồn lực>, targets.<số>.coverage)',
-                                     f'cannot edit "{path}" (only: horizon, resources.<pool>, targets.<n>.coverage)')
+                raise BadChangeError("edit.plan_key", path=path)
         if expected == data:
             return None
         if tomli.loads(tt.text) != expected:
-            raise UnsupportedLayoutError(f'không sửa an toàn được tệp "{rel}"; hãy sửa bằng tay', f'cannot safely edit "{rel}"; edit it by hand')
+            raise UnsupportedLayoutError("edit.unsafe_file", rel=rel)
         return "", ch.plan
 
 
@@ -588,7 +588,7 @@ def _check_rights(ed: _Editor, rights: Rights, user: Identity | None | str, ch: 
         ch = replace(ch, parent=ed.resolve(ch.parent, ch.structure))
     why = refusal(rights, who, ed.prog, ch)
     if why is not None:
-        raise RightsRefusedError(*why)
+        raise RightsRefusedError(why)  # a Message (code rights.*)
 
 
 def _check_not_replacing(stages: dict, ch: StageChange, code: str) -> None:
@@ -599,23 +599,17 @@ def _check_not_replacing(stages: dict, ch: StageChange, code: str) -> None:
     old_day = old.date() if isinstance(old, dt.datetime) else old
     if old_day == ch.date:
         return
-    old_vi = old_day.strftime("%d/%m/%Y") if isinstance(old_day, dt.date) else str(old_day)
-    old_en = old_day.isoformat() if isinstance(old_day, dt.date) else str(old_day)
-    raise StageDateExistsError(
-        f'{code}: giai đoạn «{STAGE_VI.get(ch.stage, ch.stage)}» của mô hình {ch.model} đã ghi ngày {old_vi}; ghi ngày '
-        f'{ch.date:%d/%m/%Y} sẽ thay ngày cũ. Xác nhận thay thế (ô đánh dấu ở trang Ghi nhận, --replace với nhanrong record) '
-        f'rồi ghi lại',
-        f'{code}: stage "{STAGE_EN.get(ch.stage, ch.stage)}" of model {ch.model} is already dated {old_en}; recording '
-        f'{ch.date:%Y-%m-%d} would replace it. Confirm the replacement (the checkbox on the Record page, --replace with '
-        f'nhanrong record) and record again', old_day, ch.date)
+    key = "edit.stage_date_exists" if isinstance(old_day, dt.date) else "edit.stage_value_exists"  # not a date: as written
+    raise StageDateExistsError(msg(key, code=code, stage=stage_name(ch.stage), model=ch.model, old=old_day, new=ch.date),
+                               old_day, ch.date)
 
 
 def _check_stage_order(stages: dict, code: str) -> None:
     dated = [(s, stages[s]) for s in STAGES if isinstance(stages.get(s), dt.date)]
     for (s1, d1), (s2, d2) in zip(dated, dated[1:]):
         if d2 < d1:
-            raise BadChangeError(f'"{code}": giai đoạn {STAGE_VI[s2]} ({s2}, {d2:%d/%m/%Y}) không thể bắt đầu trước giai đoạn {STAGE_VI[s1]} ({s1}, {d1:%d/%m/%Y})',
-                                 f'"{code}": stage "{s2}" ({d2:%Y-%m-%d}) cannot begin before stage "{s1}" ({d1:%Y-%m-%d})')
+            raise BadChangeError("edit.stage_order", code=code, later=msg(f"edit.stage_ref.{s2}", day=d2),
+                                 earlier=msg(f"edit.stage_ref.{s1}", day=d1))
 
 
 def _verify_list_edit(b: dict, a: dict, list_key: str, expected: dict, is_target, rel: str) -> None:
@@ -628,8 +622,7 @@ def _verify_list_edit(b: dict, a: dict, list_key: str, expected: dict, is_target
     targets = [r for r in al if is_target(r)]
     ok = rest_a == rest_b and others_a == others_b and len(targets) == 1 and _norm(targets[0]) == _norm(expected)
     if not ok:
-        raise UnsupportedLayoutError(f'không sửa an toàn được tệp "{rel}" (bố cục lạ); hãy sửa bằng tay',
-                                     f'cannot safely edit "{rel}" (unusual layout); edit it by hand')
+        raise UnsupportedLayoutError("edit.unusual_layout", rel=rel)
 
 
 def _norm(rec: dict) -> dict:
@@ -653,7 +646,7 @@ def save(cs: ChangeSet, *, author: str | None = None, use_git: bool = True, bran
     commit goes to the user's own branch (:func:`.review.user_branch`) while the checkout returns to
     the branch it was on: what everyone sees changes only when a reviewer approves."""
     if not cs.ok:
-        raise ChangeRefusedError([(r.text("vi"), r.text("en")) for r in cs.refusals])
+        raise ChangeRefusedError([r.full() for r in cs.refusals])
     if not cs.edits:
         return SaveResult(())
     in_git = use_git and gitrepo.is_repo(cs.root)
@@ -663,21 +656,16 @@ def save(cs: ChangeSet, *, author: str | None = None, use_git: bool = True, bran
         rights = load_rights(cs.root)
         reg = cs.registry or load_registry()
         ed = _Editor(cs.root, cs.programme or load_programme(cs.root, registry=reg), reg)
-        why = []
+        why: list[Message] = []
         for ch in cs.changes:
             try:
                 _check_rights(ed, rights, user, ch)
             except EditError as exc:
-                why.append((exc.vi, exc.en))
+                why.append(exc.message)
         if why or who is None:
-            raise ChangeRefusedError(why or [("chưa đăng nhập", "not logged in")])
+            raise ChangeRefusedError(why or [msg("edit.not_logged_in")])
         author = who.author
-        if in_git and rights.must_branch(who):
-            from .review import user_branch
-
-            branch = user_branch(who)
-            back_to = gitrepo.current_branch(cs.root)
-            back_to = None if back_to == branch else back_to
+        branch, back_to = review_branch(cs.root, rights, who, in_git) or (branch, None)
     if author:
         gitrepo.parse_author(author)  # a mistyped author is refused before anything is written
     if in_git and branch:
@@ -688,13 +676,26 @@ def save(cs: ChangeSet, *, author: str | None = None, use_git: bool = True, bran
             # branch's files (checked again) rather than merge it as if someone else had made them.
             cs = prepare(cs.root, list(cs.changes), source=cs.source)
             if not cs.ok:
-                raise ChangeRefusedError([(r.text("vi"), r.text("en")) for r in cs.refusals])
+                raise ChangeRefusedError([r.full() for r in cs.refusals])
             if not cs.edits:
                 return SaveResult((), None, branch, True)
         return _save(cs, author, in_git, branch)
     finally:
         if back_to is not None:
             gitrepo.switch_branch(cs.root, back_to)
+
+
+def review_branch(root: Path, rights: Rights, who: Identity, in_git: bool) -> tuple[str, str | None] | None:
+    """(the user's review branch, the branch to return to afterwards or None) when ``rights.toml`` asks
+    for review of ``who``'s changes; None when they are committed where the checkout is. Shared by every
+    save (records, plan numbers, whole plan files)."""
+    if not (in_git and rights.must_branch(who)):
+        return None
+    from .review import user_branch
+
+    branch = user_branch(who)
+    back_to = gitrepo.current_branch(root)
+    return branch, (None if back_to == branch else back_to)
 
 
 def _save(cs: ChangeSet, author: str | None, in_git: bool, branch: str | None) -> SaveResult:
@@ -713,7 +714,7 @@ def _save(cs: ChangeSet, author: str | None, in_git: bool, branch: str | None) -
             continue  # changed again between the merge and the lock: merge once more
         notes += found
         return SaveResult(tuple(e.rel for e in edits), sha, branch if in_git else None, merged,
-                          tuple(Refusal(n.vi, n.en) for n in notes))
+                          tuple(Refusal(n.msg) for n in notes))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -734,7 +735,7 @@ def _rebase(cs: ChangeSet) -> tuple[FileEdit, ...]:
             # refuses a record both saves changed, naming it.
             ed.apply(replace(ch, replace=True) if isinstance(ch, StageChange) else ch)
     except EditError as exc:
-        raise _stale(stale, (f"không áp dụng lại được: {exc.vi}", f"cannot apply it again: {exc.en}")) from None
+        raise _stale(stale, msg("edit.why.reapply", error=exc.message)) from None
     merged = {e.rel: e for e in ed.edits()}
     if set(merged) - set(current):
         raise _stale(stale)
@@ -747,17 +748,15 @@ def _rebase(cs: ChangeSet) -> tuple[FileEdit, ...]:
     after = load_with(cs.root, {rel: e.after for rel, e in merged.items()}, registry=reg)
     errors = new_errors(now.problems, after.problems)
     if errors:
-        vi = "; ".join(f"{p.path}:{p.line}: {p.message}" for p in errors[:5])
-        en = "; ".join(f"{p.path}:{p.line}: {p.message_en or p.message}" for p in errors[:5])
-        raise _stale(stale, (f"gộp với thay đổi đó sẽ gây lỗi: {vi}", f"merged with it the data would have errors: {en}"))
+        raise _stale(stale, msg("edit.why.merge_errors", errors=[problem_message(p) for p in errors[:5]]))
     return tuple(merged.values())
 
 
-def _stale(rels: list[str], why: tuple[str, str] | None = None) -> StaleFileError:
+def _stale(rels: list[str], why: Message | None = None) -> StaleFileError:
     names = ", ".join(f'"{r}"' for r in rels)
-    extra_vi, extra_en = (f" ({why[0]})", f" ({why[1]})") if why else ("", "")
-    return StaleFileError(f"tệp {names} đã bị thay đổi trên đĩa kể từ lúc đọc{extra_vi}; hãy tải lại dữ liệu rồi làm lại thay đổi (không ghi đè)",
-                          f"file {names} changed on disk since it was read{extra_en}; reload the data and make the change again (nothing overwritten)")
+    if why is None:
+        return StaleFileError("edit.stale_file", files=names)
+    return StaleFileError("edit.stale_file_why", files=names, why=why)
 
 
 def _three_way(rel: str, base: str | None, ours: str, theirs: str | None, merged: str | None) -> None:
@@ -769,10 +768,7 @@ def _three_way(rel: str, base: str | None, ours: str, theirs: str | None, merged
     others = {k for k in keys if b.get(k) != t.get(k)}
     clash = sorted((k for k in mine & others if o.get(k) != t.get(k)), key=str)
     if clash:
-        vi = ", ".join(_part_name(k, "vi") for k in clash[:5])
-        en = ", ".join(_part_name(k, "en") for k in clash[:5])
-        raise StaleFileError(f'{vi} trong tệp "{rel}" vừa được người khác sửa; hãy tải lại dữ liệu rồi làm lại thay đổi (không ghi đè)',
-                             f'{en} in file "{rel}" was just changed by someone else; reload the data and make the change again (nothing overwritten)')
+        raise StaleFileError("edit.clash", parts=comma_list([_part_name(k) for k in clash[:5]]), rel=rel)
     expected = dict(t)
     for k in mine:
         if k in o:
@@ -780,7 +776,7 @@ def _three_way(rel: str, base: str | None, ours: str, theirs: str | None, merged
         else:
             expected.pop(k, None)
     if m != expected:
-        raise _stale([rel], ("không gộp được an toàn", "cannot merge safely"))
+        raise _stale([rel], msg("edit.why.cannot_merge"))
 
 
 def _parts(rel: str, text: str | None) -> dict[tuple, list]:
@@ -811,14 +807,32 @@ def _record_key(list_key: str, rec: Any, data: dict) -> tuple:
     return (list_key, "?", json.dumps(rec, default=str, sort_keys=True))
 
 
-def _part_name(key: tuple, lang: str) -> str:
+def _part_name(key: tuple) -> Message:
     if key[0] == "adoption" and key[1] != "?":
-        return f'bản ghi "{key[1]}" (mô hình {key[2]})' if lang == "vi" else f'the record of "{key[1]}" (model {key[2]})'
+        return msg("edit.part.record", unit=key[1], model=key[2])
     if key[0] == "unit" and key[1] != "?":
-        return f'đơn vị "{key[1]}"' if lang == "vi" else f'unit "{key[1]}"'
+        return msg("edit.part.unit", unit=key[1])
     if key[0] == "key":
-        return f'khoá "{key[1]}"' if lang == "vi" else f'key "{key[1]}"'
-    return "nội dung" if lang == "vi" else "the content"
+        return msg("edit.part.key", name=key[1])
+    return msg("edit.part.content")
 
 
-__all__ = ["prepare", "save", "ChangeSet", "FileEdit", "Refusal", "SaveResult"]
+def _both(m: Message) -> str:
+    """A comment written into a new data file, read by people of both languages: "vi / en"."""
+    return f"{m.text('vi')} / {m.text('en')}"
+
+
+def comma_list(items: list[Message]) -> Message:
+    """Messages joined with ", " (the formatter joins a list with "; ")."""
+    out = items[-1]
+    for m in reversed(items[:-1]):
+        out = msg("edit.comma", first=m, rest=out)
+    return out
+
+
+def stage_name(stage: str) -> Message | str:
+    """A stage in running text: "thí điểm" / "pilot" (the id itself when unknown)."""
+    return msg(f"edit.stage_name.{stage}") if f"edit.stage_name.{stage}" in STRINGS else stage
+
+
+__all__ = ["prepare", "save", "ChangeSet", "FileEdit", "Refusal", "SaveResult", "problem_message", "review_branch"]

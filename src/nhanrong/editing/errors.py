@@ -1,20 +1,20 @@
-"""Why a change could not be written, in words a planner understands (Vietnamese / English)."""
+"""Why a change could not be written, in words a planner understands.
+
+Each error carries a catalogue code (``edit.*``, :mod:`nhanrong.i18n.editing`) and its parameters:
+``raise BadChangeError("edit.unknown_model", model=mid, hint=did_you_mean(mid, ids))``; ``err.text(lang)``
+renders it in the reader's language.
+"""
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..errors import NhanRongError
+from ..i18n import Message, msg
 
 
 class EditError(NhanRongError):
     """Base class of the errors raised while recording a change."""
-
-    @property
-    def vi(self) -> str:  # TRANSITIONAL (issue 13): callers still reading the two texts
-        return self.text("vi")
-
-    @property
-    def en(self) -> str:
-        return self.text("en")
 
 
 class BadChangeError(EditError):
@@ -29,9 +29,9 @@ class StageDateExistsError(BadChangeError):
     """The stage already has another start date: replacing it needs an explicit confirmation
     (``StageChange(replace=True)``: the Record page's checkbox, ``nhanrong record --replace``)."""
 
-    def __init__(self, vi: str, en: str, old, new) -> None:
+    def __init__(self, message: Message, old, new) -> None:
         self.old, self.new = old, new
-        super().__init__(vi, en)
+        super().__init__(message)
 
 
 class UnsupportedLayoutError(EditError):
@@ -43,13 +43,13 @@ class StaleFileError(EditError):
 
 
 class ChangeRefusedError(EditError):
-    """The change would add validation errors (or names things that do not exist); nothing was written."""
+    """The change would add validation errors (or names things that do not exist); nothing was written.
 
-    def __init__(self, reasons: list[tuple[str, str]]) -> None:
-        self.reasons = reasons
-        vi = "Thay đổi bị từ chối, không ghi gì: " + "; ".join(r[0] for r in reasons)
-        en = "Change refused, nothing written: " + "; ".join(r[1] for r in reasons)
-        super().__init__(vi, en)
+    ``reasons``: one message per reason (``edit.refused_problem`` for a validation problem)."""
+
+    def __init__(self, reasons: Sequence[Message]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(msg("edit.refused", reasons=self.reasons))
 
 
 class GitError(EditError):

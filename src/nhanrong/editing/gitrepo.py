@@ -33,20 +33,19 @@ def parse_author(text: str) -> tuple[str, str]:
     """``"Nguyễn Văn A <a@example.vn>"`` -> (name, email); a clear error otherwise."""
     m = _AUTHOR.match(text or "")
     if not m:
-        raise BadChangeError(f'tác giả "{text}" phải viết dạng: Họ Tên <email@dia.chi>',
-                             f'author "{text}" must look like: Full Name <email@address>')
+        raise BadChangeError("edit.bad_author", author=text)
     return unicodedata.normalize("NFC", m.group("name")), m.group("email")
 
 
 def _git(root: Path, *args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
     if shutil.which("git") is None:
-        raise GitError("không tìm thấy chương trình git", "git is not installed")
+        raise GitError("edit.git_missing")
     proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, encoding="utf-8",
                           env={**os.environ, "LC_ALL": "C", **(env or {})})
     if check and proc.returncode != 0:
         msg = (proc.stderr or proc.stdout).strip().splitlines()
         detail = msg[-1] if msg else f"exit {proc.returncode}"
-        raise GitError(f"git {args[0]} thất bại: {detail}", f"git {args[0]} failed: {detail}")
+        raise GitError("edit.git_failed", command=args[0], detail=detail)
     return proc
 
 
@@ -109,8 +108,7 @@ def commit(root: Path, paths: list[str], message: str, *, author: str | None = N
         time.sleep(0.1 * (attempt + 1))
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise GitError(f"đã lưu tệp nhưng git commit thất bại: {detail[-1] if detail else proc.returncode}",
-                       f"files saved but git commit failed: {detail[-1] if detail else proc.returncode}")
+        raise GitError("edit.git_commit_failed", detail=detail[-1] if detail else str(proc.returncode))
     checkpoint("git-committed")
     return _git(root, "rev-parse", "HEAD").stdout.strip()
 

@@ -26,7 +26,8 @@ import pandas as pd
 from ..programme import Programme
 from ..registry import Registry
 from ..schema import STAGES
-from .changes import STAGE_VI, Change, ReadingChange, StageChange
+from ..i18n import STRINGS, Message, msg
+from .changes import Change, ReadingChange, StageChange
 from .changeset import ChangeSet, Refusal, prepare
 from .errors import BadChangeError
 
@@ -58,7 +59,8 @@ def _stage_names() -> dict[str, str]:
     from ..i18n import STAGE_LABELS
 
     names = {s: s for s in STAGES}
-    names.update({_fold(v): k for k, v in STAGE_VI.items()})
+    for s in STAGES:  # the commit wording, in both languages ("đánh giá thực tiễn", "assessment")
+        names.update({_fold(text): s for text in STRINGS.get(f"edit.stage_name.{s}", ())})
     for k, pair in STAGE_LABELS.items():
         for text in (k, k.replace("_", "-"), *pair):
             names[_fold(text)] = k
@@ -76,7 +78,7 @@ class ImportPreview:
 
     changeset: ChangeSet
     rows: int
-    skipped: tuple[tuple[int, str, str], ...]  # (line, why vi, why en): rows with nothing to record
+    skipped: tuple[tuple[int, Message], ...]  # (line, why): rows with nothing to record
 
     @property
     def ok(self) -> bool:
@@ -106,17 +108,15 @@ def read_sheet(source: str | Path | bytes, name: str | None = None) -> list[tupl
     try:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
     except OSError as exc:
-        raise BadChangeError(f'không đọc được tệp "{name}": {exc.strerror}', f'cannot read file "{name}": {exc.strerror}') from None
+        raise BadChangeError("edit.import.cannot_read", name=name, error=exc.strerror) from None
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(data)
     if suffix not in (".csv", ".txt"):
-        raise BadChangeError(f'chỉ nhập được tệp .csv hoặc .xlsx (không phải "{Path(name).name}")',
-                             f'only .csv or .xlsx files can be imported (not "{Path(name).name}")')
+        raise BadChangeError("edit.import.bad_suffix", name=Path(name).name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BadChangeError(f"tệp CSV không phải UTF-8 (byte {exc.start}); hãy lưu lại với mã hoá UTF-8",
-                             f"the CSV file is not UTF-8 (byte {exc.start}); save it as UTF-8") from None
+        raise BadChangeError("edit.import.not_utf8", byte=exc.start) from None
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -141,7 +141,7 @@ def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise BadChangeError(f"không đọc được tệp Excel: {exc}", f"cannot read the Excel file: {exc}") from None
+        raise BadChangeError("edit.import.bad_excel", error=str(exc)) from None
     ws = wb.worksheets[0]
     out: list[tuple[int, dict[str, Any]]] = []
     header: list[str] | None = None
@@ -168,21 +168,19 @@ def parse_date(value: Any) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise BadChangeError(f'ngày "{text}" không hợp lệ; viết như 31/12/2022 hoặc 2022-12-31',
-                         f'invalid date "{text}"; write it like 2022-12-31 or 31/12/2022')
+    raise BadChangeError("edit.import.bad_date", text=text)
 
 
 def parse_number(value: Any) -> float:
     """A number from Excel or text; Vietnamese "43,8" works; ambiguous "50.595" is refused."""
     if isinstance(value, bool):
-        raise BadChangeError(f'"{value}" không phải là số', f'"{value}" is not a number')
+        raise BadChangeError("edit.import.not_number", value=str(value))
     if isinstance(value, (int, float)):
         x = float(value)
     else:
         text = str(value).strip().replace("\u00a0", "").replace(" ", "")
         if re.fullmatch(r"-?[1-9]\d{0,2}([.,]\d{3})+", text) and text.count(".") + text.count(",") >= 1 and not ("." in text and "," in text):
-            raise BadChangeError(f'số "{text}" không rõ ràng (dấu phân cách hàng nghìn hay thập phân?); viết không có dấu phân cách, ví dụ 50595',
-                                 f'ambiguous number "{text}" (thousands or decimal separator?); write it without separators, e.g. 50595')
+            raise BadChangeError("edit.import.ambiguous_number", text=text)
         if "," in text and "." in text:
             text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
         elif "," in text:
@@ -190,9 +188,9 @@ def parse_number(value: Any) -> float:
         try:
             x = float(text)
         except ValueError:
-            raise BadChangeError(f'"{value}" không phải là số', f'"{value}" is not a number') from None
+            raise BadChangeError("edit.import.not_number", value=str(value)) from None
     if not math.isfinite(x):
-        raise BadChangeError(f'"{value}" không phải là số hữu hạn', f'"{value}" is not a finite number')
+        raise BadChangeError("edit.import.not_finite", value=str(value))
     return x
 
 
@@ -200,11 +198,11 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
-def rows_to_changes(rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[Change], list[Refusal], list[tuple[int, str, str]]]:
+def rows_to_changes(rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[Change], list[Refusal], list[tuple[int, Message]]]:
     """Changes from sheet rows; a row that cannot be read is refused with its line and every reason."""
     changes: list[Change] = []
     refusals: list[Refusal] = []
-    skipped: list[tuple[int, str, str]] = []
+    skipped: list[tuple[int, Message]] = []
     for line, raw in rows:
         row = {}
         for k, v in raw.items():
@@ -216,16 +214,16 @@ def rows_to_changes(rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[Change
         unit = get("unit_key") or keyed or get("code") or get("unit")
         model = get("model")
         stage, metric = get("stage"), get("metric")
-        reasons: list[tuple[str, str]] = []
+        reasons: list[Message] = []
         if unit is None:
-            reasons.append(("thiếu mã đơn vị (cột unit)", "missing unit code (column unit)"))
+            reasons.append(msg("edit.import.missing_unit"))
         if model is None:
-            reasons.append(("thiếu mô hình (cột model)", "missing model (column model)"))
+            reasons.append(msg("edit.import.missing_model"))
         if stage is not None and _STAGE_OF.get(_fold(stage)) in SKIP_STAGES:
             stage = None
         if stage is None and metric is None:
             if not reasons:
-                skipped.append((line, "không có giai đoạn hay chỉ số: không có gì để ghi", "no stage nor metric: nothing to record"))
+                skipped.append((line, msg("edit.import.nothing")))
                 continue
         note = get("note")
         note = str(note) if note is not None else None
@@ -235,9 +233,9 @@ def rows_to_changes(rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[Change
             s = _STAGE_OF.get(_fold(stage))
             when = get("date") or get("since")  # a gaps export's "since" is the gap's date: a typed date wins
             if s is None:
-                reasons.append((f'giai đoạn "{stage}" không hợp lệ; chọn: {", ".join(STAGES)}', f'invalid stage "{stage}"; choose: {", ".join(STAGES)}'))
+                reasons.append(msg("edit.import.invalid_stage", stage=str(stage), choices=", ".join(STAGES)))
             if when is None:
-                reasons.append(("thiếu ngày bắt đầu giai đoạn (cột since)", "missing stage start date (column since)"))
+                reasons.append(msg("edit.import.missing_since"))
             else:
                 try:
                     d = parse_date(when)
@@ -245,28 +243,28 @@ def rows_to_changes(rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[Change
                         found.append(StageChange(str(unit), str(model), s, d, note=None if metric is not None else note,
                                                  structure=structure, line=line))
                 except BadChangeError as exc:
-                    reasons.append((exc.vi, exc.en))
+                    reasons.append(exc.message)
         if metric is not None:
             when, value = get("date") or get("since"), get("value")
             d = x = None
             if when is None:
-                reasons.append(("thiếu ngày đo (cột date)", "missing reading date (column date)"))
+                reasons.append(msg("edit.import.missing_date"))
             else:
                 try:
                     d = parse_date(when)
                 except BadChangeError as exc:
-                    reasons.append((exc.vi, exc.en))
+                    reasons.append(exc.message)
             if value is None:
-                reasons.append(("thiếu giá trị (cột value)", "missing value (column value)"))
+                reasons.append(msg("edit.import.missing_value"))
             else:
                 try:
                     x = parse_number(value)
                 except BadChangeError as exc:
-                    reasons.append((exc.vi, exc.en))
+                    reasons.append(exc.message)
             if d is not None and x is not None and unit is not None and model is not None:
                 found.append(ReadingChange(str(unit), str(model), str(metric), d, x, note=note, structure=structure, line=line))
         if reasons:
-            refusals.append(Refusal("; ".join(r[0] for r in reasons), "; ".join(r[1] for r in reasons), line))
+            refusals.append(Refusal(reasons[0] if len(reasons) == 1 else msg("edit.reasons", reasons=reasons), line))
         else:
             changes.extend(found)
     return changes, refusals, skipped

@@ -24,7 +24,7 @@ journal and, under the same lock, finishes what a crash interrupted:
   save is rolled back as a whole, and the message names the file.
 
 Temporary files a crash left without a journal (including ``safewrite``'s single-file temp files)
-are removed. What recovery did comes back as :class:`Recovery` notes, in Vietnamese and English.
+are removed. What recovery did comes back as :class:`Recovery` notes, each with a catalogue message.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import replace_file
+from ..i18n import Message, msg
 from ..loader import STATE_DIR, ensure_state_dir
 from . import gitrepo
 from .errors import GitError
@@ -65,9 +67,11 @@ class Recovery:
     rel: str  # the first file of the save: where the note is shown
     files: tuple[str, ...]
     outcome: str  # "completed", "rolled-back" or "pending" (could not act: read-only, busy)
-    vi: str
-    en: str
+    msg: Message
     changed: bool  # whether files of the data changed
+
+    def text(self, lang: str = "vi") -> str:
+        return self.msg.text(lang)
 
 
 def new_path(root: Path, rel: str, save_id: str) -> Path:
@@ -87,18 +91,9 @@ def _journal_dir(root: Path) -> Path:
 
 
 def _write_json(path: Path, doc: dict) -> None:
-    """Write ``doc`` to ``path`` atomically and durably (temp file, fsync, rename, fsync folder)."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(tmp)
-        raise
-    fsync_folder(path.parent)
+    """Write ``doc`` to ``path`` atomically and durably (:func:`nhanrong.atomic.replace_file`); a temporary
+    file a crash leaves ends in ``.json.tmp`` (removed by the next recovery)."""
+    replace_file(path, json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"), prefix=f"{path.stem}.", suffix=".json.tmp")
 
 
 def _write_new(path: Path, data: bytes, mode: int) -> None:
@@ -263,9 +258,7 @@ def recover_root(root: Path, leftovers: list[Path] | tuple[Path, ...] = (), *, w
         return []  # a save is running: its files are not leftovers
     except (OSError, GitError) as exc:
         text = getattr(exc, "strerror", None) or str(exc)
-        return [Recovery("", JOURNAL_DIR.as_posix(), (), "pending",
-                         f"một lần lưu bị gián đoạn chưa xử lý được ({text}); mở lại với quyền ghi vào thư mục dữ liệu",
-                         f"an interrupted save could not be resolved ({text}); open the data again with write access", False)]
+        return [Recovery("", JOURNAL_DIR.as_posix(), (), "pending", msg("edit.recovery.pending", error=text), False)]
 
 
 def _recover_locked(root: Path) -> list[Recovery]:
@@ -292,8 +285,7 @@ def _recover_locked(root: Path) -> list[Recovery]:
             doc["id"], doc["files"], doc["state"]  # noqa: B018 - the keys recovery needs
         except (OSError, ValueError, KeyError, TypeError):
             notes.append(Recovery(name, JOURNAL_DIR.as_posix() + "/" + name, (), "pending",
-                                  f"nhật ký lưu {name} hỏng: hãy kiểm tra các tệp rồi xoá nó",
-                                  f"save journal {name} is damaged: check the files, then delete it", False))
+                                  msg("edit.recovery.damaged", name=name), False))
             continue
         notes.append(_recover_one(root, doc, path))
     return notes
@@ -306,31 +298,24 @@ def _recover_one(root: Path, doc: dict, path: Path) -> Recovery:
     if doc["state"] != "committed":
         _roll_back_prepared(root, doc)
         _unlink(path)
-        return Recovery(doc["id"], first, rels, "rolled-back",
-                        f"một lần lưu bị gián đoạn ({shown}) đã được hoàn tác: các tệp vẫn như trước khi lưu; hãy ghi lại thay đổi đó",
-                        f"an interrupted save ({shown}) was rolled back: the files are as they were before it; record that change again",
-                        False)
+        return Recovery(doc["id"], first, rels, "rolled-back", msg("edit.recovery.rolled_back", files=shown), False)
     states = {e["rel"]: _state(root, doc["id"], e) for e in doc["files"]}
     foreign = [rel for rel, s in states.items() if s == "other"]
     lost = [rel for rel, s in states.items() if s == "old-without-new"]
     if foreign or lost:
         changed = _roll_back_committed(root, doc)
         _finish(root, doc, path)
-        why_vi = f"vì tệp {', '.join(foreign)} đã bị sửa sau đó (không ghi đè)" if foreign else "vì thiếu tệp tạm"
-        why_en = f"because {', '.join(foreign)} was changed since (not overwritten)" if foreign else "because a temporary file is missing"
-        return Recovery(doc["id"], first, rels, "rolled-back",
-                        f"một lần lưu bị gián đoạn ({shown}) đã được hoàn tác {why_vi}; hãy tải lại dữ liệu và ghi lại thay đổi đó",
-                        f"an interrupted save ({shown}) was rolled back {why_en}; reload the data and record that change again",
-                        changed)
+        note = (msg("edit.recovery.rolled_back_foreign", files=shown, foreign=", ".join(foreign)) if foreign
+                else msg("edit.recovery.rolled_back_missing", files=shown))
+        return Recovery(doc["id"], first, rels, "rolled-back", note, changed)
     changed = any(s == "old" for s in states.values())
     _replace_all(root, doc)
     committed = bool(doc.get("git")) and gitrepo.is_repo(root)
     if committed:
         _ensure_commit(root, doc)
     _finish(root, doc, path)
-    vi = f"một lần lưu bị gián đoạn ({shown}) đã được hoàn tất" + (" và commit vào git" if committed else "")
-    en = f"an interrupted save ({shown}) was completed" + (" and committed to git" if committed else "")
-    return Recovery(doc["id"], first, rels, "completed", vi, en, changed)
+    note = msg("edit.recovery.completed_git" if committed else "edit.recovery.completed", files=shown)
+    return Recovery(doc["id"], first, rels, "completed", note, changed)
 
 
 def _ensure_commit(root: Path, doc: dict) -> None:

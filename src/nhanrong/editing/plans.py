@@ -16,10 +16,12 @@ from typing import Any
 
 import tomli
 
+from ..i18n import Message, msg
 from ..loader import load_programme
-from ..rights import Identity, load_rights
+from ..rights import Identity, load_rights, refusal
 from . import gitrepo, journal
-from .changeset import LOCAL, Refusal, SaveResult
+from .changes import PlanNumbers
+from .changeset import LOCAL, Refusal, SaveResult, problem_message, review_branch
 from .errors import ChangeRefusedError, RightsRefusedError
 from .overlay import load_with, new_errors
 from .safewrite import current_digest
@@ -39,26 +41,8 @@ def _flat(data: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: data}
 
 
-def _show(x: Any, lang: str) -> str:
-    from ..formats import fmt_date, fmt_number
-
-    if x is None:
-        return "–"
-    if isinstance(x, bool) or isinstance(x, str):
-        return str(x).lower() if isinstance(x, bool) else x
-    if isinstance(x, (int, float)):
-        f = float(x)
-        if f.is_integer():
-            return fmt_number(f, lang)
-        r = repr(f)
-        return fmt_number(f, lang, len(r.split(".")[1]) if "e" not in r else 6)
-    if hasattr(x, "isoformat"):
-        return fmt_date(x, lang)
-    return str(x)
-
-
-def plan_changes(before: str, after: str) -> list[tuple[str, str]]:
-    """What the new text changes, one (vi, en) line per value: "horizon: 4 → 6"."""
+def plan_changes(before: str, after: str) -> list[Message]:
+    """What the new text changes, one message per value: "horizon: 4 → 6"."""
     try:
         a, b = _flat(tomli.loads(before)) if before else {}, _flat(tomli.loads(after))
     except tomli.TOMLDecodeError:
@@ -66,16 +50,17 @@ def plan_changes(before: str, after: str) -> list[tuple[str, str]]:
     lines = []
     for key in [*a, *(k for k in b if k not in a)]:
         if a.get(key) != b.get(key):
-            lines.append((f"{key}: {_show(a.get(key), 'vi')} → {_show(b.get(key), 'vi')}",
-                          f"{key}: {_show(a.get(key), 'en')} → {_show(b.get(key), 'en')}"))
+            lines.append(msg("edit.value_change", name=key, old=msg("edit.number", x=a.get(key)),
+                             new=msg("edit.number", x=b.get(key))))
     return lines
 
 
-def commit_message(name: str, rel: str, changes: list[tuple[str, str]]) -> str:
-    lines = [f"Kế hoạch {name}: sửa {len(changes)} giá trị ({rel})"[:200], ""]
-    lines += [f"- {vi}" for vi, _ in changes[:40]]
-    lines += ["", "English:", f"  Plan {name}: {len(changes)} value(s) changed ({rel})"]
-    lines += [f"  {en}" for _, en in changes[:40]]
+def commit_message(name: str, rel: str, changes: list[Message]) -> str:
+    title = msg("edit.commit.plan", plan=name, n=len(changes), rel=rel)
+    lines = [title.text("vi")[:200], ""]
+    lines += [f"- {m.text('vi')}" for m in changes[:40]]
+    lines += ["", "English:", f"  {title.text('en')}"]
+    lines += [f"  {m.text('en')}" for m in changes[:40]]
     lines += ["", f"Plan: {name}", "Recorded-with: nhanrong"]
     return "\n".join(lines) + "\n"
 
@@ -94,18 +79,13 @@ def save_plan_text(root: str | Path, rel: str, text: str, *, expected: str | Non
     if user != LOCAL:
         who = user if isinstance(user, Identity) else None
         if who is None:
-            raise ChangeRefusedError([("chưa đăng nhập", "not logged in")])
+            raise ChangeRefusedError([msg("edit.not_logged_in")])
         rights = load_rights(root)
-        if not any(g.plans for g in rights.grants(who)):
-            raise RightsRefusedError(f"{who.author} không có quyền sửa kế hoạch ({name}); xem rights.toml",
-                                     f"{who.author} may not change plans ({name}); see rights.toml")
+        if not any(g.plans for g in rights.grants(who)):  # the same words as a PlanNumbers change refused
+            why = refusal(rights, who, None, PlanNumbers(name, ()))
+            raise RightsRefusedError(why if why is not None else msg("edit.not_logged_in"))
         author = who.author
-        if in_git and rights.must_branch(who):
-            from .review import user_branch
-
-            branch = user_branch(who)
-            back_to = gitrepo.current_branch(root)
-            back_to = None if back_to == branch else back_to
+        branch, back_to = review_branch(root, rights, who, in_git) or (None, None)
     if author:
         gitrepo.parse_author(author)  # a mistyped author is refused before anything is written
     path = root / rel
@@ -123,11 +103,10 @@ def save_plan_text(root: str | Path, rel: str, text: str, *, expected: str | Non
             return SaveResult(())
         errors = new_errors(load_programme(root).problems, load_with(root, {rel: text}).problems)
         if errors:
-            raise ChangeRefusedError([(f"{p.path}:{p.line}: {p.message}", f"{p.path}:{p.line}: {p.message_en or p.message}")
-                                      for p in errors])
+            raise ChangeRefusedError([problem_message(p) for p in errors])
         message = commit_message(name, rel, plan_changes(before, text))
         sha, notes = journal.commit_files(root, [(rel, expected, text)], message=message, author=author, use_git=in_git)
     finally:
         if back_to is not None:
             gitrepo.switch_branch(root, back_to)
-    return SaveResult((rel,), sha, branch if in_git else None, False, tuple(Refusal(n.vi, n.en) for n in notes))
+    return SaveResult((rel,), sha, branch if in_git else None, False, tuple(Refusal(n.msg) for n in notes))

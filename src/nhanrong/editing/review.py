@@ -25,9 +25,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import Message, msg
 from ..rights import Identity, Rights, load_rights
 from ..textfold import slug
 from . import gitrepo
+from .changeset import problem_message
 from .errors import EditError, GitError
 
 PREFIX = "nhap/"
@@ -62,7 +64,7 @@ def _git(root: Path, *args: str, check: bool = True, env: dict | None = None, st
     if check and proc.returncode != 0:
         lines = (proc.stderr or proc.stdout).strip().splitlines()
         detail = lines[-1] if lines else f"exit {proc.returncode}"
-        raise GitError(f"git {args[0]} thất bại: {detail}", f"git {args[0]} failed: {detail}")
+        raise GitError("edit.git_failed", command=args[0], detail=detail)
     return proc
 
 
@@ -147,12 +149,17 @@ class Check:
 
     errors: int
     warnings: int
-    new_errors: tuple[str, ...]  # problems the merge adds, as path:line: message
+    added: tuple[Message, ...]  # problems the merge adds: "path:line: message" (edit.refused_problem)
     conflict: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.conflict and not self.new_errors
+        return not self.conflict and not self.added
+
+    @property
+    def new_errors(self) -> tuple[str, ...]:
+        """The problems the merge adds, in Vietnamese (``added`` renders in any language)."""
+        return tuple(m.text("vi") for m in self.added)
 
 
 class _Worktree:
@@ -196,7 +203,7 @@ def _validate(tree: Path, base_problems) -> Check:
     added = new_errors(base_problems, prog.problems)
     errors = sum(1 for p in prog.problems if p.severity == "error")
     warnings = sum(1 for p in prog.problems if p.severity != "error")
-    return Check(errors, warnings, tuple(f"{p.path}:{p.line}: {p.message}" for p in added))
+    return Check(errors, warnings, tuple(problem_message(p) for p in added))
 
 
 def check(root: Path, branch: str, base: str | None = None) -> Check:
@@ -216,10 +223,7 @@ def check(root: Path, branch: str, base: str | None = None) -> Check:
 def _require_reviewer(root: Path, reviewer: Identity | None) -> Rights:
     rights = load_rights(root)
     if not rights.can_review(reviewer):
-        who = reviewer.author if reviewer else "người chưa đăng nhập"
-        who_en = reviewer.author if reviewer else "an anonymous user"
-        raise ReviewError(f"{who} không có quyền duyệt (review = true trong rights.toml)",
-                          f"{who_en} may not review (review = true in rights.toml)")
+        raise ReviewError("edit.review.not_allowed", who=reviewer.author if reviewer else msg("edit.review.anonymous"))
     return rights
 
 
@@ -240,11 +244,11 @@ def approve(root: Path, branch: str, reviewer: Identity | None, comment: str = "
     assert reviewer is not None
     base = base_branch(root, rights)
     if not branch.startswith(PREFIX) or _git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", check=False).returncode:
-        raise ReviewError(f'không có nhánh chờ duyệt "{branch}"', f'no review branch "{branch}"')
+        raise ReviewError("edit.review.no_branch", branch=branch)
     if gitrepo.current_branch(root) != base:
-        raise ReviewError(f'thư mục dữ liệu đang ở nhánh "{gitrepo.current_branch(root)}", không phải "{base}"; chuyển về "{base}" rồi duyệt',
-                          f'the data folder is on branch "{gitrepo.current_branch(root)}", not "{base}"; switch back to "{base}" first')
-    title = f"Duyệt {branch}: " + ", ".join(p for p in {c.author: 1 for c in _entries(root, f"{base}..{branch}")})
+        raise ReviewError("edit.review.wrong_branch", current=gitrepo.current_branch(root), base=base)
+    authors = ", ".join({c.author: 1 for c in _entries(root, f"{base}..{branch}")})
+    title = msg("edit.commit.approve", branch=branch, authors=authors).text("vi")  # git history is written in Vietnamese
     message = title + "\n\n" + _trailers(reviewer, comment, APPROVED)
     ahead_only = _git(root, "merge-base", "--is-ancestor", base, branch, check=False).returncode == 0
     with _Worktree(root, base) as tree:
@@ -257,12 +261,10 @@ def approve(root: Path, branch: str, reviewer: Identity | None, comment: str = "
         else:
             conflict = _merge_in(tree, branch, message, reviewer)
             if conflict:
-                raise ReviewError(f"nhánh {branch} xung đột với {base} ({conflict}); người sửa cần làm lại thay đổi",
-                                  f"branch {branch} conflicts with {base} ({conflict}); its author must make the change again")
+                raise ReviewError("edit.review.conflict", branch=branch, base=base, conflict=conflict)
         result = _validate(tree, before)
         if not result.ok:
-            raise ReviewError(f"gộp {branch} sẽ thêm lỗi, không duyệt: " + "; ".join(result.new_errors[:5]),
-                              f"merging {branch} would add errors, not approved: " + "; ".join(result.new_errors[:5]))
+            raise ReviewError("edit.review.new_errors", branch=branch, errors=list(result.added[:5]))
         sha = _git(tree, "rev-parse", "HEAD").stdout.strip()
     gitrepo.wait_index_unlocked(root)
     _git(root, "merge", "--ff-only", "--quiet", sha)  # the files the app shows move only now, to a checked result
@@ -275,10 +277,10 @@ def reject(root: Path, branch: str, reviewer: Identity | None, comment: str) -> 
     _require_reviewer(root, reviewer)
     assert reviewer is not None
     if not comment.strip():
-        raise ReviewError("hãy ghi lý do từ chối", "write why the change is rejected")
+        raise ReviewError("edit.review.no_comment")
     if not branch.startswith(PREFIX) or _git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", check=False).returncode:
-        raise ReviewError(f'không có nhánh chờ duyệt "{branch}"', f'no review branch "{branch}"')
-    message = f"Từ chối {branch}\n\n" + _trailers(reviewer, comment, REJECTED)
+        raise ReviewError("edit.review.no_branch", branch=branch)
+    message = msg("edit.commit.reject", branch=branch).text("vi") + "\n\n" + _trailers(reviewer, comment, REJECTED)
     env = {"GIT_AUTHOR_NAME": reviewer.name, "GIT_AUTHOR_EMAIL": reviewer.email,
            "GIT_COMMITTER_NAME": reviewer.name, "GIT_COMMITTER_EMAIL": reviewer.email}
     tree = _git(root, "rev-parse", f"{branch}^{{tree}}").stdout.strip()

@@ -1,9 +1,13 @@
 """Write a file so that a crash never leaves half of it, and never overwrite someone else's edit.
 
-The new text goes to a temporary file in the same folder (same file system), is flushed to
-disk, then renamed over the old file with ``os.replace`` (atomic on POSIX and Windows). Before
-that, the file's content hash is compared with the one taken when it was read: if someone
-changed it meanwhile (another planner, an editor, a git pull), the write is refused.
+The new text is written by :func:`nhanrong.atomic.replace_file` (a temporary file in the same folder,
+flushed to disk, renamed over the old file with ``os.replace``). Before that, the file's content hash
+is compared with the one taken when it was read: if someone changed it meanwhile (another planner, an
+editor, a git pull), the write is refused.
+
+Data files are written only through :func:`nhanrong.editing.save` and
+:func:`nhanrong.editing.plans.save_plan_text` (validated, journalled, committed); this module gives them
+the snapshot, the conflict check and the lock. :func:`write_atomic` is the single-file primitive under them.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ import contextlib
 import hashlib
 import os
 import stat
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +26,7 @@ try:  # POSIX: an advisory lock on the folder serialises check-then-rename betwe
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+from ..atomic import fsync_folder as fsync_folder, replace_file  # fsync_folder: for journal
 from .errors import EditError, StaleFileError, UnsupportedLayoutError
 
 MAX_EDIT_BYTES = 64 * 2**20
@@ -71,8 +75,7 @@ def read_bytes(path: Path) -> bytes | None:
                 data = fh.read()  # a regular file ends (a FIFO or a device may not)
                 if len(data) <= MAX_EDIT_BYTES:
                     return data
-    raise UnsupportedLayoutError(f'"{path.name}" không phải tệp thường hoặc quá lớn: không sửa được; xem `nhanrong validate`',
-                                 f'"{path.name}" is not a regular file or is too large: it cannot be edited; see `nhanrong validate`')
+    raise UnsupportedLayoutError("edit.not_regular_file", name=path.name)
 
 
 def current_digest(path: Path) -> str | None:
@@ -96,8 +99,7 @@ def read_snapshot(path: Path) -> Snapshot:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UnsupportedLayoutError(f'tệp "{path.name}" không phải UTF-8: không sửa được; lưu lại với mã hoá UTF-8',
-                                     f'file "{path.name}" is not UTF-8: it cannot be edited; save it as UTF-8') from None
+        raise UnsupportedLayoutError("edit.not_utf8", name=path.name) from None
     return Snapshot(path, text, digest_bytes(data))
 
 
@@ -106,10 +108,8 @@ def check_unchanged(path: Path, expected: str | None, rel: str | None = None) ->
     if current_digest(path) != expected:
         name = rel or path.name
         if expected is None:
-            raise StaleFileError(f'tệp "{name}" vừa được tạo bởi người khác; hãy tải lại dữ liệu rồi làm lại thay đổi',
-                                 f'file "{name}" was created by someone else meanwhile; reload the data and make the change again')
-        raise StaleFileError(f'tệp "{name}" đã bị thay đổi trên đĩa kể từ lúc đọc; hãy tải lại dữ liệu rồi làm lại thay đổi (không ghi đè)',
-                             f'file "{name}" changed on disk since it was read; reload the data and make the change again (nothing overwritten)')
+            raise StaleFileError("edit.created_meanwhile", files=name)
+        raise StaleFileError("edit.stale_file", files=f'"{name}"')
 
 
 @contextlib.contextmanager
@@ -135,8 +135,7 @@ def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise LockBusyError("một lần lưu khác đang chạy quá lâu; hãy thử lại sau",
-                                            "another save has been running too long; try again later") from None
+                        raise LockBusyError("edit.lock_busy") from None
                     time.sleep(0.02)
         yield
     finally:
@@ -144,20 +143,6 @@ def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make renames and new names in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def write_atomic(path: Path, text: str, *, expected: str | None, rel: str | None = None) -> None:
@@ -179,20 +164,5 @@ def file_mode(path: Path) -> int:
 
 
 def _write_locked(path: Path, text: str, expected: str | None, rel: str | None) -> None:
-    mode = file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        check_unchanged(path, expected, rel)  # narrow the window once more, just before the rename
-        os.replace(tmp, path)
-        fsync_folder(path.parent)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    # the one atomic write (nhanrong.atomic); the file is checked once more just before the rename
+    replace_file(path, text.encode("utf-8"), mode=file_mode(path), before_replace=lambda: check_unchanged(path, expected, rel))

@@ -19,12 +19,14 @@ from typing import Any, Callable, Sequence
 
 import tomli
 
+from ..tomlpos import BARE as _BARE
+from ..tomlpos import DOTTED_KEY, split_key
 from .errors import UnsupportedLayoutError
 
-_PART = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
-_KEY_RE = re.compile(rf"(\s*)({_PART}(?:\s*\.\s*{_PART})*)(\s*=\s*)")
-_HEADER_RE = re.compile(rf"\s*(\[\[|\[)\s*({_PART}(?:\s*\.\s*{_PART})*)\s*(\]\]|\])\s*(?:#.*)?$")
-_BARE = re.compile(r"[A-Za-z0-9_-]+")
+# The key grammar and its splitting are tomlpos's (the scanner that maps validation errors to lines):
+# one definition of what a TOML key is, for reading positions and for editing.
+_KEY_RE = re.compile(rf"(\s*)({DOTTED_KEY})(\s*=\s*)")
+_HEADER_RE = re.compile(rf"\s*(\[\[|\[)\s*({DOTTED_KEY})\s*(\]\]|\])\s*(?:#.*)?$")
 
 
 # --- rendering values ----------------------------------------------------------------
@@ -86,16 +88,8 @@ def render_inline(d: dict, *, spaced: bool = True) -> str:
     return f"{{ {body} }}" if spaced else f"{{{body}}}"
 
 
-def split_dotted(key_text: str) -> tuple[str, ...]:
-    """``a."b c".d`` -> ("a", "b c", "d"), with TOML's own quoting rules (via tomli)."""
-    if _BARE.fullmatch(key_text):
-        return (key_text,)
-    data = tomli.loads(f"{key_text} = 0")
-    parts: list[str] = []
-    while isinstance(data, dict):
-        (k, data), = data.items()
-        parts.append(k)
-    return tuple(parts)
+split_dotted = split_key
+"""``a."b c".d`` -> ("a", "b c", "d"): :func:`nhanrong.tomlpos.split_key`."""
 
 
 def comment_start(line: str, start: int = 0) -> int:
@@ -179,7 +173,7 @@ def _value_end(lines: list[str], i: int, value_start: int) -> int:
             continue
         if _parses("".join(lines[i:j])):
             return j
-    raise UnsupportedLayoutError(f"không đọc được giá trị ở dòng {i + 1}", f"cannot read the value at line {i + 1}")
+    raise UnsupportedLayoutError("edit.toml.unreadable_value", line=i + 1)
 
 
 def scan(lines: list[str]) -> list[Block]:
@@ -193,13 +187,13 @@ def scan(lines: list[str]) -> list[Block]:
         if s.startswith("["):
             m = _HEADER_RE.match(lines[i])
             if not m:
-                raise UnsupportedLayoutError(f"dòng {i + 1}: tiêu đề bảng không đọc được", f"line {i + 1}: unreadable table header")
+                raise UnsupportedLayoutError("edit.toml.bad_header", line=i + 1)
             blocks.append(Block(split_dotted(m.group(2)), m.group(1) == "[[", i))
             i += 1
             continue
         m = _KEY_RE.match(lines[i])
         if not m:
-            raise UnsupportedLayoutError(f"dòng {i + 1}: không phải dạng khoá = giá trị", f"line {i + 1}: not a key = value line")
+            raise UnsupportedLayoutError("edit.toml.not_key_value", line=i + 1)
         end = _value_end(lines, i, m.end())
         blocks[-1].keys.append(KeyEntry(split_dotted(m.group(2)), i, end))
         i = end
@@ -264,8 +258,7 @@ class TomlText:
     def replace_value(self, entry: KeyEntry, rendered: str) -> None:
         """Replace a one-line value, keeping the key, its spacing and a trailing comment (in its column)."""
         if entry.end - entry.start != 1:
-            raise UnsupportedLayoutError(f"dòng {entry.start + 1}: giá trị nhiều dòng, hãy sửa bằng tay",
-                                         f"line {entry.start + 1}: multi-line value, edit it by hand")
+            raise UnsupportedLayoutError("edit.toml.multiline_value", line=entry.start + 1)
         prefix, old, tail, eol = self._split_line(entry.start)
         if re.fullmatch(r"[+-]?\d{1,3}(_\d{3})+", old) and re.fullmatch(r"-?\d+", rendered):
             rendered = f"{int(rendered):_}"  # 2_500_000_000 stays written with underscores
@@ -324,8 +317,7 @@ class TomlText:
             except tomli.TOMLDecodeError:
                 value = None
             if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict)):
-                raise UnsupportedLayoutError(f"dòng {idx + 1}: mỗi dòng của danh sách phải là một {{ ... }}; hãy sửa bằng tay",
-                                             f"line {idx + 1}: each line of the list must hold one {{ ... }}; edit it by hand")
+                raise UnsupportedLayoutError("edit.toml.list_item", line=idx + 1)
             items.append((idx, value[0]))
         return items
 
@@ -342,7 +334,7 @@ class TomlText:
             prefix, value_text, tail, eol = self._split_line(entry.start)
             current = self.value(entry)
             if not isinstance(current, list) or not all(isinstance(x, dict) for x in current):
-                raise UnsupportedLayoutError(f"dòng {entry.start + 1}: danh sách không đúng dạng", f"line {entry.start + 1}: unexpected list")
+                raise UnsupportedLayoutError("edit.toml.unexpected_list", line=entry.start + 1)
             spaced = "{ " in value_text or not current
             kept = [x for x in current if not same(x)]
             merged = sorted(kept + [item], key=sort_key) if _is_sorted(current, sort_key) else kept + [item]

@@ -10,7 +10,7 @@ The catalogue is split by area so each module reads on its own (``ui`` for pages
 
 A message is data: :class:`Message` holds a code and its parameters and is rendered only when
 shown, in the reader's language. A placeholder may carry a format (``{share:percent}``,
-``{n:int}``, ``{day:date}``) so numbers and dates are written the way each language writes them
+``{n:int}``, ``{x:number4}``, ``{x:exact}`` (every typed decimal), ``{day:date}``) so numbers and dates are written the way each language writes them
 (43,8% / 43.8%; 50.595 / 50,595), and a parameter may itself be a Message (or a list of them).
 Model and unit names are data and are always shown as written in Vietnamese.
 """
@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..formats import LANGS
-from . import editing, errors, gaps, planning, problems, ui
+from . import cli, editing, errors, gaps, indicators, planning, problems, ui
 from .labels import (GAP_KIND_LABELS, KIND_LABELS, KIND_PLURAL_EN, PILLAR_LABELS, RESOURCE_LABELS, ROLLUP_LABELS,
                      SEVERITY_LABELS, STAGE_LABELS, THREE_PARTS, VERDICT_LABELS, WHERE_LABELS)
 
 DEFAULT_LANG = "vi"
 
-AREAS = (ui, problems, errors, editing, planning, gaps)
+AREAS = (ui, problems, errors, editing, planning, gaps, cli, indicators)
 """The modules whose ``STRINGS`` make up the catalogue, in the order they are merged."""
 
 
@@ -83,6 +83,10 @@ class _Formatter(string.Formatter):
             return "; ".join(self.format_field(v, spec) for v in value)
         if spec == "int" or spec == "number":
             return formats.fmt_number(value, lang, 0 if spec == "int" else None)
+        if spec.startswith("number") and spec[6:].isdigit():  # fixed decimals: {x:number4} 0,2734 / 0.2734
+            return formats.fmt_number(value, lang, int(spec[6:]))
+        if spec == "exact":
+            return _exact(value, lang)
         if spec.startswith("percent"):
             return formats.fmt_percent(value, lang, int(spec[7:] or 1))
         if spec == "date":
@@ -96,6 +100,34 @@ class _Formatter(string.Formatter):
         return super().format_field(value, spec)
 
 
+_FORMATTERS: dict[str, _Formatter] = {}
+
+
+def _formatter(lang: str) -> _Formatter:
+    if lang not in _FORMATTERS:
+        _FORMATTERS[lang] = _Formatter(lang)
+    return _FORMATTERS[lang]
+
+
+def _exact(value: Any, lang: str) -> str:
+    """A value as the planner typed it: every decimal kept (50.595 and 43,25 / 50,595 and 43.25),
+    a date as a date, true/false, text as it is, "–" for nothing."""
+    from .. import formats
+
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        f = float(value)
+        r = repr(f)
+        decimals = 0 if f.is_integer() else (len(r.split(".")[1]) if "e" not in r else 6)
+        return formats.fmt_number(f, lang, decimals)
+    if hasattr(value, "isoformat"):
+        return formats.fmt_date(value, lang)
+    return str(value)
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
     """The message ``key`` in ``lang``, with its ``{name}`` placeholders filled from ``values``."""
     try:
@@ -103,7 +135,7 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
     except KeyError:
         raise UnknownStringError(f"no message {key!r} in the catalogue (nhanrong.i18n)") from None
     text = _pick(pair, lang)
-    return _Formatter(lang).format(text, **values) if values else text
+    return _formatter(lang).format(text, **values) if values else text
 
 
 @dataclass(frozen=True)
@@ -129,6 +161,17 @@ class Message:
         """Code, parameters (JSON-ready: nested messages as their own dicts) and both texts."""
         return {"code": self.key, "params": {k: _jsonable(v) for k, v in self.params.items()},
                 "message": self.text("vi"), "message_en": self.text("en")}
+
+
+def format_value(value: Any, spec: str = "", lang: str = DEFAULT_LANG) -> str:
+    """One value written as a template's ``{x:spec}`` writes it in ``lang`` (for code that fills many
+    rows column by column, such as the gaps table)."""
+    return _formatter(lang).format_field(value, spec)
+
+
+def jsonable(value: Any) -> Any:
+    """A message parameter for JSON: a nested Message as ``{code, params}``, lists item by item."""
+    return _jsonable(value)
 
 
 def msg(key: str, **params: Any) -> Message:
@@ -162,8 +205,14 @@ def stage_order() -> list[str]:
     return list(STAGE_LABELS)
 
 
+def data_name(name: str, name_en: str | None, lang: str = DEFAULT_LANG) -> str:
+    """A name the data writes (a unit, a model, a metric, an indicator, the programme): as written, in
+    Vietnamese; its English name in English when the data gives one. Names are data, not catalogue words."""
+    return (name_en or name) if lang == "en" else name
+
+
 def lang_name(lang: str) -> str:
     return {"vi": "Tiếng Việt", "en": "English"}[lang]
 
 
-__all__ = ["Message", "msg", "AREAS", *[n for n in dir() if n.endswith("_LABELS")], "KIND_PLURAL_EN", "THREE_PARTS", "t", "label", "STRINGS", "CATALOGUES", "LANGS", "DEFAULT_LANG", "UnknownStringError", "stage_order", "stage_names", "lang_name"]
+__all__ = ["Message", "msg", "data_name", "format_value", "jsonable", "AREAS", *[n for n in dir() if n.endswith("_LABELS")], "KIND_PLURAL_EN", "THREE_PARTS", "t", "label", "STRINGS", "CATALOGUES", "LANGS", "DEFAULT_LANG", "UnknownStringError", "stage_order", "stage_names", "lang_name"]

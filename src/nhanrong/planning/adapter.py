@@ -15,11 +15,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NhanRongError, UnknownScopeError
+from ..i18n import Message
 from ..graph import ProgrammeGraph, alive_at, positioned_units, stage_table
 from ..registry import unit_key
 from ..schema import MAX_HORIZON, STAGES, PlanFile
-from .instance import (ADOPTED_COLUMNS, MAX_PERIODS, PERIOD_EN, PERIOD_VI, UNIT_COLUMNS, Instance, ModelSpec, Requirement,
-                       TargetSpec, fill_groups)
+from ..problems import did_you_mean
+from .instance import (ADOPTED_COLUMNS, MAX_PERIODS, UNIT_COLUMNS, Instance, ModelSpec, Requirement, TargetSpec,
+                       fill_groups)
+from .labels import PERIOD_COUNTS
 
 
 class PlanError(NhanRongError):
@@ -51,11 +54,7 @@ def plan_units(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False) ->
     pos = positioned_units(pg, plan.structure, plan.start)  # units below a dissolved unit have moved on
     scope = unit_key(plan.structure, plan.scope)
     if not national and scope not in pos.index:
-        raise UnknownScopeError(
-            f'Phạm vi "{plan.scope}" của kế hoạch "{plan.name}" không phải đơn vị của cấu trúc {plan.structure}; '
-            f"chạy `nhanrong units --structure {plan.structure}` để xem mã. "
-            f'/ Scope "{plan.scope}" of plan "{plan.name}" is not a unit of the {plan.structure} structure.'
-        )
+        raise UnknownScopeError("plan.scope_not_in_structure", scope=plan.scope, plan=plan.name, structure=plan.structure)
     inside = (pos.index == scope) | (pos["province"] == scope) | (pos["district"] == scope) | (pos["commune"] == scope)
     if national:
         inside = np.ones(len(pos), dtype=bool)
@@ -110,16 +109,16 @@ def plan_adopted(pg: ProgrammeGraph, plan: PlanFile, units: pd.DataFrame) -> pd.
     return out[ADOPTED_COLUMNS].reset_index(drop=True)
 
 
-def plan_targets(pg: ProgrammeGraph, plan: PlanFile, units: pd.DataFrame) -> tuple[tuple[TargetSpec, ...], list[str]]:
+def plan_targets(pg: ProgrammeGraph, plan: PlanFile, units: pd.DataFrame) -> tuple[tuple[TargetSpec, ...], list[Message]]:
     """The plan's targets, or else the models' own coverage targets that fit the plan.
 
-    Returns the targets and notes (Vietnamese / English) on model targets left out:
+    Returns the targets and notes (messages, code ``plan.target_skipped``) on model targets left out:
     set in the other structure, outside the plan's scope, or dated before its start.
     """
     keys = pd.Series(np.arange(len(units)), index=units["key"].to_numpy())
     planned = plan.models or list(pg.programme.models)
     out: list[TargetSpec] = []
-    notes: list[str] = []
+    notes: list[Message] = []
 
     def resolve(structure: str, code: str | None) -> int | None:
         if code is None:
@@ -131,8 +130,7 @@ def plan_targets(pg: ProgrammeGraph, plan: PlanFile, units: pd.DataFrame) -> tup
         for t in plan.targets:
             idx = resolve(plan.structure, t.scope)
             if idx is None:
-                raise PlanError(f'Chỉ tiêu của "{t.model}" có phạm vi "{t.scope}" nằm ngoài phạm vi kế hoạch "{plan.scope}". '
-                                f'/ The target of "{t.model}" has scope "{t.scope}" outside the plan\'s scope "{plan.scope}".')
+                raise PlanError("plan.target_outside_scope", model=t.model, scope=t.scope, plan_scope=plan.scope)
             out.append(TargetSpec(t.model, float(t.coverage), t.date, idx, _scope_name(units, idx, plan)))
         return tuple(out), notes
     for mid in planned:
@@ -141,9 +139,8 @@ def plan_targets(pg: ProgrammeGraph, plan: PlanFile, units: pd.DataFrame) -> tup
                 continue
             idx = resolve(t.structure, t.scope)
             if t.structure != plan.structure or idx is None or t.date < plan.start:
-                notes.append(f"bỏ qua chỉ tiêu {mid} {t.value:g} ({t.structure}:{t.scope or '*'}, {t.date:%d/%m/%Y}): "
-                             f"khác cấu trúc, ngoài phạm vi hoặc trước ngày bắt đầu kế hoạch "
-                             f"/ skipped target {mid} {t.value:g}: other structure, outside the scope or before the plan starts")
+                notes.append(Message("plan.target_skipped", {"model": mid, "value": float(t.value), "structure": t.structure,
+                                                          "scope": t.scope or "*", "day": t.date}))
                 continue
             out.append(TargetSpec(mid, float(t.value), t.date, idx, _scope_name(units, idx, plan)))
     return tuple(out), notes
@@ -156,7 +153,7 @@ def _scope_name(units: pd.DataFrame, idx: int, plan: PlanFile) -> str:
     return str(units.at[idx, "name"])
 
 
-def build_instance(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False) -> tuple[Instance, list[str]]:
+def build_instance(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False) -> tuple[Instance, list[Message]]:
     """The planning problem for ``plan`` on the programme, and notes on what was left out.
 
     ``national``: plan every unit of the structure, whatever the plan's scope (the benchmark).
@@ -165,7 +162,7 @@ def build_instance(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False
     models = model_specs(pg)
     for mid in [*plan.models, *(t.model for t in plan.targets)]:
         if mid not in models:
-            raise PlanError(f'Mô hình "{mid}" không có trong models/. / Model "{mid}" has no file in models/.')
+            raise PlanError("plan.unknown_model", model=mid, hint=did_you_mean(mid, list(models)))
     units = plan_units(pg, plan, national=national)
     adopted = plan_adopted(pg, plan, units)
     targets, notes = plan_targets(pg, plan, units)
@@ -176,8 +173,7 @@ def build_instance(pg: ProgrammeGraph, plan: PlanFile, *, national: bool = False
     first = []
     for code in plan.priorities.units_first:
         if code not in by_code:
-            raise PlanError(f'Đơn vị ưu tiên "{code}" không nằm trong phạm vi kế hoạch "{plan.scope}". '
-                            f'/ Priority unit "{code}" is not inside the plan\'s scope "{plan.scope}".')
+            raise PlanError("plan.priority_unit_outside", unit=code, plan_scope=plan.scope)
         first.append(by_code[code])
     check_span(plan, targets)
     inst = Instance(
@@ -193,9 +189,7 @@ def check_horizon(plan: PlanFile) -> None:
     """Refuse a horizon the planner cannot lay out (more than MAX_HORIZON periods), with a message."""
     h = plan.horizon
     if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or not 0 < h <= MAX_HORIZON:
-        what = PERIOD_VI.get(plan.period, "kỳ")
-        raise PlanError(f'Kế hoạch "{plan.name}": horizon = {h} không dùng được; cần từ 1 đến {MAX_HORIZON} {what}. '
-                        f'/ Plan "{plan.name}": horizon = {h} is not usable; it must be 1 to {MAX_HORIZON} {PERIOD_EN.get(plan.period, "period")}s.')
+        raise PlanError("plan.bad_horizon", plan=plan.name, horizon=h, max=MAX_HORIZON, periods=_periods(plan.period))
 
 
 def periods_until(start: dt.date, period: str, day: dt.date) -> int:
@@ -215,10 +209,13 @@ def check_span(plan: PlanFile, targets: tuple[TargetSpec, ...]) -> None:
     need = max(plan.horizon, periods_until(plan.start, plan.period, last)) + max(2 * plan.horizon, 20)
     if need > MAX_PERIODS:
         far = max(targets, key=lambda t: t.date)
-        raise PlanError(f'Chỉ tiêu của "{far.model}" ngày {far.date:%d/%m/%Y} quá xa ngày bắt đầu kế hoạch ({plan.start:%d/%m/%Y}): '
-                        f'cần dự báo {need} {PERIOD_VI[plan.period]}, tối đa {MAX_PERIODS}; chọn kỳ dài hơn hoặc chỉ tiêu gần hơn. '
-                        f'/ The target of "{far.model}" on {far.date:%Y-%m-%d} is too far past the plan\'s start ({plan.start:%Y-%m-%d}): '
-                        f'{need} {PERIOD_EN[plan.period]}s to forecast, at most {MAX_PERIODS}; choose a longer period or a nearer target.')
+        raise PlanError("plan.target_too_far", model=far.model, day=far.date, start=plan.start, need=need,
+                        periods=_periods(plan.period), max=MAX_PERIODS)
+
+
+def _periods(period: str):
+    """The words for a count of ``period`` ("quý", "quarters"); "kỳ" / "periods" for an unknown one."""
+    return PERIOD_COUNTS.msg(period if period in PERIOD_COUNTS else "")
 
 
 def plan_end(plan: PlanFile) -> dt.date:

@@ -14,12 +14,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..errors import NhanRongError
 from .instance import Instance, period_bounds
 from .problem import (STAGE_INDEX, below_pairs, build_jobs, initial_pass, objective, project_existing, requirement_target,
                       scope_groups, stage_offsets)
 
 SCALE = 1000  # pool amounts are compared in thousandths
 WEIGHT = 1_000_000  # objective weights 1/n are scaled to integers
+
+
+class SolverError(NhanRongError, RuntimeError):
+    """CP-SAT returned no schedule although the empty one is always feasible: a bug of the exact model."""
 
 
 @dataclass(frozen=True)
@@ -206,7 +211,7 @@ def solve_exact(inst: Instance, *, time_limit: float = 10.0, workers: int = 4, h
     else:
         status = solver.Solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError("CP-SAT found no schedule (the empty schedule is always feasible: a modelling bug)")
+        raise SolverError("plan.solver_bug")
     periods = np.array([next((t for t in range(H) if solver.Value(x[j][t])), -1) for j in range(n)], dtype=np.int64)
     roles = np.array(["" if periods[j] < 0 else "pilot" if pilot[j] is not None and solver.Value(pilot[j]) else "scale-out"
                       for j in range(n)], dtype=object)

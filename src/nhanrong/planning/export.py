@@ -16,7 +16,7 @@ from ..exports import frame_csv_text, to_csv_bytes, write_file, write_xlsx, xlsx
 from .forecast import TargetResult, coverage_curves, targets_frame
 from .heuristic import Schedule
 from .instance import period_label, period_starts
-from .labels import ROLES, pick
+from .labels import ROLES
 
 SCHEDULE_COLUMNS = ["model", "unit", "unit_name", "kind", "commune", "role", "period", "start", "scale", "learned_from",
                     "learned_from_name"]
@@ -45,13 +45,14 @@ def schedule_frame(sched: Schedule, *, lang: str = "vi") -> pd.DataFrame:
     com = u["commune"].to_numpy(dtype=np.int64)[units]
     in_commune = (com >= 0) & (com != units)
     has_lf = within.to_numpy() & (lf >= 0)
+    roles = {r: ROLES.text(r, lang) for r in (*ROLES, *pd.unique(j["role"]))}
     out = pd.DataFrame({
         "model": j["model"].to_numpy(),
         "unit": u["code"].to_numpy()[j["unit"].to_numpy()],
         "unit_name": u["name"].to_numpy()[j["unit"].to_numpy()],
         "kind": u["kind"].to_numpy()[j["unit"].to_numpy()],
         "commune": np.where(in_commune, names[np.maximum(com, 0)], ""),
-        "role": [pick(ROLES, r if w else "", lang) for r, w in zip(j["role"], within)],
+        "role": [roles[r if w else ""] for r, w in zip(j["role"], within)],
         "period": labels[np.where(within, j["period"], inst.horizon)],
         "start": [_date(inst.start, d) if w else "" for d, w in zip(j["start_day"], within)],
         "scale": [_date(inst.start, d) if w else "" for d, w in zip(j["scale_day"], within)],

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ..formats import fmt_date, fmt_number, fmt_percent
+from ..i18n import Message, msg
 from .heuristic import STRATEGIES, Schedule, plan_waves
-from .instance import PERIOD_EN, PERIOD_VI, Instance, TargetSpec, period_label, period_starts
-from ..kinds import kind_label
-from .labels import NOT_REACHED, POOLS, pick
+from .instance import Instance, TargetSpec, period_label, period_starts
+from .labels import NOT_REACHED, PERIODS, POOLS, and_list, kind_word, model_word, period_msg
 from .problem import STAGE_INDEX, below_pairs, below_days, build_jobs, requirement_target, scope_groups, target_days
 
 SEARCH_STRATEGIES = STRATEGIES[:2]  # what-if re-runs: two strategies are enough to compare capacities
@@ -25,8 +24,9 @@ SEARCH_STRATEGIES = STRATEGIES[:2]  # what-if re-runs: two strategies are enough
 @dataclass(frozen=True)
 class TargetResult:
     """One target's verdict. ``binding``: "" (met), "resource", "prerequisite", "pilot", "time" or "no-units".
-    ``extra``: pool -> more needed per period (from ``extra_from``) to meet it; ``earliest``: None = not
-    within the periods searched."""
+    ``msg``: why it is not met and what would meet it (a Message, codes ``plan.reason.*``; empty when met
+    or not searched). ``extra``: pool -> more needed per period (from ``extra_from``, the period's
+    Vietnamese label) to meet it; ``earliest``: None = not within the periods searched."""
 
     target: TargetSpec
     eligible: int
@@ -35,10 +35,21 @@ class TargetResult:
     met: bool
     earliest: dt.date | None
     binding: str = ""
-    message_vi: str = ""
-    message_en: str = ""
+    msg: Message = Message("")
     extra: dict[str, float] = field(default_factory=dict)
     extra_from: str = ""
+
+    def text(self, lang: str = "vi") -> str:
+        """Why the target is not met, in ``lang`` ("" when met)."""
+        return self.msg.text(lang)
+
+    @property
+    def message_vi(self) -> str:
+        return self.msg.text("vi")
+
+    @property
+    def message_en(self) -> str:
+        return self.msg.text("en")
 
 
 def extension(inst: Instance) -> int:
@@ -145,9 +156,7 @@ def evaluate_targets(sched: Schedule, *, search: bool = True, lang: str = "vi") 
         n, covered, met, earliest = _status(sched, target)
         res = TargetResult(target, n, covered, covered / n if n else math.nan, met, earliest)
         if n == 0:
-            res = replace(res, binding="no-units",
-                          message_vi="không có đơn vị nào đủ điều kiện trong phạm vi này",
-                          message_en="no eligible unit in this scope")
+            res = replace(res, binding="no-units", msg=msg("plan.reason.no_units"))
         elif not met and search:
             res = _diagnose(sched, res)
         out.append(res)
@@ -174,13 +183,11 @@ def _structural(rsched: Schedule, res: TargetResult, earliest_unlimited: dt.date
     late_units = jobs["unit"].to_numpy()
     late_units = late_units[rsched.scale_days(target.model)[late_units] > day]
     latest_start = day - spec.onboard_days
-    when = (f"dù đủ nguồn lực, sớm nhất đạt vào {fmt_date(earliest_unlimited, 'vi')}" if earliest_unlimited
-            else "dù đủ nguồn lực cũng không đạt nếu không gỡ điều kiện này")
-    when_en = (f"even with unlimited resources, met at the earliest on {fmt_date(earliest_unlimited, 'en')}" if earliest_unlimited
-               else "not met even with unlimited resources unless this is resolved")
+    when = (msg("plan.reason.unlimited_met", day=earliest_unlimited) if earliest_unlimited
+            else msg("plan.reason.unlimited_never"))
 
-    def word(kind: str, lang: str = "vi") -> str:
-        return kind_label(kind, lang, inst.kinds, plural=True)
+    def word(kind: str) -> Message:
+        return kind_word(kind, inst.kinds, plural=True)
 
     def mode(units: np.ndarray) -> str:
         return str(pd.Series(inst.units["kind"].to_numpy()[units]).mode().iloc[0])
@@ -192,8 +199,9 @@ def _structural(rsched: Schedule, res: TargetResult, earliest_unlimited: dt.date
         rspec = inst.models[req.model]
         sidx = STAGE_INDEX[req.stage]
         planned = not inst.planned or req.model in inst.planned
-        tail_vi = "" if planned else " (mô hình này không nằm trong kế hoạch)"
-        tail_en = "" if planned else " (that model is not in the plan)"
+        outside = Message("") if planned else msg("plan.reason.not_in_plan")
+        words = dict(model=model_word(req.model, rspec.name, rspec.name_en), not_reached=NOT_REACHED.msg(req.stage),
+                     outside=outside, when=when)
         if req.where == "below":
             # Counted by the adopting units whose share of units below is not reached in time.
             ready = below_days(below_pairs(inst, req, late_units), rsched.reach[req.model][:, sidx], late_units)
@@ -202,22 +210,15 @@ def _structural(rsched: Schedule, res: TargetResult, earliest_unlimited: dt.date
                 continue
             top = mode(blocked)
             return replace(res, binding="prerequisite",
-                           message_vi=f"{rspec.name} ở {fmt_percent(req.share, 'vi', 0)} {word(req.kind)} của "
-                                      f"{fmt_number(len(blocked))} {word(top)} {pick(NOT_REACHED, req.stage)}{tail_vi}; {when}",
-                           message_en=f"{rspec.name_en or rspec.name}: {pick(NOT_REACHED, req.stage, 'en')} in "
-                                      f"{fmt_percent(req.share, 'en', 0)} of the "
-                                      f"{word(req.kind, 'en')} of {fmt_number(len(blocked), 'en')} {word(top, 'en')}{tail_en}; "
-                                      f"{when_en}")
+                           msg=msg("plan.reason.prerequisite_below", share=req.share, kinds=word(req.kind), n=len(blocked),
+                                   units=word(top), **words))
         tgt = requirement_target(inst, target.model, req, late_units)
         ready = target_days(rsched.reach[req.model], tgt, sidx)
         blocked = np.unique(tgt[(ready > latest_start) & (tgt >= 0) & (tgt < len(inst.units))])
         if len(blocked):
             kind = mode(blocked)
             return replace(res, binding="prerequisite",
-                           message_vi=f"{rspec.name} ở {fmt_number(len(blocked))} {word(kind)} {pick(NOT_REACHED, req.stage)}{tail_vi}; "
-                                      f"{when}",
-                           message_en=f"{rspec.name_en or rspec.name}: {pick(NOT_REACHED, req.stage, 'en')} in {fmt_number(len(blocked), 'en')} "
-                                      f"{word(kind, 'en')}{tail_en}; {when_en}")
+                           msg=msg("plan.reason.prerequisite", n=len(blocked), units=word(kind), **words))
     if inst.pilot_first:
         groups = scope_groups(inst, late_units)
         pass_day = np.full(len(inst.units) + 1, np.inf)
@@ -232,15 +233,9 @@ def _structural(rsched: Schedule, res: TargetResult, earliest_unlimited: dt.date
         if len(late_scopes):
             kinds = [inst.units.at[g, "kind"] if g < len(inst.units) else "province" for g in late_scopes]
             kind = pd.Series(kinds).mode().iloc[0]
-            return replace(res, binding="pilot",
-                           message_vi=f"chưa có thí điểm đạt đánh giá ở {fmt_number(len(late_scopes))} {word(kind)} kịp hạn "
-                                      f"(thí điểm cần {spec.pilot_days} ngày trước khi nhân rộng); {when}",
-                           message_en=f"no pilot passed evaluation in time in {len(late_scopes)} {word(kind, 'en')} "
-                                      f"(a pilot takes {spec.pilot_days} days before scale-out); {when_en}")
-    return replace(res, binding="time",
-                   message_vi=f"không đủ thời gian: {fmt_number(len(late_units))} đơn vị cần {spec.onboard_days} ngày triển khai; "
-                              f"{when}",
-                   message_en=f"not enough time: {len(late_units)} units need {spec.onboard_days} days to onboard; {when_en}")
+            return replace(res, binding="pilot", msg=msg("plan.reason.pilot", n=len(late_scopes), units=word(kind),
+                                                         days=spec.pilot_days, when=when))
+    return replace(res, binding="time", msg=msg("plan.reason.time", n=len(late_units), days=spec.onboard_days, when=when))
 
 
 def _planned(sched: Schedule, model: str):
@@ -271,20 +266,18 @@ def _resources(sched: Schedule, res: TargetResult) -> TargetResult:
         cap = float(np.mean(inst.capacity[pool])) or 1.0
         candidates.append((k * step / cap, pool, k * step, t0))
     starts = period_starts(inst.start, inst.period, inst.horizon)
-    when_vi = fmt_date(res.earliest, "vi") if res.earliest else "sau kỳ tìm kiếm"
-    when_en = fmt_date(res.earliest, "en") if res.earliest else "beyond the periods searched"
+    earliest = msg("plan.date", day=res.earliest) if res.earliest else msg("plan.reason.beyond_search")
+    period = PERIODS.msg(inst.period)
     if candidates:
         candidates.sort()
         _, pool, extra, t0 = candidates[0]
-        label_vi, label_en = period_label(starts[t0], inst.period, "vi"), period_label(starts[t0], inst.period, "en")
-        others_vi = "".join(f"; hoặc thêm {fmt_number(e)} {pick(POOLS, p)}" for _, p, e, _ in candidates[1:])
-        others_en = "".join(f"; or {fmt_number(e, 'en')} more {pick(POOLS, p, 'en')}" for _, p, e, _ in candidates[1:])
+        others = [msg("plan.reason.or_more", amount=e, pool=POOLS.msg(p)) for _, p, e, _ in candidates[1:]]
         return replace(res, binding="resource",
-                       extra={p: e for _, p, e, _ in candidates}, extra_from=label_vi,
-                       message_vi=f"thiếu {fmt_number(extra)} {pick(POOLS, pool)} mỗi {PERIOD_VI[inst.period]} từ {label_vi}{others_vi}; "
-                                  f"với nguồn lực hiện có, đạt vào {when_vi}",
-                       message_en=f"short of {fmt_number(extra, 'en')} {pick(POOLS, pool, 'en')} per {PERIOD_EN[inst.period]} from "
-                                  f"{label_en}{others_en}; with the current resources, met on {when_en}")
+                       extra={p: e for _, p, e, _ in candidates}, extra_from=period_label(starts[t0], inst.period, "vi"),
+                       msg=msg("plan.reason.short_of_pool", amount=extra, pool=POOLS.msg(pool), period=period,
+                               start=period_msg(starts[t0], inst.period),
+                               others=msg("plan.reason.others", items=others) if others else Message(""),
+                               earliest=earliest))
     # No single pool is enough: each pool's shortfall with the others unlimited, then all together.
     joint: dict[str, float] = {}
     steps: dict[str, float] = {}
@@ -302,26 +295,17 @@ def _resources(sched: Schedule, res: TargetResult) -> TargetResult:
             break
         joint[pool], steps[pool] = k * step, step
     if joint and _meets(inst.with_capacity(joint), target):
-        first = period_label(starts[0], inst.period, "vi")
-        parts_vi = " và ".join(f"{fmt_number(e)} {pick(POOLS, p)}" for p, e in joint.items())
-        parts_en = " and ".join(f"{fmt_number(e, 'en')} {pick(POOLS, p, 'en')}" for p, e in joint.items())
-        return replace(res, binding="resource", extra=joint, extra_from=first,
-                       message_vi=f"thiếu {parts_vi} mỗi {PERIOD_VI[inst.period]} từ {first}; "
-                                  f"với nguồn lực hiện có, đạt vào {when_vi}",
-                       message_en=f"short of {parts_en} per {PERIOD_EN[inst.period]} from "
-                                  f"{period_label(starts[0], inst.period, 'en')}; with the current resources, met on {when_en}")
+        amounts = and_list([msg("plan.amount", amount=e, pool=POOLS.msg(p)) for p, e in joint.items()])
+        return replace(res, binding="resource", extra=joint, extra_from=period_label(starts[0], inst.period, "vi"),
+                       msg=msg("plan.reason.short_of_pools", amounts=amounts, period=period,
+                               start=period_msg(starts[0], inst.period), earliest=earliest))
     factors = [1.25, 1.5, 2, 3, 4, 6, 8, 16, 32]
     f = next((x for x in factors if _meets(inst.with_capacity(factor=x), target)), None)
     if f is None:
-        return replace(res, binding="resource",
-                       message_vi=f"thiếu nhiều nguồn lực cùng lúc; với nguồn lực hiện có, đạt vào {when_vi}",
-                       message_en=f"short of several resources at once; with the current resources, met on {when_en}")
+        return replace(res, binding="resource", msg=msg("plan.reason.short_of_several", earliest=earliest))
     more = {p: float(np.mean(v)) * (f - 1) for p, v in inst.capacity.items()}
     return replace(res, binding="resource", extra=more, extra_from=period_label(starts[0], inst.period, "vi"),
-                   message_vi=f"cần tăng mọi nguồn lực thêm {fmt_percent(f - 1)} mỗi {PERIOD_VI[inst.period]}; "
-                              f"với nguồn lực hiện có, đạt vào {when_vi}",
-                   message_en=f"every resource needs {fmt_percent(f - 1, 'en')} more per {PERIOD_EN[inst.period]}; "
-                              f"with the current resources, met on {when_en}")
+                   msg=msg("plan.reason.scale_all", share=f - 1, period=period, earliest=earliest))
 
 
 def _smallest(ok, *, limit: int) -> int | None:
@@ -344,7 +328,8 @@ def _smallest(ok, *, limit: int) -> int | None:
 
 
 def targets_frame(results: list[TargetResult], inst: Instance, lang: str = "vi") -> pd.DataFrame:
-    """Target verdicts as rows (model, scope, target, date, coverage at the date, met, earliest, binding, message)."""
+    """Target verdicts as rows (model, scope, target, date, coverage at the date, met, earliest, binding, message
+    in ``lang``, message_en; the message's code and params are ``r.msg``)."""
     rows = []
     for r in results:
         t = r.target
@@ -352,7 +337,7 @@ def targets_frame(results: list[TargetResult], inst: Instance, lang: str = "vi")
             "model": t.model, "scope": t.label or _root_name(inst), "target": t.coverage, "date": t.date,
             "eligible": r.eligible, "covered": r.covered, "coverage": r.coverage, "met": r.met,
             "earliest": r.earliest, "binding": r.binding,
-            "message": r.message_en if lang == "en" else r.message_vi,
-            "message_en": r.message_en, **{f"extra_{p}": v for p, v in r.extra.items()},
+            "message": r.msg.text(lang), "message_en": r.msg.text("en"),
+            **{f"extra_{p}": v for p, v in r.extra.items()},
         })
     return pd.DataFrame(rows)

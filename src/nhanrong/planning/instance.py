@@ -17,7 +17,6 @@ from typing import Any, Literal, Mapping
 import numpy as np
 import pandas as pd
 
-from ..formats import fmt_quarter
 from ..errors import NhanRongError
 from ..schema import MAX_HORIZON, STAGES
 
@@ -140,13 +139,10 @@ class HorizonError(NhanRongError):
 def check_periods(n: int, period: str = "") -> None:
     """Refuse ``n`` periods beyond :data:`MAX_PERIODS` with a message the planner understands."""
     if not isinstance(n, (int, np.integer)) or n < 0 or n > MAX_PERIODS:
-        what_vi = PERIOD_VI.get(period, "kỳ")
-        what_en = PERIOD_EN.get(period, "period")
-        raise HorizonError(
-            f"Kế hoạch cần {n} {what_vi}: quá dài (tối đa {MAX_HORIZON} {what_vi} trong kế hoạch, {MAX_PERIODS} kể cả phần dự báo "
-            f"sau đó); hãy giảm horizon, chọn kỳ dài hơn hoặc đặt chỉ tiêu gần hơn. "
-            f"/ The plan needs {n} {what_en}s: too long (at most {MAX_HORIZON} in the plan, {MAX_PERIODS} with the forecast "
-            f"past it); lower the horizon, choose a longer period or nearer targets.")
+        from .labels import PERIOD_COUNTS
+
+        raise HorizonError("plan.too_many_periods", n=n, periods=PERIOD_COUNTS.msg(period if period in PERIOD_COUNTS else ""),
+                           max_horizon=MAX_HORIZON, max_periods=MAX_PERIODS)
 
 
 _STARTS: dict[tuple[dt.date, str], list[dt.date]] = {}
@@ -187,17 +183,11 @@ def period_bounds(start: dt.date, period: Period, n: int) -> np.ndarray:
 
 def period_label(day: dt.date, period: Period, lang: str = "vi") -> str:
     """The calendar period that contains ``day``, in the official style: "quý II/2023", "tháng 3/2023",
-    "tuần 5/2023" (vi); "Q2 2023", "03/2023", "W05/2023" (en). Quarters as :func:`formats.fmt_quarter`."""
-    if period == "quarter":
-        return fmt_quarter(day, lang)
-    if period == "month":
-        return f"tháng {day.month}/{day.year}" if lang == "vi" else f"{day.month:02d}/{day.year}"
-    iso = day.isocalendar()
-    return f"tuần {iso.week}/{iso.year}" if lang == "vi" else f"W{iso.week:02d}/{iso.year}"
+    "tuần 5/2023" (vi); "Q2 2023", "03/2023", "W05/2023" (en). Quarters as :func:`formats.fmt_quarter`;
+    the words are the catalogue's (:func:`labels.period_msg`)."""
+    from .labels import period_msg
 
-
-PERIOD_VI = {"week": "tuần", "month": "tháng", "quarter": "quý"}
-PERIOD_EN = {"week": "week", "month": "month", "quarter": "quarter"}
+    return period_msg(day, period).text(lang)
 
 
 # --- small helpers to build instances by hand (tests, bench) ---------------------

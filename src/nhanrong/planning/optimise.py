@@ -27,6 +27,7 @@ import math
 import time
 from dataclasses import dataclass
 
+from ..i18n import STRINGS, Message, msg
 from .forecast import extension
 from .heuristic import Schedule, plan_waves
 from .instance import Instance
@@ -79,26 +80,22 @@ class Proof:
         d["greedy_gap"] = self.greedy_gap
         return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
 
-    def message(self, lang: str = "vi") -> str:
-        """One line for people: what was kept and how far it can be from the optimum."""
-        vi = lang != "en"
-        pct = lambda x: (f"{100 * x:.2f}".replace(".", ",") if vi else f"{100 * x:.2f}") + "%"  # noqa: E731
-        obj = (f"{self.objective:.4f}".replace(".", ",") if vi else f"{self.objective:.4f}")
+    @property
+    def msg(self) -> Message:
+        """One line for people, as a Message: what was kept and how far it can be from the optimum."""
+        objective = float(self.objective)
         if self.status in ("not-installed", "too-big", "no-solution"):
-            why = {"not-installed": ("chưa cài OR-Tools (pip install nhanrong[optimise])", "OR-Tools is not installed (pip install nhanrong[optimise])"),
-                   "too-big": (f"mô hình chính xác quá lớn ({self.booleans:,} biến > {MAX_BOOLEANS:,})".replace(",", "."),
-                               f"the exact model is too big ({self.booleans:,} variables > {MAX_BOOLEANS:,})"),
-                   "no-solution": ("CP-SAT không tìm được lời giải trong thời gian cho phép", "CP-SAT found no solution in time")}[self.status]
-            return (f"Giữ kế hoạch tham lam (mục tiêu {obj}): {why[0]}" if vi else f"Greedy plan kept (objective {obj}): {why[1]}")
-        bound = (f"{self.bound:.4f}".replace(".", ",") if vi else f"{self.bound:.4f}")
-        kept = {"optimal": ("tối ưu (đã chứng minh)", "optimal (proven)"), "improved": ("CP-SAT cải thiện", "improved by CP-SAT"),
-                "no-better": ("giữ kế hoạch tham lam: CP-SAT không tìm được kế hoạch tốt hơn", "greedy plan kept: CP-SAT found none better")}
-        k = kept.get(self.status, (self.status, self.status))
-        if vi:
-            return (f"Tối ưu hoá ({k[0]}): mục tiêu {obj}, cận dưới {bound}, khoảng cách tối đa {pct(self.gap or 0)} "
-                    f"(kế hoạch tham lam: {self.greedy_objective:.4f}".replace(".", ",") + f", {self.seconds:.1f} giây)".replace(".", ","))
-        return (f"Optimised ({k[1]}): objective {obj}, best bound {bound}, gap at most {pct(self.gap or 0)} "
-                f"(greedy plan: {self.greedy_objective:.4f}, {self.seconds:.1f} s)")
+            why = (msg("plan.optimise.why.too-big", n=self.booleans, max=MAX_BOOLEANS) if self.status == "too-big"
+                   else msg(f"plan.optimise.why.{self.status}"))
+            return msg("plan.optimise.greedy_kept", objective=objective, why=why)
+        code = f"plan.optimise.kept.{self.status}"
+        kept = msg(code) if code in STRINGS else msg("plan.word", word=self.status)
+        return msg("plan.optimise.result", kept=kept, objective=objective, bound=float(self.bound or 0.0),
+                   gap=self.gap or 0, greedy=float(self.greedy_objective), seconds=float(self.seconds))
+
+    def message(self, lang: str = "vi") -> str:
+        """:attr:`msg` in ``lang``."""
+        return self.msg.text(lang)
 
 
 def optimise_plan(inst: Instance, *, time_limit: float = DEFAULT_TIME_LIMIT, greedy: Schedule | None = None,

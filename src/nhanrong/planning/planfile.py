@@ -1,14 +1,14 @@
-"""Writing a plan back to its TOML file after it was edited in the app.
+"""Rendering a plan edited in the app back to the text of its TOML file.
 
 Only the values that changed are rewritten, with tomlkit, so the comments and layout
-people wrote by hand stay; the result is validated as a PlanFile before it is written,
-atomically, and only if nobody changed the file since it was read.
+people wrote by hand stay; the result is validated as a PlanFile. This module never writes:
+the text is saved by :func:`nhanrong.editing.plans.save_plan_text`, the one write path (rights,
+validation of the whole data with the new text, conflict check, journal, git).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import tomli
@@ -94,20 +94,9 @@ def plan_toml(text: str, plan: PlanFile) -> str:
     try:
         again = PlanFile.model_validate(tomli.loads(out))
     except Exception as exc:  # noqa: BLE001 - reported to the planner as one message
-        raise PlanWriteError(f"Kế hoạch sau khi sửa không hợp lệ: {exc} / The edited plan is not valid: {exc}") from exc
+        raise PlanWriteError("edit.plan_invalid", error=str(exc)) from exc
     if again != plan:
-        raise PlanWriteError("Không ghi được đúng các giá trị đã sửa. / The edited values could not be written back.")
-    return out
-
-
-def save_plan(path: Path, plan: PlanFile, *, expected: str | None) -> str:
-    """Write ``plan`` over ``path`` (atomically; refused if the file changed since its digest ``expected``)."""
-    from ..editing.safewrite import write_atomic
-
-    path = Path(path)
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    out = plan_toml(text, plan)
-    write_atomic(path, out, expected=expected, rel=path.name)
+        raise PlanWriteError("edit.plan_not_written")
     return out
 
 
@@ -121,4 +110,4 @@ def edited_plan(plan: PlanFile, **changes: Any) -> PlanFile:
         return PlanFile.model_validate(data)
     except ValidationError as exc:
         where = "; ".join(".".join(str(x) for x in e["loc"]) + ": " + e["msg"] for e in exc.errors(include_url=False))
-        raise PlanWriteError(f"Kế hoạch sau khi sửa không hợp lệ ({where}). / The edited plan is not valid ({where}).") from None
+        raise PlanWriteError("edit.plan_invalid_at", where=where) from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from ..errors import NhanRongError
+from ..i18n import t
 from .export import cost_by_pool
 from .forecast import coverage_curves, evaluate_targets, run_plan
 from .heuristic import Schedule
@@ -58,7 +59,7 @@ class Comparison:
 def compare_variants(inst: Instance, variants: list[Variant], *, lang: str = "vi", search: bool = False) -> Comparison:
     """Run the base plan and each variant; targets met, cost and coverage curves side by side."""
     rows, curves, schedules = [], [], {}
-    for v in [Variant("cơ sở" if lang == "vi" else "base"), *variants]:
+    for v in [Variant(t("plan.variant.base", lang)), *variants]:
         vi = apply_variant(inst, v)
         sched = run_plan(vi, learn=False)
         results = evaluate_targets(sched, search=search, lang=lang)
@@ -106,8 +107,5 @@ def parse_variant(text: str) -> Variant:
             else:
                 raise ValueError(part)
         except (ValueError, KeyError, IndexError):
-            raise VariantError(
-                f'Không hiểu phương án "{part}". Viết ví dụ: trainer_hours+200, *1.5, delay=90, periods+2, '
-                f'rule=every-area, pilot_first=false. / Cannot read the what-if "{part}"; e.g. trainer_hours+200, '
-                f'*1.5, delay=90, periods+2, rule=every-area, pilot_first=false.') from None
+            raise VariantError("plan.bad_variant", part=part) from None
     return Variant(text, extra, factor, delay, more, rule, pilot_first)  # type: ignore[arg-type]
