@@ -354,8 +354,8 @@ TODAY = [
      'recorded only after the move',
      'Bổ sung số liệu và đánh giá lại Phường Đồng Tâm theo tiêu chí của giai đoạn "thí điểm"',
      'Record the missing readings and review Phường Đồng Tâm against the "pilot" gate'),
-    ("04258", "not-started", 'Phường Nguyễn Thái Học chưa bắt đầu "Mô hình An pha", trong khi 5 đơn vị cùng huyện '
-     '(Thành phố Yên Bái) đã bắt đầu từ 01/01/2022',
+    ("04258", "not-started", 'Phường Nguyễn Thái Học chưa triển khai "Mô hình An pha", trong khi 5 đơn vị cùng huyện '
+     '(Thành phố Yên Bái) đã triển khai từ 01/01/2022',
      'Phường Nguyễn Thái Học has not started "Alpha model", while 5 unit(s) in the same district (Thành phố Yên Bái) '
      'started from 2022-01-01',
      "Đưa Phường Nguyễn Thái Học vào đợt nhân rộng tới; học kinh nghiệm từ Phường Minh Tân",

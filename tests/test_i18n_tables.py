@@ -96,3 +96,12 @@ def test_a_gap_kind_reads_as_the_stage_it_names():
     for lang in ("vi", "en"):
         assert label("gap_kind", "not-started", lang) == label("stage", "not_started", lang)
     assert label("gap_kind", "not-started") == "Chưa triển khai"
+
+
+def test_the_gap_sentence_says_not_started_in_the_words_of_its_label():
+    """The table's kind and the row's sentence speak with one voice ("Chưa triển khai" / "chưa triển khai")."""
+    from nhanrong.i18n import STRINGS, label
+
+    word = label("gap_kind", "not-started", "vi").lower()
+    assert word == "chưa triển khai" and word in STRINGS["gap.not_started"][0]
+    assert "not started" in STRINGS["gap.not_started"][1] or "has not started" in STRINGS["gap.not_started"][1]

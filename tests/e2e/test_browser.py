@@ -292,32 +292,31 @@ def _english_shown(page) -> list[str]:
     return [w for w in STREAMLIT_ENGLISH if w in shown]
 
 
-def test_the_vietnamese_overview_and_record_pages_show_no_streamlit_english(server):
+def test_the_vietnamese_overview_and_record_pages_show_no_streamlit_english(server, page):
     """Issue 13: no placeholder "Choose an option", no "Press Enter to apply" while typing a date, no menu
     of English items, and the file uploader says what it accepts in Vietnamese."""
-    with browser_page() as page:
-        page.goto(server)
-        page.get_by_text(PAGES[0][1]).wait_for()
-        settle(page)
-        assert not page.get_by_test_id("stMainMenu").count()  # client.toolbarMode = "minimal"
-        field = page.get_by_test_id("stSidebar").locator('[data-testid="stTextInput"] input[aria-label="Tính đến ngày"]')
-        field.click()
-        field.press("End")
-        field.type("9")  # typed, not applied: Streamlit would now say "Press Enter to apply"
-        hint = page.get_by_test_id("InputInstructions")
-        hint.first.wait_for(state="attached")
-        assert not hint.first.is_visible()
-        assert _english_shown(page) == []
-        field.fill("31/12/2022")  # as it was, so leaving the field changes nothing
+    page.goto(server)
+    page.get_by_text(PAGES[0][1]).wait_for()
+    settle(page)
+    assert not page.get_by_test_id("stMainMenu").count()  # client.toolbarMode = "minimal"
+    field = page.get_by_test_id("stSidebar").locator('[data-testid="stTextInput"] input[aria-label="Tính đến ngày"]')
+    field.click()
+    field.press("End")
+    field.type("9")  # typed, not applied: Streamlit would now say "Press Enter to apply"
+    hint = page.get_by_test_id("InputInstructions")
+    hint.first.wait_for(state="attached")
+    assert not hint.first.is_visible()
+    assert _english_shown(page) == []
+    field.fill("31/12/2022")  # as it was, so leaving the field changes nothing
 
-        page.goto(f"{server}/ghi-nhan")
-        page.get_by_text("Ghi nhận tiến độ").first.wait_for()
-        settle(page)
-        page.get_by_role("tab", name="Tải tệp CSV/Excel").click()
-        uploader = page.get_by_test_id("stFileUploader")
-        uploader.wait_for()
-        page.get_by_text("Nhận tệp .csv, .xlsx, tối đa 20 MB mỗi tệp.").wait_for()
-        assert _english_shown(page) == []
-        button = uploader.locator("button")
-        assert button.evaluate("b => getComputedStyle(b, '::after').content") == '"Chọn tệp để tải lên"'
-        _shot(page, "16-khong-tieng-anh")
+    page.goto(f"{server}/ghi-nhan")
+    page.get_by_text("Ghi nhận tiến độ").first.wait_for()
+    settle(page)
+    page.get_by_role("tab", name="Tải tệp CSV/Excel").click()
+    uploader = page.get_by_test_id("stFileUploader")
+    uploader.wait_for()
+    page.get_by_text("Nhận tệp .csv, .xlsx, tối đa 20 MB mỗi tệp.").wait_for()
+    assert _english_shown(page) == []
+    button = uploader.locator("button")
+    assert button.evaluate("b => getComputedStyle(b, '::after').content") == '"Chọn tệp để tải lên"'
+    _shot(page, "16-khong-tieng-anh")

@@ -15,8 +15,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "gap.unknown_kind": ('loại khoảng trống "{kind}" không có; dùng: {kinds}', 'unknown gap kind "{kind}"; use: {kinds}'),
     # not started while neighbours have
     "gap.not_started": (
-        '{unit_name} chưa bắt đầu "{model_name}", trong khi {count:int} đơn vị cùng {area:label:kind} ({place}) '
-        'đã bắt đầu từ {day:date}',
+        '{unit_name} chưa triển khai "{model_name}", trong khi {count:int} đơn vị cùng {area:label:kind} ({place}) '
+        'đã triển khai từ {day:date}',
         '{unit_name} has not started "{model_name}", while {count:int} unit(s) in the same {area:label:kind} ({place}) '
         'started from {day:date}'),
     "gap.not_started.action": ("Đưa {unit_name} vào đợt nhân rộng tới; học kinh nghiệm từ {who}",
