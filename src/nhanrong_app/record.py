@@ -9,9 +9,6 @@ inputs, never as markdown or HTML.
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pandas as pd
 import streamlit as st
 
 from nhanrong_app.common import context, file_uploader, graph, login_box, md_escape, ordered, searchable_select, select
@@ -21,11 +18,11 @@ from nhanrong.editing.gitrepo import is_repo, unit_history
 from nhanrong.editing.review import last_rejection, user_branch
 from nhanrong.editing.imports import preview_import
 from nhanrong.i18n import t as rt
-from nhanrong.formats import date_format_hint, fmt_date, fmt_number, natural_rank
-from nhanrong.graph import positioned_units
+from nhanrong.formats import date_format_hint, fmt_date
 from nhanrong.i18n import label
 from nhanrong.rights import load_rights
 from nhanrong.schema import ADMIN_KINDS, STAGES
+from nhanrong.views import record as view
 
 PENDING, DONE, IMPORT = "record_pending", "record_done", "record_import"
 
@@ -39,51 +36,21 @@ def tr(key: str, **values) -> str:
     return rt(key, L, **values)
 
 
-# --- pure helpers ----------------------------------------------------------------------------
+# --- helpers: the page's widgets and state around nhanrong.views.record ---------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def unit_options(_pg, fp: str, structure: str, scope_key: str, kinds: tuple[str, ...]) -> dict[str, str]:
-    """key -> "name (code)" of the units of ``kinds`` inside the scope, in natural code order (…-2 before …-10)."""
-    u = positioned_units(_pg, structure)
-    inside = (u["province"] == scope_key) | (u["district"] == scope_key) | (u["commune"] == scope_key) | (u.index == scope_key)
-    if not scope_key:
-        inside = pd.Series(True, index=u.index)
-    sel = u[inside & u["kind"].isin(kinds) & u["dissolved"].isna()].sort_values("code", key=natural_rank, kind="stable")
-    return {k: f"{n} ({c})" for k, n, c in zip(sel.index, sel["name"], sel["code"])}
+    """key -> "name (code)" of the units of ``kinds`` inside the scope (views.record.unit_options), cached."""
+    return view.unit_options(_pg, structure, scope_key, kinds)
 
 
 def model_label(mid: str) -> str:
-    return f"{prog.models[mid].name} ({mid})"
-
-
-def current_record(key: str, model: str) -> pd.DataFrame:
-    a = prog.adoptions
-    rows = a[(a["unit"].astype(str) == key) & (a["model"].astype(str) == model)]
-    if not len(rows):
-        return pd.DataFrame()
-    r = rows.iloc[0]
-    return pd.DataFrame({tr("record.col.stage"): [label("stage", s, L) for s in STAGES],
-                         tr("record.col.since"): [fmt_date(r[s], L) if not pd.isna(r[s]) else "" for s in STAGES]})
-
-
-def stage_date(key: str, model: str, stage: str) -> dt.date | None:
-    """The date the unit's record already holds for ``stage`` (None: not recorded yet)."""
-    a = prog.adoptions
-    rows = a[(a["unit"].astype(str) == key) & (a["model"].astype(str) == model)]
-    if not len(rows) or stage not in rows.columns or pd.isna(rows.iloc[0][stage]):
-        return None
-    return pd.Timestamp(rows.iloc[0][stage]).date()
-
-
-def latest_values(model: str, metric: str, on: dt.date) -> pd.DataFrame:
-    r = prog.readings
-    r = r[(r["model"].astype(str) == model) & (r["metric"] == metric) & (r["date"] <= pd.Timestamp(on))]
-    return r.sort_values("date").groupby("unit", observed=True).tail(1).set_index("unit")
+    return view.model_label(prog, mid)
 
 
 def stage_for(key: str, model: str) -> None:
-    df = current_record(key, model)
+    df = view.current_record(prog, key, model, L)
     st.caption(tr("record.current") if len(df) else tr("record.current.none"))
     if len(df):
         st.dataframe(df, hide_index=True, key=f"record_current_{key}_{model}")
@@ -109,10 +76,6 @@ def pick_model(prefix: str) -> str:
                         filter_mode=None)
 
 
-def recordable_metrics(model: str) -> dict[str, str]:
-    return {m.id: f"{m.name} ({m.id}, {m.unit})" for m in prog.models[model].metrics if m.rollup != "ratio"}
-
-
 # --- layout --------------------------------------------------------------------------------------
 
 st.header(tr("record.header"))
@@ -131,7 +94,7 @@ if can_edit and in_git and rights.must_branch(who):
     rejected = last_rejection(ctx.root, mine)
     if rejected is not None:
         st.warning(md_escape(tr("auth.rejected", who=rejected.author, date=fmt_date(rejected.date.date(), L))))
-        st.text("\n".join(x for x in rejected.body.splitlines() if x.strip() and not x.startswith(("Rejected-by:", "Recorded-with:"))))
+        st.text(view.rejection_text(rejected))
 st.caption(tr("record.git_on") if in_git else tr("record.git_off"))
 
 tabs = st.tabs([tr(f"record.tab.{x}") for x in ("stage", "reading", "bulk", "upload", "unit", "plan", "history")])
@@ -145,19 +108,19 @@ with tabs[0]:
                              key="record_stage_stage", filter_mode=None)
         when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_stage_date")
         # Re-recording a stage that already has a date replaces it: say so, with both dates, and ask.
-        old = stage_date(key, model, stage)
+        old = view.stage_date(prog, key, model, stage)
         replace_ok = False
         if old is not None and when is not None and old != when:
-            names = dict(stage=label("stage", stage, L), old=fmt_date(old, L), new=fmt_date(when, L))
-            st.warning(tr("record.replace.warning", **names))
-            replace_ok = st.checkbox(tr("record.replace.confirm", **names), key=f"record_stage_replace_{key}_{model}_{stage}_{when}")
+            warning, confirm = view.replace_texts(stage, old, when, L)
+            st.warning(warning)
+            replace_ok = st.checkbox(confirm, key=f"record_stage_replace_{key}_{model}_{stage}_{when}")
         note = st.text_input(tr("record.field.note"), key="record_stage_note")
         if st.button(tr("record.button.preview"), key="record_stage_preview"):
             set_pending([StageChange(key, model, stage, when, note=note.strip() or None, replace=replace_ok)])
 
 with tabs[1]:
     model = pick_model("record_reading")
-    metrics = recordable_metrics(model)
+    metrics = view.recordable_metrics(prog, model)
     key = pick_unit("record_reading", tuple(prog.models[model].adopted_by))
     if not metrics:
         st.info(tr("record.no_metrics"))
@@ -175,7 +138,7 @@ with tabs[1]:
 
 with tabs[2]:
     model = pick_model("record_bulk")
-    metrics = recordable_metrics(model)
+    metrics = view.recordable_metrics(prog, model)
     options = unit_options(pg, ctx.fp, ctx.structure, ctx.scope_key, tuple(prog.models[model].adopted_by))
     if not metrics:
         st.info(tr("record.no_metrics"))
@@ -186,15 +149,7 @@ with tabs[2]:
                               filter_mode=None)
         when = st.date_input(tr("record.field.date"), value=ctx.as_of, format=date_format_hint(L), key="record_bulk_date")
         st.caption(tr("record.bulk.help"))
-        latest = latest_values(model, metric, when)
-        keys = list(options)
-        table = pd.DataFrame({
-            "key": keys,
-            "name": [options[k] for k in keys],
-            "current": [latest["value"].get(k) for k in keys],
-            "current_date": [fmt_date(latest["date"].get(k), L) if k in latest.index else "" for k in keys],
-            "new": pd.Series([None] * len(keys), dtype="float64"),
-        })
+        table = view.bulk_table(options, view.latest_values(prog, model, metric, when), L)
         edited = st.data_editor(
             table, key=f"record_bulk_editor_{model}_{metric}", hide_index=True, disabled=["key", "name", "current", "current_date"],
             column_order=["name", "current", "current_date", "new"],
@@ -229,17 +184,13 @@ with tabs[3]:
     preview = st.session_state.get(IMPORT)
     if preview is not None and st.session_state.get(PENDING) is preview.changeset:
         cs = preview.changeset
-        st.caption(tr("record.upload.counts", rows=fmt_number(preview.rows, L), changes=fmt_number(len(cs.changes), L),
-                      unchanged=fmt_number(len(cs.unchanged), L), skipped=fmt_number(len(preview.skipped), L),
-                      rejected=fmt_number(len(cs.refusals), L)))
+        st.caption(view.upload_counts(preview, L))
         if len(cs.changes):
             st.caption(tr("record.upload.changes"))
             st.dataframe(preview.frame(), hide_index=True, key="record_upload_changes")
         if preview.skipped:
             st.caption(tr("record.upload.skipped"))
-            st.dataframe(pd.DataFrame({tr("record.col.line"): [s[0] for s in preview.skipped],
-                                       tr("record.col.reason"): [why.text(L) for _, why in preview.skipped]}),
-                         hide_index=True, key="record_upload_skipped")
+            st.dataframe(view.skipped_table(preview.skipped, L), hide_index=True, key="record_upload_skipped")
 
 with tabs[4]:
     kind = select(tr("record.field.kind"), list(prog.local_kinds), format_func=lambda k: prog.kind_label(k, L),
@@ -257,24 +208,18 @@ with tabs[5]:
         plan_id = select(tr("record.field.plan"), sorted(prog.plans), format_func=lambda p: f"{prog.plans[p].name} ({p})",
                                key="record_plan_id", filter_mode=None)
         plan = prog.plans[plan_id]
-        values: list[tuple[str, float]] = []
         horizon = st.number_input(tr("record.field.horizon"), min_value=1, value=int(plan.horizon), step=1, key=f"record_plan_horizon_{plan_id}")
-        if horizon != plan.horizon:
-            values.append(("horizon", int(horizon)))
-        for pool, amount in plan.resources.items():
-            x = st.number_input(tr("record.field.resource", pool=pool), min_value=0.0, value=float(amount), key=f"record_plan_res_{plan_id}_{pool}")
-            if x != amount:
-                values.append((f"resources.{pool}", x))
-        for i, target in enumerate(plan.targets):
-            pct = st.number_input(tr("record.field.coverage", model=target.model, date=fmt_date(target.date, L)), min_value=0.0,
-                                  max_value=100.0, value=round(target.coverage * 100, 4), step=5.0, key=f"record_plan_cov_{plan_id}_{i}")
-            if abs(pct / 100 - target.coverage) > 1e-9:
-                values.append((f"targets.{i}.coverage", pct / 100))
+        amounts = {pool: st.number_input(tr("record.field.resource", pool=pool), min_value=0.0, value=float(amount),
+                                         key=f"record_plan_res_{plan_id}_{pool}")
+                   for pool, amount in plan.resources.items()}
+        coverages = [st.number_input(tr("record.field.coverage", model=target.model, date=fmt_date(target.date, L)), min_value=0.0,
+                                     max_value=100.0, value=round(target.coverage * 100, 4), step=5.0, key=f"record_plan_cov_{plan_id}_{i}")
+                     for i, target in enumerate(plan.targets)]
         if st.button(tr("record.button.preview"), key="record_plan_preview"):
-            set_pending([PlanNumbers(plan_id, tuple(values))])
+            set_pending([PlanNumbers(plan_id, view.plan_changes(plan, horizon, amounts, coverages))])
 
 with tabs[6]:
-    key = pick_unit("record_history", tuple(sorted({k for m in prog.models.values() for k in m.adopted_by} | set(ADMIN_KINDS))))
+    key = pick_unit("record_history", view.history_kinds(prog))
     if not in_git:
         st.caption(tr("record.history.nogit"))
     elif key:
@@ -282,24 +227,13 @@ with tabs[6]:
         if not history:
             st.caption(tr("record.history.none"))
         else:
-            st.dataframe(pd.DataFrame({
-                tr("record.col.when"): [f"{fmt_date(c.date, L)} {c.date:%H:%M}" for c in history],
-                tr("record.col.author"): [c.author for c in history],
-                tr("record.col.email"): [c.email for c in history],
-                tr("record.col.what"): [c.subject for c in history],
-            }), hide_index=True, key="record_history_table")
+            st.dataframe(view.history_table(history, L), hide_index=True, key="record_history_table")
 
 # --- preview and save ----------------------------------------------------------------------------
 
 done = st.session_state.get(DONE)
 if done is not None:
-    files = md_escape(", ".join(done.paths))
-    if done.commit and done.branch:
-        st.success(tr("record.saved_branch", files=files, commit=done.commit[:10], branch=done.branch))
-    elif done.commit:
-        st.success(tr("record.saved", files=files, commit=done.commit[:10]))
-    else:
-        st.success(tr("record.saved_nogit", files=files))
+    st.success(view.saved_message(done, L))
     if getattr(done, "merged", False):
         st.info(tr("record.merged"))
     for note in getattr(done, "recovered", ()):  # an earlier save was interrupted: what was done about it
@@ -310,18 +244,15 @@ if cs is not None:
     st.subheader(tr("record.preview"))
     if not cs.ok:
         st.error(tr("record.preview.refused"))
-        st.dataframe(pd.DataFrame({tr("record.col.line"): [r.line for r in cs.refusals],
-                                   tr("record.col.reason"): [r.msg.text(L) for r in cs.refusals]}),
-                     hide_index=True, key="record_refusals")
+        st.dataframe(view.refusals_table(cs, L), hide_index=True, key="record_refusals")
     elif not cs.edits:
         st.info(tr("record.preview.nothing"))
     else:
-        st.caption(tr("record.preview.summary", changes=fmt_number(len(cs.changes), L), files=fmt_number(len(cs.edits), L)))
+        st.caption(view.preview_summary(cs, L))
         st.code(cs.diff(), language="diff")
         if cs.warnings:
             st.warning(tr("record.preview.warnings"))
-            st.dataframe(pd.DataFrame({tr("record.col.reason"): [w.text(L) for w in cs.warnings]}),
-                         hide_index=True, key="record_warnings")
+            st.dataframe(view.warnings_table(cs, L), hide_index=True, key="record_warnings")
         b1, b2 = st.columns(2)
         if b1.button(tr("record.button.save"), key="record_save", type="primary", disabled=not can_edit):
             try:

@@ -4,16 +4,15 @@ comment. Only users with ``review = true`` in rights.toml see the actions (nhanr
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from nhanrong_app.common import context, login_box, md_escape
 from nhanrong.editing.errors import EditError
 from nhanrong.editing.gitrepo import is_repo
 from nhanrong.editing.review import approvals, approve, base_branch, branches, check, diff, reject
-from nhanrong.formats import fmt_date, fmt_number
 from nhanrong.i18n import t
 from nhanrong.rights import load_rights
+from nhanrong.views import review as view
 
 ctx = context()
 L = ctx.lang
@@ -40,23 +39,18 @@ else:
     if not pending:
         st.info(t("review.none", L))
     for i, p in enumerate(pending):
-        with st.expander(f"{p.branch} — {', '.join(p.authors)}", expanded=(i == 0)):
-            st.caption(md_escape(t("review.summary", L, commits=fmt_number(len(p.commits), L), authors=", ".join(p.authors),
-                                   files=", ".join(p.files))))
-            st.dataframe(pd.DataFrame({
-                t("review.col.when", L): [f"{fmt_date(c.date, L)} {c.date:%H:%M}" for c in p.commits],
-                t("record.col.author", L): [c.author for c in p.commits],
-                t("review.col.what", L): [c.subject for c in p.commits],
-            }), hide_index=True, key=f"review_commits_{p.branch}")
+        with st.expander(view.title(p), expanded=(i == 0)):
+            st.caption(view.summary(p, L))
+            st.dataframe(view.commits_table(p.commits, L), hide_index=True, key=f"review_commits_{p.branch}")
             st.code(diff(ctx.root, p.branch, base), language="diff")
             result = check(ctx.root, p.branch, base)
-            if result.conflict:
-                st.error(md_escape(t("review.conflict", L, files=result.conflict)))
-            elif result.ok:
-                st.success(t("review.check_ok", L, errors=fmt_number(result.errors, L), warnings=fmt_number(result.warnings, L)))
+            checked = view.check_view(result, L)
+            if checked.level == "success":
+                st.success(checked.text)
             else:
-                st.error(t("review.check_bad", L))
-                st.text("\n".join(m.text(L) for m in result.added))
+                st.error(checked.text)
+            if checked.details is not None:
+                st.text(checked.details)
             comment = st.text_area(t("review.comment", L), key=f"review_comment_{p.branch}")
             ff = st.checkbox(t("review.fast_forward", L), key=f"review_ff_{p.branch}")
             b1, b2 = st.columns(2)
@@ -82,8 +76,4 @@ else:
 history = approvals(ctx.root)
 if history:
     st.subheader(t("review.history", L))
-    st.dataframe(pd.DataFrame({
-        t("review.col.when", L): [f"{fmt_date(c.date, L)} {c.date:%H:%M}" for c in history],
-        t("review.col.who", L): [f"{c.author} <{c.email}>" for c in history],
-        t("review.col.what", L): [c.subject for c in history],
-    }), hide_index=True, key="review_history")
+    st.dataframe(view.approvals_table(history, L), hide_index=True, key="review_history")

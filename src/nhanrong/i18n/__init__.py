@@ -215,4 +215,5 @@ def lang_name(lang: str) -> str:
     return {"vi": "Tiếng Việt", "en": "English"}[lang]
 
 
-__all__ = ["Message", "msg", "data_name", "format_value", "jsonable", "AREAS", *[n for n in dir() if n.endswith("_LABELS")], "KIND_PLURAL_EN", "THREE_PARTS", "t", "label", "STRINGS", "CATALOGUES", "LANGS", "DEFAULT_LANG", "UnknownStringError", "stage_order", "stage_names", "lang_name"]
+__all__ = ["Message", "msg", "data_name", "format_value", "jsonable", "AREAS", "GAP_KIND_LABELS", "KIND_LABELS", "PILLAR_LABELS", "RESOURCE_LABELS", "ROLLUP_LABELS", "SEVERITY_LABELS",
+           "STAGE_LABELS", "VERDICT_LABELS", "WHERE_LABELS", "KIND_PLURAL_EN", "THREE_PARTS", "t", "label", "STRINGS", "CATALOGUES", "LANGS", "DEFAULT_LANG", "UnknownStringError", "stage_order", "stage_names", "lang_name"]
