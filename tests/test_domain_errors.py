@@ -14,14 +14,20 @@ from nhanrong.i18n import STRINGS
 from nhanrong.schema import Metric, MetricThreshold, Requirement, SchemaRuleError
 
 
-@pytest.mark.parametrize("text, code, vi, en", [
-    ("31-2022", "error.date_format", '"31-2022" không phải một ngày', '"31-2022" is not a date'),
-    ("31/09/2022", "error.date_impossible", '"31/09/2022" không phải một ngày có thật', '"31/09/2022" is not a day'),
+@pytest.mark.parametrize("text, code, params, vi, en", [
+    ("31-2022", "error.date_format", {}, "Không đọc được ngày «31-2022»: gõ theo dạng ngày/tháng/năm",
+     "Cannot read the date «31-2022»: type year-month-day"),
+    ("31/09/2022", "error.date_no_day", {"month": 9, "year": 2022, "days": 30},
+     "Không có ngày 31/09/2022: tháng 9/2022 chỉ có 30 ngày", "There is no 31/09/2022: 9/2022 has only 30 days"),
+    ("29/02/2023", "error.date_no_day", {"month": 2, "year": 2023, "days": 28},
+     "Không có ngày 29/02/2023: tháng 2/2023 chỉ có 28 ngày", "There is no 29/02/2023: 2/2023 has only 28 days"),
+    ("01/13/2022", "error.date_no_month", {}, "Không có ngày 01/13/2022: một năm chỉ có 12 tháng",
+     "There is no 01/13/2022: a year has only 12 months"),
 ])
-def test_a_date_that_cannot_be_read_says_why(text, code, vi, en):
+def test_a_date_that_cannot_be_read_says_why(text, code, params, vi, en):
     with pytest.raises(DateParseError) as err:
         parse_date(text)
-    assert err.value.code == code and err.value.params == {"text": text}
+    assert err.value.code == code and err.value.params == {"text": text, **params}
     assert err.value.render("vi").startswith(vi) and err.value.render("en").startswith(en)
     assert err.value.message.as_dict()["code"] == code
     assert parse_date("1/9/2022") == dt.date(2022, 9, 1)

@@ -127,10 +127,13 @@ def test_parse_date(text) -> None:
     assert parse_date(text) == dt.date(2022, 12, 31)
 
 
-@pytest.mark.parametrize("text", ["2022-13-01", "12/31/2022", "hôm qua"])
-def test_parse_date_refuses(text: str) -> None:
-    with pytest.raises(BadChangeError, match="31/12/2022"):
+@pytest.mark.parametrize("text, code", [("2022-13-01", "error.date_no_month"), ("12/31/2022", "error.date_no_month"),
+                                        ("31/04/2022", "error.date_no_day"), ("hôm qua", "error.date_format")])
+def test_parse_date_refuses(text: str, code: str) -> None:
+    """In the words of the app's date fields and of every command (one date reader, one message)."""
+    with pytest.raises(BadChangeError) as err:
         parse_date(text)
+    assert err.value.code == code and text in err.value.text("vi")
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -62,8 +62,8 @@ def test_refusals_carry_codes_and_render_in_both_languages(make_repo):
 def test_parse_errors_render_in_both_languages():
     with pytest.raises(BadChangeError) as e:
         parse_date("31/31/2022")
-    assert e.value.code == "edit.import.bad_date" and e.value.params == {"text": "31/31/2022"}
-    assert e.value.text("en") == 'invalid date "31/31/2022"; write it like 2022-12-31 or 31/12/2022'
+    assert e.value.code == "error.date_no_month" and e.value.params == {"text": "31/31/2022"}
+    assert e.value.text("en") == "There is no 31/31/2022: a year has only 12 months"
     with pytest.raises(BadChangeError) as e:
         parse_number("50.595")
     assert e.value.code == "edit.import.ambiguous_number" and "không rõ ràng" in str(e.value)

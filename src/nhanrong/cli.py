@@ -231,8 +231,18 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+_PARSING_LANG = ["vi"]  # the language of the command line being parsed (set by main, read by parse_lang)
+
+
+def parse_lang() -> str:
+    """The language of the command line being parsed, for argparse type functions (a bad date, a bad
+    number), which run before ``--lang`` is in the parsed arguments."""
+    return _PARSING_LANG[0]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(_argv_lang(argv))
+    _PARSING_LANG[0] = _argv_lang(argv)
+    parser = build_parser(_PARSING_LANG[0])
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -118,14 +118,13 @@ def date_format_hint(lang: str = "vi") -> str:
 
 class DateParseError(ValueError):
     """A typed date that cannot be read: ``reason`` is "format" (not dd/mm/yyyy or yyyy-mm-dd) or
-    "impossible" (no such day: 31/09/2022, 29/02/2023).
+    "impossible" (no such day: 31/09/2022, 29/02/2023, 01/13/2022).
 
-    Like every domain error it carries its message as data: ``code`` ("error.date_format" or
-    "error.date_impossible") and ``params``, rendered by :meth:`render`. It cannot derive from
+    Like every domain error it carries its message as data: ``code`` ("error.date_format",
+    "error.date_no_day": the month has fewer days, or "error.date_no_month") and ``params``, rendered
+    by :meth:`render`; the app's date fields and every command say the same. It cannot derive from
     :class:`nhanrong.errors.NhanRongError`: the catalogue imports this module (its number and date
     formats), so the message is built only when asked for."""
-
-    CODES = {"format": "error.date_format", "impossible": "error.date_impossible"}
 
     def __init__(self, text: str, reason: str, ymd: tuple[int, int, int] | None = None):
         super().__init__(f"{reason}: {text!r}")
@@ -133,11 +132,19 @@ class DateParseError(ValueError):
 
     @property
     def code(self) -> str:
-        return self.CODES[self.reason]
+        if self.reason != "impossible":
+            return "error.date_format"
+        return "error.date_no_day" if self.ymd and 1 <= self.ymd[1] <= 12 else "error.date_no_month"
 
     @property
     def params(self) -> dict[str, Any]:
-        return {"text": str(self.text).strip()}
+        params: dict[str, Any] = {"text": str(self.text).strip()}
+        if self.code == "error.date_no_day":
+            import calendar
+
+            y, m, _ = self.ymd  # type: ignore[misc]
+            params.update(month=m, year=y, days=calendar.monthrange(y, m)[1] if y >= 1 else 31)
+        return params
 
     @property
     def message(self):

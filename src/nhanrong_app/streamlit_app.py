@@ -6,7 +6,6 @@ Run with `nhanrong serve ROOT` (sets NHANRONG_ROOT) or `make run` for the bundle
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 import streamlit as st
@@ -68,15 +67,7 @@ def apply_as_of(lang_: str) -> None:
     try:
         day = parse_date(text)
     except DateParseError as exc:
-        if exc.reason == "impossible" and 1 <= exc.ymd[1] <= 12:
-            y, m, _ = exc.ymd
-            days = calendar.monthrange(y, m)[1] if y >= 1 else 31
-            msg = t("as_of.no_day", lang_, text=text.strip(), month=m, year=y, days=days, kept=kept)
-        elif exc.reason == "impossible":
-            msg = t("as_of.no_month", lang_, text=text.strip(), kept=kept)
-        else:
-            msg = t("as_of.format", lang_, text=text.strip(), kept=kept)
-        st.session_state["_as_of_error"] = msg
+        st.session_state["_as_of_error"] = t("as_of.refused", lang_, reason=exc.message, kept=kept)
         return
     if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
         st.session_state["_as_of_error"] = t("as_of.range", lang_, text=text.strip(), low=fmt_date(AS_OF_RANGE[0], lang_),

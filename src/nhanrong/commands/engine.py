@@ -26,15 +26,14 @@ GAPS_TABLE = ["unit", "unit_name", "commune_name", "model", "kind", "since", "se
 
 
 def _date(text: str) -> dt.date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    from ..cli import _argv_lang
-    from ..i18n import t
+    """A date as the app and `nhanrong record` read it (31/12/2022 or 2022-12-31), refused in the same words."""
+    from ..cli import parse_lang
+    from ..formats import DateParseError, parse_date
 
-    raise argparse.ArgumentTypeError(t("engine.bad_date", _argv_lang(None), text=text))
+    try:
+        return parse_date(text)
+    except DateParseError as exc:
+        raise argparse.ArgumentTypeError(exc.render(parse_lang())) from None
 
 
 def _graph(root: str, lang: str = "vi"):

@@ -21,23 +21,25 @@ _EPILOG_AUTHOR = ("Author: --author \"Họ Tên <email>\" or $NHANRONG_AUTHOR; w
 
 
 def _date(text: str) -> dt.date:
+    from ..cli import parse_lang
     from ..editing.errors import BadChangeError
     from ..editing.imports import parse_date
 
     try:
         return parse_date(text)
     except BadChangeError as exc:
-        raise argparse.ArgumentTypeError(exc.text(os.environ.get("NHANRONG_LANG", "vi"))) from None
+        raise argparse.ArgumentTypeError(exc.text(parse_lang())) from None
 
 
 def _number(text: str) -> float:
+    from ..cli import parse_lang
     from ..editing.errors import BadChangeError
     from ..editing.imports import parse_number
 
     try:
         return parse_number(text)
     except BadChangeError as exc:
-        raise argparse.ArgumentTypeError(exc.text(os.environ.get("NHANRONG_LANG", "vi"))) from None
+        raise argparse.ArgumentTypeError(exc.text(parse_lang())) from None
 
 
 def _run(args: argparse.Namespace, changes: list, *, source: str = "", preview=None) -> int:

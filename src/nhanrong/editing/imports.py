@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from .. import formats
 from ..textfold import fold, nfc
 from pathlib import Path
 from typing import Any
@@ -156,19 +157,23 @@ def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
+_EXCEL_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")  # a date cell a spreadsheet wrote out as text
+
+
 def parse_date(value: Any) -> dt.date:
-    """A date from Excel or text: 2022-12-31, 31/12/2022, 31-12-2022, 31.12.2022."""
+    """A date from Excel or text, read as the app reads a typed date (:func:`nhanrong.formats.parse_date`:
+    31/12/2022, 31-12-2022, 31.12.2022, 2022-12-31), and Excel's own "2022-12-31 00:00:00"; refused with the
+    same words ("not a date" or "not a day of the calendar": 31/09/2022)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise BadChangeError("edit.import.bad_date", text=text)
+    day = _EXCEL_TIME.sub("", text)
+    try:
+        return formats.parse_date(day)
+    except formats.DateParseError as exc:
+        raise BadChangeError(exc.message) from None
 
 
 def parse_number(value: Any) -> float:

@@ -15,8 +15,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                             'the app needs the [app] extra: pip install "nhanrong[app]"'),
     "cli.error": ("lỗi: {message}", "error: {message}"),
     # the `nhanrong status` / `nhanrong gaps` commands (nhanrong.commands.engine)
-    "engine.bad_date": ('ngày "{text}" không hợp lệ; viết 2022-12-31 hoặc 31/12/2022',
-                        'invalid date "{text}": use 2022-12-31 or 31/12/2022'),
     "engine.data_errors": ("cảnh báo: dữ liệu có {n:int} lỗi; các bản ghi lỗi bị bỏ qua (chạy `nhanrong validate`)",
                            "warning: the data has {n:int} error(s); bad records are left out (run `nhanrong validate`)"),
 }

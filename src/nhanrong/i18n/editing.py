@@ -138,8 +138,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "edit.import.not_utf8": ("tệp CSV không phải UTF-8 (byte {byte}); hãy lưu lại với mã hoá UTF-8",
                              "the CSV file is not UTF-8 (byte {byte}); save it as UTF-8"),
     "edit.import.bad_excel": ("không đọc được tệp Excel: {error}", "cannot read the Excel file: {error}"),
-    "edit.import.bad_date": ('ngày "{text}" không hợp lệ; viết như 31/12/2022 hoặc 2022-12-31',
-                             'invalid date "{text}"; write it like 2022-12-31 or 31/12/2022'),
     "edit.import.not_number": ('"{value}" không phải là số', '"{value}" is not a number'),
     "edit.import.not_finite": ('"{value}" không phải là số hữu hạn', '"{value}" is not a finite number'),
     "edit.import.ambiguous_number": ('số "{text}" không rõ ràng (dấu phân cách hàng nghìn hay thập phân?); '

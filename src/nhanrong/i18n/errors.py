@@ -30,9 +30,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "error.bad_structure": ('cấu trúc "{structure}" không hợp lệ: dùng "old" hoặc "new"',
                             'structure "{structure}" is not valid: use "old" or "new"'),
     # --- dates typed by a planner (nhanrong.formats.parse_date) ---------------------------------
-    "error.date_format": ('"{text}" không phải một ngày: viết dd/mm/yyyy hoặc yyyy-mm-dd',
-                          '"{text}" is not a date: write yyyy-mm-dd or dd/mm/yyyy'),
-    "error.date_impossible": ('"{text}" không phải một ngày có thật', '"{text}" is not a day of the calendar'),
+    # a typed date that cannot be read (nhanrong.formats.parse_date): the app's fields and every command
+    "error.date_format": ("Không đọc được ngày «{text}»: gõ theo dạng ngày/tháng/năm, ví dụ 30/09/2022",
+                          "Cannot read the date «{text}»: type year-month-day, e.g. 2022-09-30"),
+    "error.date_no_day": ("Không có ngày {text}: tháng {month}/{year} chỉ có {days} ngày",
+                          "There is no {text}: {month}/{year} has only {days} days"),
+    "error.date_no_month": ("Không có ngày {text}: một năm chỉ có 12 tháng", "There is no {text}: a year has only 12 months"),
     # --- rules of the file formats that pydantic's constraints do not say (nhanrong.schema) -----
     "error.schema.gate_bound": ("ngưỡng của cửa giai đoạn cần min hoặc max", "a gate threshold needs min or max"),
     "error.schema.below_needs_kind": ('where = "below" cần kind (loại đơn vị cấp dưới, ví dụ "village")',
