@@ -19,7 +19,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from .errors import NhanRongError
-from .graph import ProgrammeGraph, readings_table, stage_table, unit_parts
+from .graph import ProgrammeGraph, plain_strings, readings_table, stage_table, unit_parts
 from .i18n import DEFAULT_LANG, STRINGS, Message, data_name, format_value, jsonable, msg, stage_names, t
 from .registry import NEW, OLD
 from .schema import ABOLISHED_KINDS, STAGES, ModelFile
@@ -609,7 +609,7 @@ def _gate_base(pg: ProgrammeGraph, structure: str, base: dict) -> dict:
         if len(old):
             rr = pg.programme.readings
             rr = rr[rr["unit"].astype(str).isin(old["unit"]).to_numpy()]
-            rr = rr.assign(unit=rr["unit"].astype(str).astype(object), model=rr["model"].astype(str))
+            rr = rr.assign(unit=plain_strings(rr["unit"]), model=rr["model"].astype(str))
             out["parts"] = _gate_catalogue(pg, old, rr)
             out["old"] = old
         return out

@@ -210,7 +210,9 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
     # Plain object strings: pandas' Arrow strings are slow to take/iterate row by row, and the
     # engine reindexes these columns constantly.
     units = units.astype({c: object for c in ("code", "name", "kind", "structure", "parent", "merged_into")})
-    units.index = units.index.astype(object)
+    # The keys as plain strings: the declared units' own key objects (the concatenated index is an Arrow
+    # string index, and converting it back would make a new string per unit).
+    units.index = pd.Index(np.concatenate([f.index.to_numpy(dtype=object) for f in frames]), dtype=object, name="key")
     units["dissolved"] = pd.to_datetime(units["dissolved"])
     units["established"] = pd.to_datetime(units["established"])
     for c in ("lat", "lon"):
@@ -226,7 +228,9 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
             hit = (ck == k) & anc[k].isna()
             if hit.any():
                 anc[k] = anc[k].mask(hit, cur)
-        cur = cur.map(parent)
+        # as cur.map(parent), kept as objects: the ancestors share the parents' string objects (a map infers
+        # Arrow strings, and every ancestor column would then hold new copies)
+        cur = pd.Series(parent.reindex(cur.to_numpy(dtype=object)).to_numpy(dtype=object), index=units.index, dtype=object)
         if cur.isna().all():
             break
     for k in ADMIN_KINDS:
@@ -340,7 +344,9 @@ def _base_positions(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
                                   adm["new_province"].to_numpy(dtype=object)), index=adm.index, dtype=object)
         parent = out["parent"].astype(object)
         moved = parent.isin(proj.index).to_numpy()
-        out["parent"] = np.where(moved, parent.map(proj).to_numpy(dtype=object), parent.to_numpy(dtype=object))
+        # proj.reindex: parent.map(proj) as objects (a map infers Arrow strings: a new string per row)
+        out["parent"] = np.where(moved, proj.reindex(parent.to_numpy(dtype=object)).to_numpy(dtype=object),
+                                 parent.to_numpy(dtype=object))
         out["parent"] = out["parent"].astype(object).where(out["parent"].notna(), None)
         return out
 
@@ -457,8 +463,8 @@ def stage_table(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
         if not len(a):
             return _empty_stage_table()
         t = a[cols].copy()
-        t["unit"] = t["unit"].astype(str).astype(object)
-        t["model"] = t["model"].astype(str).astype(object)
+        t["unit"] = plain_strings(t["unit"])
+        t["model"] = plain_strings(t["model"])
         info = pg.units.reindex(t["unit"])
         st = info["structure"].to_numpy()
         if structure == OLD:
@@ -516,7 +522,8 @@ def project_units(pg: ProgrammeGraph, keys: pd.Series, structure: str) -> np.nda
     info = pg.units.reindex(keys.astype(str))
     st = info["structure"].to_numpy()
     kind = info["kind"].to_numpy()
-    k = keys.astype(str).to_numpy(dtype=object)
+    plain = keys.dtype == object and pd.api.types.infer_dtype(keys, skipna=False) == "string"
+    k = keys.to_numpy(dtype=object) if plain else keys.astype(str).to_numpy(dtype=object)  # plain: no new strings
     if structure == OLD:
         return np.where(st == OLD, k, None)
     local = ~np.isin(kind, ADMIN_KINDS) & pd.notna(kind)
@@ -553,6 +560,17 @@ def readings_table(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
 
     _check_structure(structure)
     return pg.memo(("readings", structure), make)
+
+
+def plain_strings(col: pd.Series) -> pd.Series:
+    """``col.astype(str).astype(object)``, sharing the categories' own string objects when ``col`` is a
+    categorical of strings with no missing value: no new string per row (memory at national scale)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()
+        cats = col.cat.categories
+        if cats.dtype == object and (codes >= 0).all() and pd.api.types.infer_dtype(cats, skipna=False) == "string":
+            return pd.Series(np.asarray(cats, dtype=object).take(codes), index=col.index, dtype=object, name=col.name)
+    return col.astype(str).astype(object)
 
 
 def _categories_of(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:

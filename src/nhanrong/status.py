@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import NhanRongError, UnknownModelError, UnknownScopeError
-from .graph import REFORM, ProgrammeGraph, _backfill, alive_at, history_units, positioned_units, stage_table, unit_parts
+from .graph import REFORM, ProgrammeGraph, _backfill, alive_at, history_units, plain_strings, positioned_units, stage_table, unit_parts
 from .registry import NEW, OLD, unit_key
 from .i18n import Message, msg
 from .problems import did_you_mean
@@ -363,7 +363,7 @@ def _reading_order(pg: ProgrammeGraph) -> dict:
         by_group = np.lexsort((rows, day, group))  # last of a run = the latest reading of its group
         by_date = np.lexsort((rows, day))  # the order the rows come out in: by date, then as read
         plain = r.assign(unit=r["unit"].astype(str), model=r["model"].astype(str))
-        keys = plain["unit"].to_numpy(dtype=object)
+        keys = plain_strings(r["unit"]).to_numpy(dtype=object)  # the same strings, shared with the categories
         info = pg.units[["structure", "established", "dissolved", "new_province", "new_commune"]].reindex(keys)
         return {"g": group[by_group], "day": day[by_group], "row": by_group, "by_date": by_date, "plain": plain, "keys": keys,
                 "established": info["established"].to_numpy(dtype="datetime64[ns]"),
