@@ -16,7 +16,7 @@ import pandas as pd
 from ..charts import date_axis, date_tooltip, localise
 from ..errors import NhanRongError
 from ..formats import fmt_date, fmt_number, fmt_percent, parse_number_text
-from ..i18n import label, t
+from ..i18n import format_value, label, t
 from ..planning.labels import POOLS, pick, ui
 from ..planning.planfile import edited_plan
 
@@ -41,9 +41,7 @@ def amount_text(x, lang: str = "vi") -> str:
     """A pool's amount as shown in the editor: grouped digits, every decimal kept; unlimited in words."""
     if x is None or pd.isna(x):
         return ui("unlimited", lang)
-    x = float(x)
-    decimals = 0 if x.is_integer() else len(repr(x).split(".")[1]) if "e" not in repr(x) else 6
-    return fmt_number(x, lang, decimals)
+    return format_value(float(x), "exact", lang)
 
 
 UNLIMITED_WORDS = {"", "-", "–", "∞", "none", "nan", "không giới hạn", "khong gioi han", "unlimited"}
