@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -9,6 +10,15 @@ from typing import Callable
 import pytest
 
 BUNDLED = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def bundled_graph():
+    """The bundled Yên Bái data as a graph, loaded once per test process (read it; do not change it)."""
+    from nhanrong.cache import load_programme_cached
+    from nhanrong.graph import build_graph
+
+    return build_graph(load_programme_cached(BUNDLED))
 
 # A minimal but complete model: two metrics, gates, one coverage target.
 TINY_MODEL = """\
@@ -87,27 +97,31 @@ learned_from = "04249"
 RepoFactory = Callable[..., Path]
 
 
+def write_repo(root: Path, files: dict[str, str] | None = None, *, defaults: bool = True) -> Path:
+    """Write a data root at ``root`` (``files``: path -> text, dedented); defaults give a valid tiny repo."""
+    content: dict[str, str] = {}
+    if defaults:
+        content = {
+            "models/tiny.toml": TINY_MODEL,
+            "units/villages.toml": TINY_UNITS,
+            "pilots/tiny/132.toml": TINY_PILOTS,
+        }
+    content.update(files or {})
+    for rel, text in content.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    for d in ("models", "units", "pilots", "plans"):
+        (root / d).mkdir(parents=True, exist_ok=True)
+    return root
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path) -> RepoFactory:
     """Build a data root: ``make_repo({"models/x.toml": text, ...})``; defaults give a valid repo."""
 
     def factory(files: dict[str, str] | None = None, *, defaults: bool = True) -> Path:
-        root = tmp_path / "data"
-        content: dict[str, str] = {}
-        if defaults:
-            content = {
-                "models/tiny.toml": TINY_MODEL,
-                "units/villages.toml": TINY_UNITS,
-                "pilots/tiny/132.toml": TINY_PILOTS,
-            }
-        content.update(files or {})
-        for rel, text in content.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
-        for d in ("models", "units", "pilots", "plans"):
-            (root / d).mkdir(parents=True, exist_ok=True)
-        return root
+        return write_repo(tmp_path / "data", files, defaults=defaults)
 
     return factory
 

@@ -9,22 +9,16 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from conftest import BUNDLED
+from conftest import bundled_graph
 from nhanrong.views import Frames, scope_choices
 from nhanrong.views import gaps as view
 
-HAS_BUNDLED = (BUNDLED / "pilots" / "party-handbook").is_dir()
 MID_2025 = dt.date(2025, 6, 30)
 
 
 @pytest.fixture(scope="module")
 def pg():
-    if not HAS_BUNDLED:
-        pytest.skip("bundled Yên Bái pilots not written yet")
-    from nhanrong.cache import load_programme_cached
-    from nhanrong.graph import build_graph
-
-    return build_graph(load_programme_cached(BUNDLED))
+    return bundled_graph()
 
 
 @pytest.fixture(scope="module")

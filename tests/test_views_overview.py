@@ -8,22 +8,16 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from conftest import BUNDLED
+from conftest import BUNDLED, bundled_graph
 from nhanrong.views import Choices, Frames, scope_choices
 from nhanrong.views.overview import brief_buttons, brief_document, overview_view, targets_in_scope, targets_within
 
-HAS_BUNDLED = (BUNDLED / "pilots" / "party-handbook").is_dir()
 END_2022 = dt.date(2022, 12, 31)
 
 
 @pytest.fixture(scope="module")
 def pg():
-    if not HAS_BUNDLED:
-        pytest.skip("bundled Yên Bái pilots not written yet")
-    from nhanrong.cache import load_programme_cached
-    from nhanrong.graph import build_graph
-
-    return build_graph(load_programme_cached(BUNDLED))
+    return bundled_graph()
 
 
 @pytest.fixture(scope="module")

@@ -7,14 +7,13 @@ import datetime as dt
 
 import pytest
 
-from conftest import BUNDLED
+from conftest import bundled_graph
 from nhanrong.views import scope_choices
 from nhanrong.views.data import data_view
 from nhanrong.views.decisions import decisions_view
 from nhanrong.views.model import model_view
 from nhanrong.views.units import child_kind, children, map_models, map_view, units_view
 
-HAS_BUNDLED = (BUNDLED / "pilots" / "party-handbook").is_dir()
 END_2022 = dt.date(2022, 12, 31)
 
 
@@ -27,9 +26,7 @@ def load(root):
 
 @pytest.fixture(scope="module")
 def pg():
-    if not HAS_BUNDLED:
-        pytest.skip("bundled Yên Bái pilots not written yet")
-    return load(BUNDLED)
+    return bundled_graph()
 
 
 @pytest.fixture(scope="module")

@@ -33,17 +33,11 @@ date = 2023-12-31
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    import textwrap
-
-    from conftest import TINY_MODEL, TINY_PILOTS, TINY_UNITS
+    from conftest import write_repo
     from nhanrong.graph import build_graph
     from nhanrong.loader import load_programme
 
-    root = tmp_path_factory.mktemp("planner") / "data"
-    for rel, text in {"models/tiny.toml": TINY_MODEL, "units/villages.toml": TINY_UNITS,
-                      "pilots/tiny/132.toml": TINY_PILOTS, "plans/thu.toml": PLAN}.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(textwrap.dedent(text), encoding="utf-8")
+    root = write_repo(tmp_path_factory.mktemp("planner") / "data", {"plans/thu.toml": PLAN})
     return build_graph(load_programme(root))
 
 

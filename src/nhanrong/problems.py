@@ -11,13 +11,13 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-from .i18n import Message, msg
+from .i18n import Message, Worded, msg
 
 Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(Worded):
     """One thing wrong with one file, located as precisely as we can.
 
     The words are data: ``msg`` is a :class:`~nhanrong.i18n.Message` (a catalogue code and its
@@ -30,18 +30,6 @@ class Problem:
     severity: Severity
     code: str  # stable machine id, e.g. "unknown-unit"
     msg: Message
-
-    def text(self, lang: str = "vi") -> str:
-        return self.msg.text(lang)
-
-    @property
-    def message(self) -> str:
-        """The Vietnamese text."""
-        return self.msg.text("vi")
-
-    @property
-    def message_en(self) -> str:
-        return self.msg.text("en")
 
     def __str__(self) -> str:
         return self.format("vi")

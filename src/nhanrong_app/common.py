@@ -12,14 +12,14 @@ import datetime as dt
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from nhanrong.cache import fingerprint, load_programme_cached
-from nhanrong.formats import fmt_date, months_before, natural_rank, quarter_end_on_or_before, to_date
+from nhanrong.formats import natural_rank, quarter_end_on_or_before, to_date
 from nhanrong.gaps import FRAME_COLUMNS, find_gaps
 from nhanrong.graph import ProgrammeGraph, build_graph
 from nhanrong.i18n import t
@@ -68,36 +68,21 @@ def lang() -> str:
     return "en" if st.session_state.get("lang") == "en" else "vi"
 
 
+_chosen_lang = lang  # for the helpers below whose ``lang`` argument hides the function
+
+
 @dataclass(frozen=True)
-class Context:
-    """The sidebar's choices, passed to every page."""
+class Context(Choices):
+    """The sidebar's choices (language, as-of date, structure, scope: the view models' Choices), with the
+    data folder and its fingerprint, passed to every page."""
 
-    root: Path
-    fp: str
-    lang: str
-    as_of: dt.date
-    structure: str
-    scope: str  # unit code in ``structure``
-    scope_key: str
-    scope_name: str
-    scope_kind: str
-
-    @property
-    def prev(self) -> dt.date:
-        """The previous period the trends compare with: six months before as_of."""
-        return months_before(self.as_of, 6)
-
-    def t(self, key: str, **values) -> str:
-        return t(key, self.lang, **values)
-
-    def d(self, x) -> str:
-        return fmt_date(x, self.lang)
+    root: Path = field(kw_only=True)
+    fp: str = field(kw_only=True)
 
     @property
     def choices(self) -> Choices:
-        """The choices the view models are computed for (nhanrong.views)."""
-        return Choices(self.lang, self.as_of, self.structure, self.scope, self.scope_key, self.scope_name,
-                       self.scope_kind)
+        """The choices the view models are computed for (nhanrong.views): this context itself."""
+        return self
 
 
 def context() -> Context:
@@ -327,7 +312,7 @@ def illustrative_banner(ctx: Context, pg) -> None:
 
 def model_name(pg, model_id: str, lang: str | None = None) -> str:
     """A model's name in the language on screen (its ``name_en`` in English when it has one)."""
-    return pg.programme.model_name(model_id, lang or globals()["lang"]())
+    return pg.programme.model_name(model_id, lang or _chosen_lang())
 
 
 def graph() -> ProgrammeGraph:
@@ -421,14 +406,14 @@ def searchable_select(label: str, options: dict, key: str, search_key: str, sear
 def select(label: str, options, *, lang: str | None = None, key: str | None = None, where=None, **kwargs):
     """``st.selectbox`` with our placeholder and no typing (its empty search answers in English).
     ``lang``: the sidebar's language unless given; ``where``: a container or column (default: the page)."""
-    kwargs.setdefault("placeholder", t("choose_one", lang or globals()["lang"]()))
+    kwargs.setdefault("placeholder", t("choose_one", lang or _chosen_lang()))
     kwargs.setdefault("filter_mode", None)
     return (where if where is not None else st).selectbox(label, options, key=key, **kwargs)
 
 
 def multiselect(label: str, options, *, lang: str | None = None, key: str | None = None, where=None, **kwargs):
     """``st.multiselect`` with our placeholder ("empty = all"), no typing and no "Select all"."""
-    kwargs.setdefault("placeholder", t("choose", lang or globals()["lang"]()))
+    kwargs.setdefault("placeholder", t("choose", lang or _chosen_lang()))
     kwargs.setdefault("filter_mode", None)
     kwargs.setdefault("select_all", False)
     return (where if where is not None else st).multiselect(label, options, key=key, **kwargs)
@@ -439,7 +424,7 @@ def file_uploader(label: str, *, lang: str | None = None, type=None, key: str | 
     what it accepts in our words: the file types and the size limit."""
     from streamlit import config
 
-    lang = lang or globals()["lang"]()
+    lang = lang or _chosen_lang()
     there = where if where is not None else st
     found = there.file_uploader(label, type=type, key=key, **kwargs)
     types = ", ".join(f".{x.lstrip('.')}" for x in ([type] if isinstance(type, str) else (type or [])))

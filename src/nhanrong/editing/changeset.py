@@ -28,7 +28,7 @@ import pandas as pd
 import tomli
 
 from ..loader import load_programme, pending_saves
-from ..i18n import STRINGS, Message, msg
+from ..i18n import STRINGS, Message, Worded, msg
 from ..problems import Problem, did_you_mean
 from ..textfold import fold
 from ..programme import Programme
@@ -69,26 +69,18 @@ class FileEdit:
 
 
 @dataclass(frozen=True)
-class Refusal:
+class Refusal(Worded):
     """Why a change (or an imported row, at ``line``) cannot be written: a catalogue message."""
 
     msg: Message
     line: int | None = None
-
-    @property
-    def message(self) -> str:
-        """The reason in Vietnamese (without the line)."""
-        return self.msg.text("vi")
-
-    @property
-    def message_en(self) -> str:
-        return self.msg.text("en")
 
     def full(self) -> Message:
         """The reason with its line ("dòng 3: ...") when it has one."""
         return self.msg if self.line is None else msg("edit.line", line=self.line, message=self.msg)
 
     def text(self, lang: str = "vi") -> str:
+        """The reason with its line; ``message`` / ``message_en`` are without it."""
         return self.full().text(lang)
 
 

@@ -174,6 +174,25 @@ def jsonable(value: Any) -> Any:
     return _jsonable(value)
 
 
+class Worded:
+    """A mixin for data that carries its words as a :class:`Message` in ``msg`` (a problem, a refusal, a
+    planner's reason): the text in a language, and the two texts by name for tables and JSON."""
+
+    msg: Message
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return self.msg.text(lang)
+
+    @property
+    def message(self) -> str:
+        """The Vietnamese text."""
+        return self.msg.text("vi")
+
+    @property
+    def message_en(self) -> str:
+        return self.msg.text("en")
+
+
 def msg(key: str, **params: Any) -> Message:
     """Shorthand for ``Message(key, params)``."""
     return Message(key, params)
@@ -215,5 +234,5 @@ def lang_name(lang: str) -> str:
     return {"vi": "Tiếng Việt", "en": "English"}[lang]
 
 
-__all__ = ["Message", "msg", "data_name", "format_value", "jsonable", "AREAS", "GAP_KIND_LABELS", "KIND_LABELS", "PILLAR_LABELS", "RESOURCE_LABELS", "ROLLUP_LABELS", "SEVERITY_LABELS",
+__all__ = ["Message", "Worded", "msg", "data_name", "format_value", "jsonable", "AREAS", "GAP_KIND_LABELS", "KIND_LABELS", "PILLAR_LABELS", "RESOURCE_LABELS", "ROLLUP_LABELS", "SEVERITY_LABELS",
            "STAGE_LABELS", "VERDICT_LABELS", "WHERE_LABELS", "KIND_PLURAL_EN", "THREE_PARTS", "t", "label", "STRINGS", "CATALOGUES", "LANGS", "DEFAULT_LANG", "UnknownStringError", "stage_order", "stage_names", "lang_name"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ..i18n import Message, msg
+from ..i18n import Message, Worded, msg
 from .heuristic import STRATEGIES, Schedule, plan_waves
 from .instance import Instance, TargetSpec, period_label, period_starts
 from .labels import NOT_REACHED, PERIODS, POOLS, and_list, kind_word, model_word, period_msg
@@ -22,7 +22,7 @@ SEARCH_STRATEGIES = STRATEGIES[:2]  # what-if re-runs: two strategies are enough
 
 
 @dataclass(frozen=True)
-class TargetResult:
+class TargetResult(Worded):
     """One target's verdict. ``binding``: "" (met), "resource", "prerequisite", "pilot", "time" or "no-units".
     ``msg``: why it is not met and what would meet it (a Message, codes ``plan.reason.*``; empty when met
     or not searched). ``extra``: pool -> more needed per period (from ``extra_from``, the period's
@@ -39,17 +39,10 @@ class TargetResult:
     extra: dict[str, float] = field(default_factory=dict)
     extra_from: str = ""
 
-    def text(self, lang: str = "vi") -> str:
-        """Why the target is not met, in ``lang`` ("" when met)."""
-        return self.msg.text(lang)
-
     @property
     def message_vi(self) -> str:
+        """Why the target is not met, in Vietnamese ("" when met); ``text(lang)`` in any language."""
         return self.msg.text("vi")
-
-    @property
-    def message_en(self) -> str:
-        return self.msg.text("en")
 
 
 def extension(inst: Instance) -> int:

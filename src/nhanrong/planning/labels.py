@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..i18n import STRINGS, Message, msg
+from ..i18n import STRINGS, Message, data_name, msg
 
 
 class LabelSet(tuple):
@@ -74,7 +74,7 @@ class DataWord(Message):
     words: tuple[str, str] = ("", "")
 
     def text(self, lang: str = "vi") -> str:
-        return self.words[1] if lang == "en" else self.words[0]
+        return data_name(*self.words, lang)
 
 
 def model_word(model: str, name: str, name_en: str = "") -> DataWord:
