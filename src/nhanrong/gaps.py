@@ -160,8 +160,6 @@ def message_text(m, lang: str = DEFAULT_LANG) -> str:
     return t(m.key, lang, **params) if m.key else ""
 
 
-
-
 def _format(value, spec: str, lang: str) -> str:
     """One parameter value in ``lang``, with the catalogue's formats (``int``, ``date``, ``percent0``...)."""
     if isinstance(value, (Message, tuple, list)):
