@@ -135,21 +135,23 @@ def _registry_frame(reg: Registry) -> pd.DataFrame:
     if hit is not None and hit[0] is reg:
         return hit[1]
     us = list(reg.units.values())
+    # Plain strings, as the units frame keeps them (missing: NaN, as pandas reads a missing string)
+    obj = lambda values: pd.Series([np.nan if v is None else v for v in values], dtype=object)  # noqa: E731
     frame = pd.DataFrame(
         {
-            "code": [u.code for u in us],
-            "name": [u.name for u in us],
-            "kind": [u.kind for u in us],
-            "structure": [u.structure for u in us],
-            "parent": [u.parent for u in us],
-            "lat": [u.lat for u in us],
-            "lon": [u.lon for u in us],
+            "code": obj([u.code for u in us]),
+            "name": obj([u.name for u in us]),
+            "kind": obj([u.kind for u in us]),
+            "structure": obj([u.structure for u in us]),
+            "parent": obj([u.parent for u in us]),
+            "lat": pd.Series([u.lat for u in us], dtype=float),
+            "lon": pd.Series([u.lon for u in us], dtype=float),
             "established": pd.NaT,
             "dissolved": pd.NaT,
             "merged_into": None,
         },
-        index=pd.Index([u.key for u in us], name="key"),
     )
+    frame.index = pd.Index([u.key for u in us], dtype=object, name="key")
     _REGISTRY_FRAMES[id(reg)] = (reg, frame)
     return frame
 
@@ -217,43 +219,59 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
     units["established"] = pd.to_datetime(units["established"])
     for c in ("lat", "lon"):
         units[c] = pd.to_numeric(units[c], errors="coerce")
-    kind = units["kind"]
-    parent = units["parent"]
-    # Ancestors: climb one level per pass for every unit at once (the hierarchy is shallow).
-    anc = {k: pd.Series(np.nan, index=units.index, dtype=object) for k in ADMIN_KINDS}
-    cur = pd.Series(units.index.to_numpy(), index=units.index, dtype=object)
+    # Ancestors: climb one level per pass for every unit at once (the hierarchy is shallow), on row
+    # positions: a look-up per level is an array take, not a map over strings (a country: 255,000 units).
+    keys = units.index.to_numpy(dtype=object)
+    index = pd.Index(keys, dtype=object)
+    parent_pos = _positions(index, units["parent"])
+    kind = units["kind"].to_numpy(dtype=object)
+    anc = {k: np.full(len(keys), -1, dtype=np.int64) for k in ADMIN_KINDS}
+    kind_of = {k: kind == k for k in ADMIN_KINDS}
+    cur = np.arange(len(keys), dtype=np.int64)
     for _ in range(10):
-        ck = cur.map(kind)
+        on = cur >= 0
         for k in ADMIN_KINDS:
-            hit = (ck == k) & anc[k].isna()
-            if hit.any():
-                anc[k] = anc[k].mask(hit, cur)
-        # as cur.map(parent), kept as objects: the ancestors share the parents' string objects (a map infers
-        # Arrow strings, and every ancestor column would then hold new copies)
-        cur = pd.Series(parent.reindex(cur.to_numpy(dtype=object)).to_numpy(dtype=object), index=units.index, dtype=object)
-        if cur.isna().all():
+            hit = on & (anc[k] < 0)
+            hit[hit] = kind_of[k][cur[hit]]
+            anc[k][hit] = cur[hit]
+        cur = np.where(on, parent_pos[np.maximum(cur, 0)], -1)
+        if not (cur >= 0).any():
             break
+    plain = lambda values: pd.Series(values, index=units.index, dtype=object)  # noqa: E731 - no Arrow round trip
     for k in ADMIN_KINDS:
-        units[k] = anc[k]
+        units[k] = plain(_keys_at(keys, anc[k]))
     # Projection into the new structure: new units are themselves; an old unit goes through its
     # commune (following merged_into for dissolved communes) and the old -> new commune map.
-    is_new = units["structure"] == NEW
-    old_commune = units["commune"].where(~is_new)
-    merged = units["merged_into"]
+    is_new = (units["structure"] == NEW).to_numpy()
+    merged_pos = _positions(index, units["merged_into"])
+    commune = np.where(is_new, -1, anc["commune"])
     for _ in range(3):
-        nxt = old_commune.map(merged)
-        if nxt.isna().all():
+        nxt = np.where(commune >= 0, merged_pos[np.maximum(commune, 0)], -1)
+        if not (nxt >= 0).any():
             break
-        old_commune = nxt.fillna(old_commune)
-    old_to_new = pd.Series(reg.old_to_new, dtype=object)
-    new_commune = old_commune.map(old_to_new)
-    new_province = new_commune.map(parent)
-    prov_map = pd.Series(reg.old_province_to_new, dtype=object)
-    new_province = new_province.fillna(units["province"].where(~is_new).map(prov_map))
-    units["new_commune"] = units["commune"].where(is_new, new_commune)
-    units["new_province"] = units["province"].where(is_new, new_province)
+        commune = np.where(nxt >= 0, nxt, commune)
+    new_commune = pd.Series(reg.old_to_new, dtype=object).reindex(_keys_at(keys, commune)).to_numpy(dtype=object)
+    at = _positions(index, new_commune)
+    new_province = np.where(at >= 0, units["parent"].to_numpy(dtype=object).take(np.maximum(at, 0)), np.nan)
+    old_province = _keys_at(keys, np.where(is_new, -1, anc["province"]))
+    by_province = pd.Series(reg.old_province_to_new, dtype=object).reindex(old_province).to_numpy(dtype=object)
+    new_province = np.where(pd.isna(new_province), by_province, new_province)
+    units["new_commune"] = plain(np.where(is_new, units["commune"].to_numpy(dtype=object), new_commune))
+    units["new_province"] = plain(np.where(is_new, units["province"].to_numpy(dtype=object), new_province))
     out = units[UNIT_FRAME_COLUMNS]
     return out.astype({c: object for c in ("province", "district", "commune", "new_province", "new_commune")})
+
+
+def _positions(index: pd.Index, values) -> np.ndarray:
+    """Row of each value in ``index`` (-1: missing or not a unit)."""
+    return index.get_indexer(pd.Index(np.asarray(values, dtype=object), dtype=object)).astype(np.int64)
+
+
+def _keys_at(keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The unit keys at ``pos`` (the key objects themselves, shared), NaN where ``pos`` is -1."""
+    out = keys.take(np.maximum(pos, 0))
+    out[pos < 0] = np.nan
+    return out
 
 
 def _dates(s: pd.Series) -> list:

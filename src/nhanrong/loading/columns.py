@@ -19,8 +19,9 @@ import re
 import stat
 import sys
 from dataclasses import dataclass
+from itertools import chain, repeat
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 from pydantic import ValidationError
@@ -37,10 +38,6 @@ _NONE = type(None)
 _intern = sys.intern
 _DATE_LO = DATE_MIN.toordinal() - EPOCH_ORDINAL
 _DATE_HI = DATE_MAX.toordinal() - EPOCH_ORDINAL
-_CODE_RX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_MODEL_RX = re.compile(r"[a-z0-9][a-z0-9-]*")
-_METRIC_RX = re.compile(r"[a-z0-9][a-z0-9_]*")
-_KIND_RX = re.compile(r"[a-z][a-z0-9-]*")
 _ADOPTION_KEYS = frozenset(("unit", "model", "stages", "learned_from", "note", "readings"))
 _READING_KEYS = frozenset(("metric", "date", "value", "note"))
 _STAGE_KEYS = frozenset(STAGES)
@@ -51,21 +48,53 @@ class _Off(Exception):
     """A value not of the plain shape the fast checks accept: the file goes through pydantic."""
 
 
-def _types(values: list, allowed: tuple) -> None:
-    if not set(map(type, values)) <= set(allowed):
+# Each check below is one C-level pass where it can be (map, set, fromiter, one regex over a joined
+# column): they run over every value of a country's files, and a Python loop per value is most of
+# what a cold load costs beyond the parser.
+
+
+def _types(values: list, allowed: tuple) -> set:
+    """The types present in ``values`` (exact types: a bool is not an int, a datetime not a date)."""
+    kinds = set(map(type, values))
+    if not kinds <= set(allowed):
         raise _Off
+    return kinds
 
 
-def _pattern(values: Iterable, rx: re.Pattern, maxlen: int) -> None:
-    for v in set(values):
-        if v is not None and (len(v) > maxlen or rx.fullmatch(v) is None):
-            raise _Off
+def _joined(first: str, rest: str, maxlen: int) -> re.Pattern:
+    """A pattern for values of ``first`` then ``rest`` characters (at most ``maxlen``), one per line:
+    a whole column is checked by one match over its distinct values joined by newlines."""
+    one = f"{first}{rest}{{0,{maxlen - 1}}}"
+    return re.compile(f"{one}(?:\n{one})*")
+
+
+_CODE_RX = _joined("[A-Za-z0-9]", "[A-Za-z0-9._-]", 64)
+_MODEL_RX = _joined("[a-z0-9]", "[a-z0-9-]", 64)
+_METRIC_RX = _joined("[a-z0-9]", "[a-z0-9_]", 64)
+_KIND_RX = _joined("[a-z]", "[a-z0-9-]", 40)
+
+
+def _pattern(distinct: set, rx: re.Pattern) -> None:
+    """Every string of ``distinct`` (None aside) matches ``rx`` (a :func:`_joined` pattern)."""
+    values = distinct - {None}
+    if not values:
+        return
+    text = "\n".join(values)
+    # A value holding a newline would pass as two lines: the count of separators says it does not.
+    if text.count("\n") != len(values) - 1 or rx.fullmatch(text) is None:
+        raise _Off
 
 
 def _days(values: list, optional: bool = True) -> np.ndarray:
     """datetime.date values (None allowed when ``optional``) inside the window, as days since 1970 (NaN = None)."""
-    _types(values, (dt.date, _NONE) if optional else (dt.date,))
-    out = np.array([d.toordinal() - EPOCH_ORDINAL if d is not None else np.nan for d in values], dtype=float)
+    kinds = _types(values, (dt.date, _NONE) if optional else (dt.date,))
+    if kinds == {_NONE}:
+        return np.full(len(values), np.nan)
+    if _NONE in kinds:  # each distinct date converted once (a column repeats a few hundred dates)
+        day = {d: np.nan if d is None else d.toordinal() - EPOCH_ORDINAL for d in set(values)}
+        out = np.fromiter(map(day.__getitem__, values), dtype=float, count=len(values))
+    else:
+        out = np.fromiter(map(dt.date.toordinal, values), dtype=float, count=len(values)) - EPOCH_ORDINAL
     ok = np.isnan(out) | ((out >= _DATE_LO) & (out <= _DATE_HI))
     if not ok.all():
         raise _Off
@@ -74,42 +103,57 @@ def _days(values: list, optional: bool = True) -> np.ndarray:
 
 def _numbers(values: list, optional: bool) -> np.ndarray:
     """Finite int/float values (None allowed when ``optional``) as floats (NaN = None)."""
-    _types(values, (int, float, _NONE) if optional else (int, float))
+    kinds = _types(values, (int, float, _NONE) if optional else (int, float))
     try:
-        out = np.array([np.nan if v is None else v for v in values], dtype=float)
+        out = np.array(values, dtype=float)  # None -> NaN
     except (OverflowError, ValueError, TypeError):
         raise _Off from None
-    present = np.array([v is not None for v in values], dtype=bool) if optional else np.ones(len(values), dtype=bool)
-    if not np.isfinite(out[present]).all():
+    missing = values.count(None) if _NONE in kinds else 0
+    if int(np.isnan(out).sum()) != missing or np.isinf(out).any():  # a NaN or an infinity was written
         raise _Off
     return out
 
 
-def _strings(values: list, optional: bool, rx: re.Pattern | None = None, maxlen: int = 0, min_len: int = 0) -> np.ndarray:
-    _types(values, (str, _NONE) if optional else (str,))
-    if rx is not None:
-        _pattern(values, rx, maxlen)
-    if min_len and any(len(v) < min_len for v in values if v is not None):
-        raise _Off
+def _strings(values: list, optional: bool, rx: re.Pattern | None = None, min_len: int = 0) -> np.ndarray:
+    kinds = _types(values, (str, _NONE) if optional else (str,))
     out = np.empty(len(values), dtype=object)
-    if rx is not None:
-        # Codes, kinds, models, metrics: the same few strings over and over (a metric name in every
-        # reading, a unit code in every model's file). One shared object each: ~60 bytes a value less,
-        # in the per-file cache and in the programme's frames (a country: over a million values).
-        out[:] = [v if v is None else _intern(v) for v in values]
-    else:
+    if rx is None:
+        present = values if _NONE not in kinds else [v for v in values if v is not None]
+        if min_len and present and min(map(len, present)) < min_len:
+            raise _Off
         out[:] = values
+        return out
+    distinct = set(values)
+    _pattern(distinct, rx)
+    # Codes, kinds, models, metrics: the same few strings over and over (a metric name in every
+    # reading, a unit code in every model's file). One shared object each: ~60 bytes a value less,
+    # in the per-file cache and in the programme's frames (a country: over a million values).
+    if _NONE in kinds or len(distinct) * 2 < len(values):
+        shared = {v: None if v is None else _intern(v) for v in distinct}
+        out[:] = list(map(shared.__getitem__, values))
+    else:
+        out[:] = list(map(_intern, values))
     return out
 
 
-def _records(data: dict, list_key: str, keys: frozenset) -> list:
+def _column(recs: list, key: str, present: set, default: Any = None) -> list:
+    """``[r.get(key, default) for r in recs]``, in C; no pass at all for a key no record has
+    (most records write four or five of their keys)."""
+    if key not in present:
+        return [default] * len(recs)
+    return list(map(dict.get, recs, repeat(key), repeat(default)))
+
+
+def _records(data: dict, list_key: str, keys: frozenset) -> tuple[list, set]:
+    """The records of ``list_key`` (tables with only ``keys``) and the keys they use."""
     recs = data.get(list_key, [])
     if type(recs) is not list:
         raise _Off
     _types(recs, (dict,))
-    if not all(r.keys() <= keys for r in recs):
+    present = set(chain.from_iterable(recs))  # every key of every record, in one pass
+    if not present <= keys:
         raise _Off
-    return recs
+    return recs, present
 
 
 @dataclass
@@ -160,16 +204,16 @@ class PilotsChunk:
 
 
 def _fast_units(data: dict) -> dict:
-    recs = _records(data, "unit", _UNIT_KEYS)
+    recs, keys = _records(data, "unit", _UNIT_KEYS)
     head = UnitsFile.model_validate({k: v for k, v in data.items() if k != "unit"})
-    col = lambda k: [r.get(k) for r in recs]  # noqa: E731
-    _types([r.get("note", "") for r in recs], (str,))
+    col = lambda k: _column(recs, k, keys)  # noqa: E731
+    _types(_column(recs, "note", keys, ""), (str,))
     return dict(
         structure=head.structure, illustrative=head.illustrative, index=np.arange(len(recs), dtype=np.int64),
-        code=_strings(col("code"), False, _CODE_RX, 64), name=_strings(col("name"), False, min_len=1),
-        kind=_strings(col("kind"), False, _KIND_RX, 40), parent=_strings(col("parent"), True, _CODE_RX, 64),
+        code=_strings(col("code"), False, _CODE_RX), name=_strings(col("name"), False, min_len=1),
+        kind=_strings(col("kind"), False, _KIND_RX), parent=_strings(col("parent"), True, _CODE_RX),
         established=_days(col("established")), dissolved=_days(col("dissolved")),
-        merged_into=_strings(col("merged_into"), True, _CODE_RX, 64),
+        merged_into=_strings(col("merged_into"), True, _CODE_RX),
         lat=_numbers(col("lat"), True), lon=_numbers(col("lon"), True),
     )
 
@@ -189,32 +233,36 @@ def _slow_units(obj: UnitsFile, kept: list[int]) -> dict:
 
 
 def _fast_pilots(data: dict) -> dict:
-    recs = _records(data, "adoption", _ADOPTION_KEYS)
+    recs, keys = _records(data, "adoption", _ADOPTION_KEYS)
     head = PilotsFile.model_validate({k: v for k, v in data.items() if k != "adoption"})
-    col = lambda k: [r.get(k) for r in recs]  # noqa: E731
-    _types([r.get("note", "") for r in recs], (str,))
+    col = lambda k: _column(recs, k, keys)  # noqa: E731
+    notes = _column(recs, "note", keys, "")
     stages = col("stages")
-    _types(stages, (dict, _NONE))
-    if not all(s.keys() <= _STAGE_KEYS for s in stages if s):
+    if _NONE in _types(stages, (dict, _NONE)):
+        stages = [x or {} for x in stages]
+    stage_keys = set(chain.from_iterable(stages))
+    if not stage_keys <= _STAGE_KEYS:
         raise _Off
     days = np.empty((len(recs), len(STAGES)), dtype=float)
     for k, s in enumerate(STAGES):
-        days[:, k] = _days([x.get(s) if x else None for x in stages])
+        days[:, k] = _days(_column(stages, s, stage_keys))
     lists = col("readings")
-    _types(lists, (list, _NONE))
-    counts = np.array([len(x) if x else 0 for x in lists], dtype=np.int64)
-    flat = [x for xs in lists if xs for x in xs]
+    if _NONE in _types(lists, (list, _NONE)):
+        lists = [x or [] for x in lists]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = list(chain.from_iterable(lists))
     _types(flat, (dict,))
-    if not all(x.keys() <= _READING_KEYS for x in flat):
+    r_keys = set(chain.from_iterable(flat))
+    if not r_keys <= _READING_KEYS:
         raise _Off
-    _types([x.get("note", "") for x in flat], (str,))
+    _types(_column(flat, "note", r_keys, ""), (str,))
     return dict(
         model=head.model, structure=head.structure, illustrative=head.illustrative, index=np.arange(len(recs), dtype=np.int64),
-        unit=_strings(col("unit"), False, _CODE_RX, 64), rec_model=_strings(col("model"), True, _MODEL_RX, 64), days=days,
-        learned=_strings(col("learned_from"), True, _CODE_RX, 64), note=_strings([r.get("note", "") for r in recs], False),
+        unit=_strings(col("unit"), False, _CODE_RX), rec_model=_strings(col("model"), True, _MODEL_RX), days=days,
+        learned=_strings(col("learned_from"), True, _CODE_RX), note=_strings(notes, False),
         r_rec=np.repeat(np.arange(len(recs), dtype=np.int64), counts),
-        r_metric=_strings([x.get("metric") for x in flat], False, _METRIC_RX, 64),
-        r_day=_days([x.get("date") for x in flat], optional=False), r_value=_numbers([x.get("value") for x in flat], False),
+        r_metric=_strings(_column(flat, "metric", r_keys), False, _METRIC_RX),
+        r_day=_days(_column(flat, "date", r_keys), optional=False), r_value=_numbers(_column(flat, "value", r_keys), False),
     )
 
 
@@ -266,7 +314,7 @@ def chunk(kind: str, path: Path, root: Path, texts: Mapping[str, str]):
                 return hit[1]
     CACHE_STATS["misses"] += 1
     report = Report()
-    got = _read_chunk(kind, path, root, report, given)
+    got = parsing.on_big_stack(_read_chunk, kind, path, root, report, given)
     if got is not None:
         got.problems = report.problems
     out = got if got is not None else Broken(rel, report.problems)

@@ -4,6 +4,7 @@ each file through discovery, parsing and validation, then the rules across files
 from __future__ import annotations
 
 import os
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Mapping
 
@@ -143,6 +144,24 @@ def _chunks(kind: str, paths: list[Path], root: Path, report: Report, texts: Map
     return out
 
 
+def _keyed(chunks: list, name: str) -> np.ndarray:
+    """A column of codes as unit keys ("structure:code"; None stays None), file by file (a file has one
+    structure): one C-level pass, each distinct code of a file joined once when codes repeat."""
+    parts = []
+    for c in chunks:
+        values = getattr(c, name).tolist()
+        prefix = c.structure + ":"
+        distinct = set(values)
+        if None in distinct or len(distinct) * 2 < len(values):
+            keys = {v: None if v is None else prefix + v for v in distinct}
+            parts.append(list(map(keys.__getitem__, values)))
+        else:
+            parts.append(list(map(prefix.__add__, values)))
+    out = np.empty(sum(map(len, parts)), dtype=object)
+    out[:] = list(chain.from_iterable(parts))
+    return out
+
+
 def _file_sources(chunks: list):
     """A row's file as a SourceFile (made once per file, only when a message needs it)."""
     srcs: dict[int, SourceFile] = {}
@@ -163,15 +182,12 @@ def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report, se
     counts = [len(c.code) for c in chunks]
     f = np.repeat(np.arange(len(chunks), dtype=np.int64), counts)
     structure = np.array([c.structure for c in chunks], dtype=object)[f] if len(f) else np.zeros(0, dtype=object)
-    code, parent_code, merged_code = concat(chunks, "code"), concat(chunks, "parent"), concat(chunks, "merged_into")
+    code = concat(chunks, "code")
     src_of = _file_sources(chunks)
-    st = structure.tolist()
     u = rules.UnitRows(
         idx=concat(chunks, "index", np.int64), structure=structure, code=code, kind=concat(chunks, "kind"),
         est=concat(chunks, "established", float), dis=concat(chunks, "dissolved", float),
-        key=np.array([s + ":" + c for s, c in zip(st, code.tolist())], dtype=object),
-        pkey=np.array([None if p is None else s + ":" + p for s, p in zip(st, parent_code.tolist())], dtype=object),
-        mkey=np.array([None if p is None else s + ":" + p for s, p in zip(st, merged_code.tolist())], dtype=object),
+        key=_keyed(chunks, "code"), pkey=_keyed(chunks, "parent"), mkey=_keyed(chunks, "merged_into"),
         src=lambda r: src_of(int(f[r])))
     # Each unit, in file order: its kind, its lifetime, its code (not official, declared once)...
     pending = np.ones(len(code), dtype=bool)
@@ -223,16 +239,16 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
     learned_code = concat(chunks, "learned")
     structure = np.array([c.structure for c in chunks], dtype=object)[f] if n else np.zeros(0, dtype=object)
     file_model = np.array([c.model for c in chunks], dtype=object)[f] if n else np.zeros(0, dtype=object)
-    ukey = np.array([s + ":" + u for s, u in zip(structure.tolist(), unit.tolist())], dtype=object)
+    ukey = _keyed(chunks, "unit")
     kind_of = rules.kind_lookup(reg, local)
     ucode, ucats = pd.factorize(ukey)  # each unit key once: look-ups per distinct unit
     ucats = np.asarray(ucats, dtype=object)
     a = rules.RecordRows(
         idx=concat(chunks, "index", np.int64), f=f, structure=structure, unit=unit, ukey=ukey, rec_model=rec_model,
         model_id=np.where(np.equal(rec_model, None), file_model, rec_model),
-        kind=np.array([kind_of.get(k) for k in ucats.tolist()], dtype=object)[ucode] if n else np.zeros(0, dtype=object),
+        kind=np.array(list(map(kind_of.get, ucats.tolist())), dtype=object)[ucode] if n else np.zeros(0, dtype=object),
         learned=learned_code,
-        lkey=np.array([None if c is None else s + ":" + c for s, c in zip(structure.tolist(), learned_code.tolist())], dtype=object),
+        lkey=_keyed(chunks, "learned"),
         days=np.concatenate([c.days for c in chunks]) if chunks else np.zeros((0, len(STAGES))), src=src_of)
     # Readings: each one's global record.
     r_off = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(chunks) else np.zeros(0, dtype=np.int64)
@@ -267,7 +283,7 @@ def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], re
     model_names = sorted(set(model_id[rows].tolist()))
     model_dtype = pd.CategoricalDtype(pd.Index(model_names, dtype=object))
     model_pos = {m: i for i, m in enumerate(model_names)}
-    rec_model_code = np.fromiter((model_pos.get(m, -1) for m in model_id.tolist()), dtype=np.int64, count=n)
+    rec_model_code = np.fromiter(map(model_pos.get, model_id.tolist(), repeat(-1)), dtype=np.int64, count=n)
     cat = lambda codes, dtype: pd.Categorical.from_codes(codes, dtype=dtype)  # noqa: E731
     a_cols = {
         "unit": cat(u_new[ucode[rows]], unit_dtype) if len(rows) else ukey[rows],

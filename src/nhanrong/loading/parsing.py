@@ -167,9 +167,12 @@ class _BigStack:
 
         self._lock = threading.Lock()
         self._queue: Any = None
+        self._thread: Any = None
         self._threading, self._queue_mod = threading, queue
 
     def call(self, fn, *args):
+        if self._threading.current_thread() is self._thread:  # already on the big stack
+            return fn(*args)
         with self._lock:  # one parse at a time: the worker is single and the caller waits anyway
             if self._queue is None:
                 self._queue = self._queue_mod.SimpleQueue()
@@ -178,6 +181,7 @@ class _BigStack:
                     self._threading.stack_size(_FAST_STACK)
                     t = self._threading.Thread(target=self._loop, name="nhanrong-toml", daemon=True)
                     t.start()
+                    self._thread = t
                 finally:
                     self._threading.stack_size(old)
             box: list = []
@@ -201,6 +205,12 @@ class _BigStack:
 
 
 _WORKER = _BigStack()
+
+
+def on_big_stack(fn, *args):
+    """``fn(*args)`` on the worker thread of the compiled parser (when it is used): a units/ or pilots/
+    file is parsed and its columns checked there in one call, not handed back and forth per parse."""
+    return _WORKER.call(fn, *args) if _FAST is not None else fn(*args)
 
 
 def _after_fork() -> None:
