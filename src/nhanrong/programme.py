@@ -15,12 +15,15 @@ import numpy as np
 import pandas as pd
 
 from .i18n import data_name
+from .memory import use_system_pool_for_arrow
 from .problems import Problem
 from .registry import Registry
 from .schema import ModelFile, PlanFile, SettingsFile, STAGES
 
 if TYPE_CHECKING:
     from .indicators import Indicators
+
+use_system_pool_for_arrow()  # every face loads a Programme first: the engine's frames then free to the system
 
 ADOPTION_COLUMNS = ["unit", "model", *STAGES, "learned_from", "note", "path", "index"]
 READING_COLUMNS = ["unit", "model", "metric", "date", "value"]
