@@ -155,3 +155,17 @@ def test_missing_numbers_and_dates_are_nan():
     assert columns._numbers([None, 2, 2.5], True)[1:].tolist() == [2.0, 2.5]
     assert np.isnan(columns._days([None, None])).all()
     assert columns._days([dt.date(2025, 7, 1), None])[0] == dt.date(2025, 7, 1).toordinal() - EPOCH
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(-25_000, 66_000)), max_size=40))
+def test_repeated_readings_are_found_as_pandas_finds_them(rows):
+    import pandas as pd
+
+    from nhanrong.loading.rules import _repeated
+
+    rec = np.array([r for r, _, _ in rows], dtype=np.int64)
+    metric = np.array([m for _, m, _ in rows], dtype=np.int64)
+    day = np.array([d for _, _, d in rows], dtype=float)
+    expected = pd.DataFrame({"r": rec, "m": metric, "d": day}).duplicated(keep=False).to_numpy()
+    assert _repeated(rec, metric, day).tolist() == expected.tolist()

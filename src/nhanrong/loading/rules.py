@@ -662,15 +662,18 @@ def readings_valid(a: RecordRows, kept: np.ndarray, rd: ReadingRows, models: Map
 
     Only the records with a suspect reading (a metric the model does not record, a date twice) are checked one by one."""
     keep = kept[rd.rec] if len(rd.rec) else np.zeros(0, dtype=bool)
-    r_model = a.model_id[rd.rec] if len(rd.rec) else np.zeros(0, dtype=object)
     fine = np.zeros(len(rd.rec), dtype=bool)
-    for mid in (pd.unique(a.model_id[kept]).tolist() if len(kept) else []):
-        ok = {x.id for x in models[mid].metrics if x.rollup != "ratio"}
-        sel = keep & np.equal(r_model, mid)
-        allowed = np.fromiter((x in ok for x in rd.metric_cats.tolist()), dtype=bool, count=len(rd.metric_cats))
-        fine[sel] = allowed[rd.metric_code[sel]]
     if len(rd.rec):
-        fine &= ~pd.DataFrame({"r": rd.rec, "m": rd.metric_code, "d": rd.day}).duplicated(keep=False).to_numpy()
+        # (model, metric) allowed, as a table of codes: one look-up per reading, no comparison of strings.
+        m_code, m_names = pd.factorize(a.model_id[kept]) if kept.any() else (np.zeros(0, dtype=np.int64), [])
+        rec_code = np.full(len(kept), -1, dtype=np.int64)
+        rec_code[kept] = m_code
+        allowed = np.zeros((len(m_names) + 1, len(rd.metric_cats)), dtype=bool)  # the last row: records not kept
+        for i, mid in enumerate(list(m_names)):
+            ok = {x.id for x in models[mid].metrics if x.rollup != "ratio"}
+            allowed[i] = member(rd.metric_cats, ok)
+        fine = keep & allowed[rec_code[rd.rec], rd.metric_code]
+        fine &= ~_repeated(rd.rec, rd.metric_code, rd.day)
     suspect = np.unique(rd.rec[keep & ~fine]) if len(rd.rec) else np.zeros(0, dtype=np.int64)
     for r in suspect.tolist():
         rs = rd.of(r)
@@ -682,6 +685,21 @@ def readings_valid(a: RecordRows, kept: np.ndarray, rd: ReadingRows, models: Map
         again = pd.DataFrame({"r": rd.rec[rr], "m": rd.metric_code[rr], "d": rd.day[rr]}).duplicated(keep="last").to_numpy()
         keep[rr[again]] = False
     return keep
+
+
+def _repeated(rec: np.ndarray, metric: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Readings whose (record, metric, date) another reading shares, by sorting one integer key per
+    reading (days fit in 20 bits, metrics in 16: the loader's date window and a model's metrics)."""
+    if not len(rec) or metric.max(initial=0) >= 1 << 16 or not np.isfinite(day).all():
+        return pd.DataFrame({"r": rec, "m": metric, "d": day}).duplicated(keep=False).to_numpy()
+    key = (rec.astype(np.int64) << 36) | (metric.astype(np.int64) << 20) | (day.astype(np.int64) + (1 << 19))
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    same = k[1:] == k[:-1]
+    dup = np.zeros(len(key), dtype=bool)
+    dup[order[1:][same]] = True
+    dup[order[:-1][same]] = True
+    return dup
 
 
 # --- plans/ -------------------------------------------------------------------------------------------
