@@ -19,11 +19,11 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from .errors import NhanRongError
-from .graph import ProgrammeGraph, plain_strings, readings_table, stage_table, unit_parts
+from .graph import ProgrammeGraph, _indexer, _objects, _pair_codes, plain_strings, readings_table, stage_table, unit_parts
 from .i18n import DEFAULT_LANG, STRINGS, Message, data_name, format_value, jsonable, msg, stage_names, t
 from .registry import NEW, OLD
 from .schema import ABOLISHED_KINDS, STAGES, ModelFile
-from .status import HISTORY_AS_OF, _models, _part_records, _ts, all_stages, scope_unit, stage_rows
+from .status import HISTORY_AS_OF, STAGE_NAMES, _models, _part_records, _ts, all_stages, scope_unit, stage_rows
 
 GAP_KINDS: tuple[str, ...] = ("not-started", "stalled", "gate-skipped", "prerequisite", "stale", "definition")
 SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
@@ -278,72 +278,110 @@ def with_texts(gaps: pd.DataFrame, langs: tuple[str, ...] = ("vi", "en")) -> pd.
     return out
 
 
-def _first_start(e: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
-    d = e[list(STAGES)]
-    return d.where(d <= as_of).min(axis=1)
+def _first_start(e: pd.DataFrame, as_of: pd.Timestamp, at: np.ndarray | None = None) -> pd.Series:
+    """The earliest stage date of each row (of the rows at positions ``at``) on or before ``as_of`` (NaT
+    if none): column by column, no copy of the four date columns."""
+    t = as_of.to_datetime64()
+    first = None
+    for s_ in STAGES:
+        v = e[s_].to_numpy() if at is None else e[s_].to_numpy()[at]
+        v = np.where(v <= t, v, np.datetime64("NaT"))  # NaT compares False
+        first = v if first is None else np.fmin(first, v)  # fmin: NaT only where both are
+    return pd.Series(first, index=e.index if at is None else e.index[at])
 
 
 def _en(pg: ProgrammeGraph) -> dict[str, str]:
     return {mid: m.name_en or m.name for mid, m in pg.programme.models.items()}
 
 
-def _not_started(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    start = _first_start(e, as_of)
-    areas = ["commune", "district", "province"]  # only the columns used: the frames below are copies
-    started = e.loc[start.notna(), ["model", "name", *areas]].assign(_start=start[start.notna()])
-    todo = e.loc[e["stage_index"] == 0, ["code", "unit", "name", "model", *areas]]
+def _not_started(pg: ProgrammeGraph, e: pd.DataFrame, at: np.ndarray, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Units that have not started a model that a unit of their commune, district or province (the nearest
+    area where one has) started: the first to start there is the leader. The rows of ``e`` at positions
+    ``at``, grouped on integer codes of (model, area) with a sort (a groupby, a join and a reindex on
+    strings copied the rows several times)."""
+    start = _first_start(e, as_of, at).to_numpy()
+    started = np.flatnonzero(~np.isnat(start))  # positions in ``at``
+    todo = np.flatnonzero(e["stage_index"].to_numpy()[at] == 0)
     if not len(started) or not len(todo):
         return pd.DataFrame()
-    found = pd.Series(False, index=todo.index)
-    area = pd.Series(None, index=todo.index, dtype=object)
-    since = pd.Series(pd.NaT, index=todo.index, dtype="datetime64[ns]")
-    count = pd.Series(0, index=todo.index)
-    leader = pd.Series(None, index=todo.index, dtype=object)
+    model, _ = pd.factorize(e["model"].to_numpy(dtype=object)[at])
+    day = start.view(np.int64)
+    found = np.zeros(len(todo), dtype=bool)
+    area = np.full(len(todo), None, dtype=object)
+    since = np.full(len(todo), np.datetime64("NaT"), dtype=start.dtype)
+    count = np.zeros(len(todo), dtype=np.int64)
+    leader = np.full(len(todo), -1, dtype=np.int64)  # position in ``at``
     for col in ("commune", "district", "province"):
-        s = started.dropna(subset=[col])
-        if not len(s):
+        code, uniq = pd.factorize(e[col].to_numpy(dtype=object)[at])  # missing: -1
+        key = np.where(code >= 0, model.astype(np.int64) * (len(uniq) + 1) + code, -1)
+        rows = started[key[started] >= 0]
+        if not len(rows):
             continue
-        first = s.sort_values("_start", kind="stable").drop_duplicates(["model", col])
-        stats = s.groupby(["model", col]).size().rename("n").to_frame().join(
-            first.set_index(["model", col])[["_start", "name"]])
-        look = pd.MultiIndex.from_arrays([todo["model"], todo[col]])
-        hit = stats.reindex(look)
-        ok = hit["n"].notna().to_numpy() & ~found.to_numpy()
+        # By (model, area), then start, then row: the first row of a run is the first to start (ties: as read)
+        rows = rows[np.lexsort((rows, day[rows], key[rows]))]
+        k = key[rows]
+        head = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        sizes = np.diff(np.r_[head, len(k)])
+        keys, first = k[head], rows[head]
+        hit = np.minimum(np.searchsorted(keys, key[todo]), len(keys) - 1)
+        ok = (keys[hit] == key[todo]) & (key[todo] >= 0) & ~found
         area[ok] = col
-        since[ok] = hit["_start"].to_numpy()[ok]
-        count[ok] = hit["n"].to_numpy()[ok]
-        leader[ok] = hit["name"].to_numpy()[ok]
+        since[ok] = start[first[hit[ok]]]
+        count[ok] = sizes[hit[ok]]
+        leader[ok] = first[hit[ok]]
         found |= ok
-    rows = todo[found.to_numpy()]
-    if not len(rows):
+    if not found.any():
         return pd.DataFrame()
-    a, sn, n, ld = area[found], since[found], count[found], leader[found]
-    sev = a.map({"commune": "high", "district": "medium", "province": "low"})
-    col_of = a.to_numpy()
+    rows = _rows_at(e, at[todo[found]], ["code", "unit", "name", "model", "commune", "district", "province"])
+    col_of = area[found]
+    sev = np.select([col_of == c for c in ("commune", "district", "province")], ["high", "medium", "low"], None).astype(object)
     area_key = np.select([col_of == c for c in ("commune", "district", "province")],
                          [rows[c].to_numpy(dtype=object) for c in ("commune", "district", "province")], None)
-    area_name = pd.Series(area_key).map(pg.units["name"]).fillna("").to_numpy(dtype=object)
-    return _frame(pg, rows, "not-started", sn.to_numpy(), sev.to_numpy(), "gap.not_started", area=col_of,
-                  place=area_name, n=n.to_numpy(), day=sn.to_numpy(), who=ld.to_numpy(dtype=object))
+    sn = since[found]
+    return _frame(pg, rows, "not-started", sn, sev, "gap.not_started", area=col_of,
+                  place=_unit_names(pg, area_key), n=count[found], day=sn,
+                  who=e["name"].to_numpy(dtype=object)[at[leader[found]]])
 
 
-def _stalled(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    moving = e.loc[e["stage"].isin(["assess", "pilot", "evaluate"]), ["code", "unit", "name", "model", "commune", "stage", "since"]]
-    if not len(moving):
+def _rows_at(e: pd.DataFrame, at: np.ndarray, cols: list[str]) -> pd.DataFrame:
+    """Rows ``at`` (positions) of the columns ``cols`` of ``e``: one take of the columns read."""
+    return e.iloc[at, [e.columns.get_loc(c) for c in cols]]
+
+
+def _unit_names(pg: ProgrammeGraph, keys: np.ndarray, fill=None) -> np.ndarray:
+    """The name of each unit key; for none, an unknown key or no name: ``fill`` (an array like ``keys``),
+    or "". Row positions, not a map (a map reads the names back out of an Arrow column, a new string per row)."""
+    at = _indexer(pg.units.index, keys)
+    names = pg.units["name"].to_numpy(dtype=object)
+    names = names.take(np.maximum(at, 0)) if len(names) else np.full(len(at), "", dtype=object)
+    miss = (at < 0) | pd.isna(names)
+    names[miss] = "" if fill is None else np.asarray(fill, dtype=object)[miss]
+    return names
+
+
+def _stalled(pg: ProgrammeGraph, e: pd.DataFrame, at: np.ndarray, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Units (rows of ``e`` at positions ``at``) in a stage (assess, pilot, evaluate) longer than the model
+    expects: on arrays of the rows in those stages, the late ones taken from ``e`` at the end."""
+    stage = e["stage"].cat.codes.to_numpy()
+    at = at[np.isin(stage[at], [STAGE_NAMES.index(s) for s in ("assess", "pilot", "evaluate")])]
+    if not len(at):
         return pd.DataFrame()
-    expected = pd.Series({(mid, s): getattr(m.stages, s).expected_days for mid, m in pg.programme.models.items() for s in STAGES})
-    exp = pd.Series(expected.reindex(pd.MultiIndex.from_arrays([moving["model"], moving["stage"].astype(str)])).to_numpy(),
-                    index=moving.index).astype(np.int64)
-    days = (as_of - moving["since"]).dt.days
+    models = pg.programme.models
+    expected = np.array([[getattr(m.stages, s).expected_days for s in STAGES] for m in models.values()], dtype=np.int64)
+    mc = _indexer(pd.Index(list(models), dtype=object), e["model"].to_numpy(dtype=object)[at])
+    exp = expected[mc, stage[at] - 1]  # STAGE_NAMES[i] is STAGES[i - 1]
+    since = e["since"].to_numpy()[at]
+    days = np.asarray((as_of - pd.DatetimeIndex(since)).days, dtype=np.int64)
     late = days > exp
-    rows, days, exp = moving[late], days[late], exp[late]
-    if not len(rows):
+    at, days, exp, since = at[late], days[late], exp[late], since[late]
+    if not len(at):
         return pd.DataFrame()
+    rows = _rows_at(e, at, ["code", "unit", "name", "model", "commune"])
     ratio = days / exp
     sev = np.where(ratio > 2, "high", np.where(ratio > 1.5, "medium", "low"))
-    since = rows["since"] + pd.to_timedelta(exp, unit="D")
-    return _frame(pg, rows, "stalled", since.to_numpy(), sev, "gap.stalled", stage=rows["stage"].astype(str).to_numpy(dtype=object),
-                  n=days.to_numpy(), m=exp.to_numpy(), day=rows["since"].to_numpy())
+    due = since + exp.astype("timedelta64[D]")
+    return _frame(pg, rows, "stalled", due, sev, "gap.stalled",
+                  stage=np.asarray(STAGE_NAMES, dtype=object)[stage[at]], n=days, m=exp, day=since)
 
 
 def _metric_names(m: ModelFile, lang: str) -> dict[str, str]:
@@ -379,27 +417,39 @@ class _LastAt:
     """Dated values per integer key; :meth:`at` gives, for many keys and one date, the position of each
     key's last value at or before the date (-1: none), by binary search: no pass over all values."""
 
-    SPAN = 1 << 18  # days since 1970 + OFFSET fit below it for every date the loader accepts (1900-2150)
+    BITS = 18
+    SPAN = 1 << BITS  # days since 1970 + OFFSET fit below it for every date the loader accepts (1900-2150)
     OFFSET = 40_000
 
     def __init__(self, keys: np.ndarray, days: np.ndarray) -> None:
         keys, days = np.asarray(keys, dtype=np.int64), np.asarray(days, dtype=np.int64)
-        self.order = np.lexsort((np.arange(len(keys)), days, keys))  # ties on a date: the last one read wins
-        self.keys = keys[self.order]
-        self.code = self.keys * self.SPAN + np.clip(days[self.order] + self.OFFSET, 0, self.SPAN - 1)
+        order = np.lexsort((days, keys))  # a stable sort: ties on a date keep their order, the last one read wins
+        code = keys[order]  # in place from here: a country's readings are 5 MB an array
+        code *= self.SPAN
+        day = days[order]
+        day += self.OFFSET
+        np.clip(day, 0, self.SPAN - 1, out=day)
+        code += day
+        self.code = code
+        # The keys are ``code >> BITS`` (the day part is below SPAN): not kept twice. Positions fit in 32 bits.
+        self.order = order.astype(np.int32) if len(order) < 2**31 else order
 
     def at(self, keys: np.ndarray, day: int) -> np.ndarray:
         """Positions (into the values as given) of each key's last value at or before ``day``; -1 if none."""
         keys = np.asarray(keys, dtype=np.int64)
         q = keys * self.SPAN + int(np.clip(day + self.OFFSET, -1, self.SPAN - 1))
         pos = np.searchsorted(self.code, q, side="right") - 1
-        ok = (pos >= 0) & (self.keys[np.maximum(pos, 0)] == keys) if len(self.keys) else np.zeros(len(keys), dtype=bool)
-        return np.where(ok, self.order[np.maximum(pos, 0)] if len(self.order) else -1, -1)
+        ok = (pos >= 0) & (self.code[np.maximum(pos, 0)] >> self.BITS == keys) if len(self.code) \
+            else np.zeros(len(keys), dtype=bool)
+        return np.where(ok, self.order[np.maximum(pos, 0)] if len(self.order) else -1, -1).astype(np.int64)
 
 
 def _day_number(values) -> np.ndarray:
     """Dates (datetime64 or Timestamps) as days since 1970."""
-    return np.asarray(values, dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    values = np.asarray(values)
+    if values.dtype.kind != "M":
+        values = values.astype("datetime64[ns]")
+    return values.astype("datetime64[D]").view(np.int64)  # datetime64 of any unit: one conversion, no copy in ns
 
 
 def measure(value, unit: str) -> Message:
@@ -514,7 +564,7 @@ def _gate_catalogue(pg: ProgrammeGraph, started: pd.DataFrame, readings: pd.Data
                     gates.append((_LastAt(codes, _day_number(right["date"])), pd.Index(uniq, dtype=object), passes))
                     issues.append(pd.DataFrame({"row": r.index, "stage": s, "next": r["_next"], "rank": 0, "value": np.nan,
                                                 "text": len(texts) - 1, "gate": len(gates) - 1,
-                                                "unit": r["unit"].to_numpy(dtype=object)}))
+                                                "unit": _objects(r["unit"].to_numpy(dtype=object), r.index)}))
                 if bad.any():
                     r = j[bad]
                     issues.append(pd.DataFrame({"row": r.index, "stage": s, "next": r["_next"], "rank": 3,
@@ -590,8 +640,10 @@ def _gate_base(pg: ProgrammeGraph, structure: str, base: dict) -> dict:
     new structure those of the old units that new ones are made of, with the new units they went into."""
     def make() -> dict:
         frame = base["frame"]
-        moves = frame[list(STAGES[1:])].notna().any(axis=1).to_numpy() & ~base["history"]
-        started = frame[moves]
+        moves = ~base["history"]
+        moves &= np.logical_or.reduce([frame[s_].notna().to_numpy() for s_ in STAGES[1:]])
+        # The columns read below, of the rows that moved on (the index: rows of the base frame, a RangeIndex)
+        started = frame.iloc[np.flatnonzero(moves), [frame.columns.get_loc(c) for c in ("unit", "kind", "model", *STAGES)]]
         out: dict = {}
         if structure == OLD:
             out["own"] = _gate_catalogue(pg, started, readings_table(pg, OLD))
@@ -615,25 +667,27 @@ def _gate_base(pg: ProgrammeGraph, structure: str, base: dict) -> dict:
     return pg.memo(("gate_base", structure, id(base)), make)
 
 
-def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str) -> pd.DataFrame:
+def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, at: np.ndarray, as_of: pd.Timestamp, structure: str) -> pd.DataFrame:
     """Moves past a stage without its gate. In the new structure, a unit's own records are checked
     against its own readings, and a unit made of old ones is checked through its parts: the gap
     names the part ("Xã A, nay thuộc Xã N") and sits on the new unit. The checks of every move are made
-    once (:func:`_gate_base`); a date keeps the moves made by then, for the rows of ``e``."""
+    once (:func:`_gate_base`); a date keeps the moves made by then, for the rows of ``e`` (the stage frame
+    of the date) at positions ``at``."""
     sr = stage_rows(pg, as_of, structure)
     base_rows = sr["rows"]
     gb = _gate_base(pg, structure, sr["base"])
     present = np.zeros(len(sr["base"]["frame"]), dtype=bool)
-    present[base_rows[e.index.to_numpy()]] = True
+    present[base_rows[at]] = True
     label = np.full(len(present), -1, dtype=np.int64)  # base row -> row of the as-of frame
     label[base_rows] = np.arange(len(base_rows))
     frames = []
+    used = ["code", "unit", "name", "model", "commune"]  # what a gap row reads
     agg = _gate_issues(gb["own"], present, as_of)
     if len(agg):
-        rows = e.loc[label[agg["row"].to_numpy(dtype=np.int64)]]
+        rows = _rows_at(e, label[agg["row"].to_numpy(dtype=np.int64)], used)
         frames.append(_gate_frame(pg, rows, agg))
     if "parts" in gb:
-        heads = e[~e["history"]]
+        heads = _rows_at(e, at[~e["history"].to_numpy()[at]], ["unit", "model"])
         old = gb["old"]
         # An old unit counts where a new unit it went into is shown (a unit of ``e`` for the model).
         pairs = pd.DataFrame({"part": old["unit"].to_numpy(dtype=object), "model": old["model"].to_numpy(dtype=object),
@@ -650,7 +704,7 @@ def _gate_skipped(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, stru
             pairs = pairs.merge(parts, on="part").merge(heads[["unit", "model"]].reset_index(), left_on=["new", "model"],
                                                         right_on=["unit", "model"])
             if len(pairs):
-                rows = e.loc[pairs["index"]]
+                rows = _rows_at(e, pairs["index"].to_numpy(), used)  # the index of ``heads``: positions in ``e``
                 sub = agg.iloc[pairs["_i"].to_numpy()].reset_index(drop=True)
                 pn = prow["name"].to_numpy()[pairs["_i"].to_numpy()]
                 frames.append(_gate_frame(pg, rows, sub, parts=pn))
@@ -664,47 +718,24 @@ def _own_rows(pg: ProgrammeGraph, rows: pd.DataFrame) -> np.ndarray:
     if not admin.any():
         return np.ones(len(rows), dtype=bool)
     a = pg.programme.adoptions
-    unit = a["unit"]
-    cats = pd.Index(unit.cat.categories.astype(str)) if hasattr(unit, "cat") else None
-    keys = set(rows.loc[admin, "unit"])
-    if hasattr(unit, "cat"):
-        hit = a[cats.isin(keys)[unit.cat.codes.to_numpy()]]
-    else:
-        hit = a[unit.astype(str).isin(keys).to_numpy()]
-    recorded = pd.MultiIndex.from_arrays([hit["unit"].astype(str), hit["model"].astype(str)])
+    # (unit, model) pairs as integer codes: no string per record (an unknown unit or model, -1, matches nothing)
+    recorded = _pair_codes(pg, a["unit"], a["model"])
     sub = rows[admin]
     out = np.ones(len(rows), dtype=bool)
-    out[admin] = pd.MultiIndex.from_arrays([sub["unit"], sub["model"]]).isin(recorded)
+    out[admin] = np.isin(_pair_codes(pg, sub["unit"], sub["model"]), recorded[recorded >= 0])
     return out
 
 
-def _indexer(index: pd.Index, values) -> np.ndarray:
-    """``index.get_indexer(values)``; for a categorical, on its categories only (a million readings
-    name a few thousand units)."""
-    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
-        at = index.get_indexer(np.asarray(values.cat.categories, dtype=object))
-        codes = values.cat.codes.to_numpy()
-        return np.where(codes >= 0, at[codes], -1)
-    return index.get_indexer(np.asarray(values, dtype=object))
-
-
-def _pair_codes(pg: ProgrammeGraph, units, models) -> np.ndarray:
-    """(unit key, model id) pairs as integers (-1 when either is unknown): look-ups by binary search or
-    hashing of integers instead of tuples of strings."""
-    mids = pd.Index(list(pg.programme.models), dtype=object)
-    u, m = _indexer(pg.units.index, units), _indexer(mids, models)
-    return np.where((u >= 0) & (m >= 0), u.astype(np.int64) * (len(mids) + 1) + m, -1)
-
-
 def _reached_base(pg: ProgrammeGraph, structure: str) -> dict:
-    """The stage table's dates (rows x stages) and its (unit, model) pairs as an index of integers."""
+    """The stage table's (unit, model) pairs as sorted integers (``keys``), each with its row in the table
+    (``rows``; the first row of a pair): a binary search finds a pair, the dates are read from the table
+    (an index of the pairs kept a hash table, and a copy of the dates, of 15 MB for a country)."""
     def make() -> dict:
         st = stage_table(pg, structure)
         codes = _pair_codes(pg, st["unit"], st["model"])
-        first = ~pd.Index(codes).duplicated() & (codes >= 0)
-        return {"index": pd.Index(codes[first]),
-                "dates": np.stack([st[s].to_numpy(dtype="datetime64[ns]") for s in STAGES], axis=1)[first]
-                if len(st) else np.zeros((0, len(STAGES)), dtype="datetime64[ns]")}
+        rows = np.flatnonzero(~pd.Index(codes).duplicated() & (codes >= 0))
+        order = np.argsort(codes[rows], kind="stable")
+        return {"keys": codes[rows][order], "rows": rows[order]}
 
     return pg.memo(("reached_base", structure), make)
 
@@ -712,53 +743,61 @@ def _reached_base(pg: ProgrammeGraph, structure: str) -> dict:
 def _reached_at(pg: ProgrammeGraph, structure: str, as_of: pd.Timestamp, units, model: str) -> np.ndarray:
     """Index of the latest stage of ``model`` each of ``units`` reached at ``as_of`` (0 = none, 4 = scale)."""
     rb = _reached_base(pg, structure)
-    pos = rb["index"].get_indexer(_pair_codes(pg, units, np.full(len(units), model, dtype=object)))
-    d = rb["dates"][np.maximum(pos, 0)] <= as_of.to_datetime64() if len(rb["dates"]) else np.zeros((len(pos), len(STAGES)), dtype=bool)
+    look = _pair_codes(pg, units, np.full(len(units), model, dtype=object))
+    keys = rb["keys"]
+    if not len(keys):
+        return np.zeros(len(look), dtype=np.int64)
+    hit = np.minimum(np.searchsorted(keys, look), len(keys) - 1)
+    found = (keys[hit] == look) & (look >= 0)
+    st = stage_table(pg, structure)
+    rows = rb["rows"][hit]
+    d = np.stack([st[s].to_numpy()[rows] <= as_of.to_datetime64() for s in STAGES], axis=1)
     idx = np.where(d.any(axis=1), len(STAGES) - np.argmax(d[:, ::-1], axis=1), 0)
-    return np.where(pos >= 0, idx, 0)
+    return np.where(found, idx, 0)
 
 
-def _prerequisite(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str, names: dict[str, str],
-                  everyone: pd.DataFrame) -> pd.DataFrame:
-    """Units that started a model before its prerequisite was met where it must be: the same
-    unit, its parent, its commune/district/province, or a share of the units of a kind below it
-    (``everyone`` is the whole stage frame, so units below are counted outside the scope too)."""
+def _prerequisite(pg: ProgrammeGraph, e: pd.DataFrame, at: np.ndarray, as_of: pd.Timestamp, structure: str,
+                  names: dict[str, str]) -> pd.DataFrame:
+    """Units (rows of ``e``, the whole stage frame, at positions ``at``) that started a model before its
+    prerequisite was met where it must be: the same unit, its parent, its commune/district/province, or a
+    share of the units of a kind below it (counted in all of ``e``, outside the scope too). On arrays:
+    only the rows that fall short are taken from ``e``."""
     used = ["code", "unit", "name", "kind", "model", "parent", "commune", "district", "province", *STAGES]
-    started = e.loc[(e["stage_index"] > 0) & ~e["history"], [c for c in used if c in e]]
+    started = at[(e["stage_index"].to_numpy()[at] > 0) & ~e["history"].to_numpy()[at]]
+    model = e["model"].to_numpy(dtype=object)[started]
     frames = []
     prog = pg.programme
     for mid, m in prog.models.items():
-        sub = started[started["model"] == mid]
-        if not len(sub) or not m.requires:
+        sub_at = started[model == mid]
+        if not len(sub_at) or not m.requires:
             continue
         for req in m.requires:
             need = STAGES.index(req.stage) + 1
             ref = {"ref_model": names.get(req.model, req.model), "ref_model_en": _en(pg).get(req.model, req.model)}
             if req.where == "below":
-                frames.append(_below_short(pg, sub, everyone, req, as_of, ref))
+                frames.append(_below_short(pg, _rows_at(e, sub_at, used), e, req, as_of, ref))
                 continue
             col = {"same": "unit", "parent": "parent"}.get(req.where, req.where)
-            target = sub[col]
-            has = target.notna().to_numpy().copy()
+            target = e[col].to_numpy(dtype=object)[sub_at]
+            has = pd.notna(target)
             if req.model == mid:  # the same model higher up: a unit is not its own prerequisite
-                has &= (target.astype(object) != sub["unit"]).to_numpy()
-            rows = sub[has]
-            if not len(rows):
+                has &= target != e["unit"].to_numpy(dtype=object)[sub_at]
+            if not has.any():
                 continue
-            tgt = target[has].astype(str)
-            got = _reached_at(pg, structure, as_of, tgt.to_numpy(dtype=object), req.model)
+            tgt = target[has]  # keys: strings already
+            got = _reached_at(pg, structure, as_of, tgt, req.model)
             short = got < need
             if not short.any():
                 continue
-            rows, tgt, got = rows[short], tgt[short], got[short]
-            tname = tgt.map(pg.units["name"]).fillna(tgt)
+            rows, tgt, got = _rows_at(e, sub_at[has][short], used), tgt[short], got[short]
+            tname = _unit_names(pg, tgt, fill=tgt)  # not a unit (or no name): the key
             start = _first_start(rows, as_of)
             sev = np.where(got == 0, "high", "medium")
-            self_ = (tgt.to_numpy(dtype=object) == rows["unit"].to_numpy(dtype=object))
+            self_ = (tgt == rows["unit"].to_numpy(dtype=object))
             code = np.where(self_, "gap.prerequisite_self", "gap.prerequisite")
             frames.append(_frame(pg, rows, "prerequisite", start.to_numpy(), sev, code, **ref, stage=req.stage,
                                  reached=np.asarray(("not_started", *STAGES), dtype=object)[np.asarray(got, dtype=np.int64)],
-                                 place=np.where(self_, None, tname.to_numpy(dtype=object))))
+                                 place=np.where(self_, None, tname)))
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -802,17 +841,19 @@ def _stale_base(pg: ProgrammeGraph, structure: str) -> dict:
     def make() -> dict:
         r = readings_table(pg, structure)
         codes = _pair_codes(pg, r["unit"], r["model"])
-        codes = np.where(codes >= 0, codes, -2)  # never matches a look-up (-1 = unknown there)
-        date = r["date"].to_numpy(dtype="datetime64[ns]")
+        codes[codes < 0] = -2  # never matches a look-up (-1 = unknown there)
+        date = r["date"].to_numpy()  # the table's own column (kept in the memo anyway), not a copy in ns
         return {"last": _LastAt(codes, _day_number(date)), "date": date}
 
     return pg.memo(("stale_base", structure), make)
 
 
-def _stale(pg: ProgrammeGraph, e: pd.DataFrame, as_of: pd.Timestamp, structure: str) -> pd.DataFrame:
+def _stale(pg: ProgrammeGraph, e: pd.DataFrame, at: np.ndarray, as_of: pd.Timestamp, structure: str) -> pd.DataFrame:
+    """Units (rows of ``e`` at positions ``at``) past the pilot whose latest reading is older than the
+    model's reporting period."""
     with_metrics = [mid for mid, m in pg.programme.models.items() if m.metrics]
-    rows = e.loc[(e["stage_index"] >= 2) & e["model"].isin(with_metrics),
-                 ["code", "unit", "name", "model", "commune", "pilot", "evaluate", "scale"]]
+    at = at[(e["stage_index"].to_numpy()[at] >= 2) & e["model"].isin(with_metrics).to_numpy()[at]]
+    rows = _rows_at(e, at, ["code", "unit", "name", "model", "commune", "pilot", "evaluate", "scale"])
     if not len(rows):
         return pd.DataFrame()
     sb = _stale_base(pg, structure)
@@ -873,8 +914,10 @@ def _province_of(pg: ProgrammeGraph, structure: str, sc: tuple[str, str]) -> str
 
 def _commune_names(pg: ProgrammeGraph, e: pd.DataFrame) -> np.ndarray:
     """The name of each row's commune, for units below a commune (blank for communes and above)."""
-    names = e["commune"].map(pg.units["name"]).where(e["commune"] != e["unit"])
-    return names.fillna("").to_numpy(dtype=object)
+    commune = e["commune"].to_numpy(dtype=object)
+    names = _unit_names(pg, commune)
+    names[commune == e["unit"].to_numpy(dtype=object)] = ""
+    return names
 
 
 def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model: str | None = None,
@@ -893,27 +936,28 @@ def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model
     mids = _models(pg, [model] if model else None)
     sc = scope_unit(pg, structure, scope)
     names = {mid: m.name for mid, m in pg.programme.models.items()}
-    everyone = all_stages(pg, as_of_ts, structure)
-    # Units of an abolished level are history: no gap can be closed there.
-    e = everyone[everyone["model"].isin(mids) & ~everyone["history"]]
-    in_scope = e if sc is None else e[e[sc[1]] == sc[0]]
+    e = all_stages(pg, as_of_ts, structure)
+    # The rows looked at, as positions in the stage frame (a filtered copy of the frame was 40 MB for a
+    # country). Units of an abolished level are history: no gap can be closed there.
+    at = np.flatnonzero(e["model"].isin(mids).to_numpy() & ~e["history"].to_numpy())
+    in_scope = at if sc is None else at[e[sc[1]].to_numpy(dtype=object)[at] == sc[0]]
     frames = []
     if "not-started" in kinds:
         # Neighbours are counted in the unit's commune, district and province: inside a scope, the
         # rows of the scope's province are all that can matter (a 34th of the country's).
-        near = e if sc is None else e[e["province"] == _province_of(pg, structure, sc)]
-        ns = _not_started(pg, near, as_of_ts)
+        near = at if sc is None else at[e["province"].to_numpy(dtype=object)[at] == _province_of(pg, structure, sc)]
+        ns = _not_started(pg, e, near, as_of_ts)
         if len(ns) and sc is not None:
-            ns = ns[ns["unit_key"].isin(in_scope["unit"])]
+            ns = ns[ns["unit_key"].isin(pd.Index(e["unit"].to_numpy(dtype=object)[in_scope], dtype=object))]
         frames.append(ns)
     if "stalled" in kinds:
-        frames.append(_stalled(pg, in_scope, as_of_ts))
+        frames.append(_stalled(pg, e, in_scope, as_of_ts))
     if "gate-skipped" in kinds:
-        frames.append(_gate_skipped(pg, in_scope, as_of_ts, structure))
+        frames.append(_gate_skipped(pg, e, in_scope, as_of_ts, structure))
     if "prerequisite" in kinds:
-        frames.append(_prerequisite(pg, in_scope, as_of_ts, structure, names, everyone))
+        frames.append(_prerequisite(pg, e, in_scope, as_of_ts, structure, names))
     if "stale" in kinds:
-        frames.append(_stale(pg, in_scope, as_of_ts, structure))
+        frames.append(_stale(pg, e, in_scope, as_of_ts, structure))
     if "definition" in kinds:
         frames.append(_definition(pg, mids, structure))
     frames = [f for f in frames if len(f)]
@@ -922,7 +966,8 @@ def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model
     out = _concat(frames)
     del frames  # the parts: a country's gaps are a quarter of a million rows, kept once
     out["since"] = pd.to_datetime(out["since"])
-    out["severity_rank"] = out["severity"].map(SEVERITY_RANK).astype(np.int64)
+    sev, said = pd.factorize(out["severity"].to_numpy(dtype=object))  # three words: looked up once each, not per row
+    out["severity_rank"] = pd.Series(np.asarray([SEVERITY_RANK[s_] for s_ in said] or [0], dtype=np.int64)[sev])
     model = pd.Categorical(out["model"].to_numpy(dtype=object))
     out["model_name"] = _names_of(model, names)
     out["model_name_en"] = _names_of(model, _en(pg))
@@ -937,8 +982,8 @@ def find_gaps(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, model
 
 def _names_of(model: pd.Categorical, names: dict[str, str]) -> pd.Categorical:
     """Each row's model name, as a categorical (two models may share a name)."""
-    said = np.asarray([names.get(m, m) for m in model.categories], dtype=object)
-    return pd.Categorical(said[model.codes] if len(model) else said[:0])
+    said = pd.Categorical(np.asarray([names.get(m, m) for m in model.categories], dtype=object))
+    return pd.Categorical.from_codes(said.codes[model.codes], dtype=said.dtype)  # the names categorised once, not per row
 
 
 def _order(out: pd.DataFrame) -> np.ndarray:

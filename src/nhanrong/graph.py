@@ -223,7 +223,7 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
     # positions: a look-up per level is an array take, not a map over strings (a country: 255,000 units).
     keys = units.index.to_numpy(dtype=object)
     index = pd.Index(keys, dtype=object)
-    parent_pos = _positions(index, units["parent"])
+    parent_pos = _indexer(index, units["parent"])
     kind = units["kind"].to_numpy(dtype=object)
     anc = {k: np.full(len(keys), -1, dtype=np.int64) for k in ADMIN_KINDS}
     kind_of = {k: kind == k for k in ADMIN_KINDS}
@@ -243,7 +243,7 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
     # Projection into the new structure: new units are themselves; an old unit goes through its
     # commune (following merged_into for dissolved communes) and the old -> new commune map.
     is_new = (units["structure"] == NEW).to_numpy()
-    merged_pos = _positions(index, units["merged_into"])
+    merged_pos = _indexer(index, units["merged_into"])
     commune = np.where(is_new, -1, anc["commune"])
     for _ in range(3):
         nxt = np.where(commune >= 0, merged_pos[np.maximum(commune, 0)], -1)
@@ -251,7 +251,7 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
             break
         commune = np.where(nxt >= 0, nxt, commune)
     new_commune = pd.Series(reg.old_to_new, dtype=object).reindex(_keys_at(keys, commune)).to_numpy(dtype=object)
-    at = _positions(index, new_commune)
+    at = _indexer(index, new_commune)
     new_province = np.where(at >= 0, units["parent"].to_numpy(dtype=object).take(np.maximum(at, 0)), np.nan)
     old_province = _keys_at(keys, np.where(is_new, -1, anc["province"]))
     by_province = pd.Series(reg.old_province_to_new, dtype=object).reindex(old_province).to_numpy(dtype=object)
@@ -260,11 +260,6 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
     units["new_province"] = plain(np.where(is_new, units["province"].to_numpy(dtype=object), new_province))
     out = units[UNIT_FRAME_COLUMNS]
     return out.astype({c: object for c in ("province", "district", "commune", "new_province", "new_commune")})
-
-
-def _positions(index: pd.Index, values) -> np.ndarray:
-    """Row of each value in ``index`` (-1: missing or not a unit)."""
-    return index.get_indexer(pd.Index(np.asarray(values, dtype=object), dtype=object)).astype(np.int64)
 
 
 def _keys_at(keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -349,26 +344,31 @@ def _base_positions(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
     def make() -> pd.DataFrame:
         u = pg.units
         if structure == OLD:
-            return u[u["structure"] == OLD][POSITION_COLUMNS].copy()
+            return u.loc[(u["structure"] == OLD).to_numpy(), POSITION_COLUMNS]  # one copy of the columns kept
         local = ~u["kind"].isin(ADMIN_KINDS)
-        keep = (u["structure"] == NEW) | local
-        out = u[keep][["code", "name", "kind", "parent", "established", "dissolved", "new_province", "new_commune"]]
+        keep = ((u["structure"] == NEW) | local).to_numpy()
+        out = u.loc[keep, ["code", "name", "kind", "parent", "established", "dissolved", "new_province", "new_commune"]]
         out = out.rename(columns={"new_province": "province", "new_commune": "commune"})
-        out.insert(out.columns.get_loc("commune"), "district", np.nan)
-        out["district"] = out["district"].astype(object)
+        # One NaN object for every row (a float column made objects is a new float per row)
+        out.insert(out.columns.get_loc("commune"), "district", _objects(np.full(len(out), np.nan, dtype=object), out.index))
         # A unit under an old commune, district or province sits under the new unit it became.
         adm = u[(u["structure"] == OLD) & u["kind"].isin(ADMIN_KINDS)]
-        proj = pd.Series(np.where(adm["kind"].to_numpy() == "commune", adm["new_commune"].to_numpy(dtype=object),
-                                  adm["new_province"].to_numpy(dtype=object)), index=adm.index, dtype=object)
-        parent = out["parent"].astype(object)
-        moved = parent.isin(proj.index).to_numpy()
-        # proj.reindex: parent.map(proj) as objects (a map infers Arrow strings: a new string per row)
-        out["parent"] = np.where(moved, proj.reindex(parent.to_numpy(dtype=object)).to_numpy(dtype=object),
-                                 parent.to_numpy(dtype=object))
-        out["parent"] = out["parent"].astype(object).where(out["parent"].notna(), None)
+        proj = np.where(adm["kind"].to_numpy() == "commune", adm["new_commune"].to_numpy(dtype=object),
+                        adm["new_province"].to_numpy(dtype=object))
+        parent = out["parent"].to_numpy(dtype=object)
+        at = _indexer(adm.index, parent)  # positions, not a map: a map infers Arrow strings (a new string per row)
+        parent = np.where(at >= 0, proj.take(np.maximum(at, 0)), parent)
+        parent[pd.isna(parent)] = None
+        out["parent"] = _objects(parent, out.index)
         return out
 
     return pg.memo(("positioned", structure), make)
+
+
+def _objects(values: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    """An object column of ``values`` as they are: an object array given to pandas as it is would be
+    inferred as Arrow strings, and read back as a new string per row."""
+    return pd.Series(values, index=index, dtype=object, copy=False)
 
 
 def positioned_units(pg: ProgrammeGraph, structure: str, as_of: dt.date | pd.Timestamp | None = None) -> pd.DataFrame:
@@ -483,13 +483,13 @@ def stage_table(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
         t = a[cols].copy()
         t["unit"] = plain_strings(t["unit"])
         t["model"] = plain_strings(t["model"])
-        info = pg.units.reindex(t["unit"])
-        st = info["structure"].to_numpy()
+        at = _indexer(pg.units.index, t["unit"])  # the three columns read, not the frame
+        st = _units_at(pg, "structure", at)
         if structure == OLD:
             return t[st == OLD].reset_index(drop=True)
-        kind = info["kind"].to_numpy()
+        kind = _units_at(pg, "kind", at)
         own = (st == NEW) | ~np.isin(kind, ADMIN_KINDS)
-        is_part = (st == OLD) & np.isin(kind, ["commune", "province"]) & info["dissolved"].isna().to_numpy()
+        is_part = (st == OLD) & np.isin(kind, ["commune", "province"]) & pd.isna(_units_at(pg, "dissolved", at))
         frames = [t[own]]
         recs = _backfill(t[is_part]).rename(columns={"unit": "part"})
         if len(recs):
@@ -503,14 +503,25 @@ def stage_table(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
             derived = last.where(have.eq(n, axis=0)).reset_index().rename(columns={"new": "unit"})
             frames.append(derived[cols])
         out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        if out.duplicated(["unit", "model"]).any():
+        if _repeats(pg, out):
             out = out.groupby(["unit", "model"], as_index=False, sort=False)[list(STAGES)].min()
         for s_ in STAGES:
-            out[s_] = pd.to_datetime(out[s_])
+            if out[s_].dtype.kind != "M":  # dates already: setting the column again copied it
+                out[s_] = pd.to_datetime(out[s_])
         return out.reset_index(drop=True)
 
     _check_structure(structure)
     return pg.memo(("stages", structure), make)
+
+
+def _repeats(pg: ProgrammeGraph, t: pd.DataFrame) -> bool:
+    """Whether a (unit, model) pair occurs twice in ``t``: sorted integer codes, no hash of the strings
+    (a key unknown to the units frame: the strings, as pandas compares them)."""
+    codes = _pair_codes(pg, t["unit"], t["model"])
+    if (codes < 0).any():
+        return bool(t.duplicated(["unit", "model"]).any())
+    codes.sort()
+    return bool((codes[1:] == codes[:-1]).any())
 
 
 def history_units(pg: ProgrammeGraph) -> pd.DataFrame:
@@ -537,18 +548,26 @@ def project_units(pg: ProgrammeGraph, keys: pd.Series, structure: str) -> np.nda
     """Unit keys as ``structure`` sees them: an old commune or province becomes the new one (its
     default successor for a commune split in several) in the new structure; declared units stay;
     units with no place in ``structure`` (dissolved communes, abolished districts) become None."""
-    info = pg.units.reindex(keys.astype(str))
-    st = info["structure"].to_numpy()
-    kind = info["kind"].to_numpy()
     plain = keys.dtype == object and pd.api.types.infer_dtype(keys, skipna=False) == "string"
     k = keys.to_numpy(dtype=object) if plain else keys.astype(str).to_numpy(dtype=object)  # plain: no new strings
+    at = _indexer(pg.units.index, k)  # the columns read, not the frame reindexed
+    st = _units_at(pg, "structure", at)
     if structure == OLD:
         return np.where(st == OLD, k, None)
+    kind = _units_at(pg, "kind", at)
     local = ~np.isin(kind, ADMIN_KINDS) & pd.notna(kind)
-    alive = info["dissolved"].isna().to_numpy()
+    alive = pd.isna(_units_at(pg, "dissolved", at))
     return np.where((st == NEW) | local, k,
-                    np.where((kind == "commune") & alive, info["new_commune"].to_numpy(),
-                             np.where((kind == "province") & alive, info["new_province"].to_numpy(), None)))
+                    np.where((kind == "commune") & alive, _units_at(pg, "new_commune", at),
+                             np.where((kind == "province") & alive, _units_at(pg, "new_province", at), None)))
+
+
+def _units_at(pg: ProgrammeGraph, column: str, at: np.ndarray) -> np.ndarray:
+    """``pg.units[column]`` at row positions ``at`` (-1: not a unit, NaN/NaT as a reindex gives)."""
+    values = pg.units[column].to_numpy()
+    out = values.take(np.maximum(at, 0)) if len(values) else np.empty(len(at), dtype=values.dtype)
+    out[at < 0] = np.datetime64("NaT") if out.dtype.kind == "M" else np.nan
+    return out
 
 
 def readings_table(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:
@@ -594,9 +613,51 @@ def plain_strings(col: pd.Series) -> pd.Series:
 def _categories_of(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, categories as plain strings) of a column of unit keys, categorical or not."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy().astype(np.int64), np.asarray(col.cat.categories.astype(str), dtype=object)
+        cats = col.cat.categories
+        if cats.dtype == object and pd.api.types.infer_dtype(cats, skipna=False) == "string":
+            plain = np.asarray(cats, dtype=object)  # the categories' own strings (astype(str) makes a new one each)
+        else:
+            plain = np.asarray(cats.astype(str), dtype=object)
+        return col.cat.codes.to_numpy().astype(np.int64), plain
     codes, cats = pd.factorize(col.astype(str))
     return codes.astype(np.int64), np.asarray(cats, dtype=object)
+
+
+def _indexer(index: pd.Index, values) -> np.ndarray:
+    """``index.get_indexer(values)``; for a categorical, on its categories only (a million readings
+    name a few thousand units). The values go in as an object Index: an array of strings would be
+    inferred as Arrow strings first (a copy of every string, and ten times slower)."""
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        at = _indexer(index, values.cat.categories)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, at[codes], -1)
+    return index.get_indexer(pd.Index(np.asarray(values, dtype=object), dtype=object, copy=False))
+
+
+def _pair_codes(pg: ProgrammeGraph, units, models) -> np.ndarray:
+    """(unit key, model id) pairs as integers (-1 when either is unknown): look-ups by binary search or
+    hashing of integers instead of tuples of strings."""
+    mids = pd.Index(list(pg.programme.models), dtype=object)
+    u, m = _indexer(pg.units.index, units), _indexer(mids, models)
+    out = u.astype(np.int64)  # in place from here (a million readings: 8 MB an array)
+    out *= len(mids) + 1
+    out += m
+    out[(u < 0) | (m < 0)] = -1
+    return out
+
+
+def _rows_of(keys: np.ndarray, look: np.ndarray) -> np.ndarray | None:
+    """Row of each of ``look`` in ``keys`` (integer pair codes; -1 matches nothing), -1 where none: a binary
+    search on the sorted keys, no hash table kept. None when a valid key repeats (a merge would repeat rows)."""
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    if len(sk) > 1 and ((sk[1:] == sk[:-1]) & (sk[1:] >= 0)).any():
+        return None
+    look = np.asarray(look, dtype=np.int64)
+    if not len(sk):
+        return np.full(len(look), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(sk, look), len(sk) - 1)
+    return np.where((sk[at] == look) & (look >= 0), order[at], -1)
 
 
 def _check_structure(structure: str) -> None:

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import NhanRongError, UnknownModelError, UnknownScopeError
-from .graph import REFORM, ProgrammeGraph, _backfill, alive_at, history_units, plain_strings, positioned_units, stage_table, unit_parts
+from .graph import (REFORM, ProgrammeGraph, _backfill, _indexer, _objects, _pair_codes, _rows_of, _units_at, alive_at,
+                    history_units, plain_strings, positioned_units, stage_table, unit_parts)
 from .registry import NEW, OLD, unit_key
 from .i18n import Message, msg
 from .problems import did_you_mean
@@ -94,7 +95,9 @@ def stage_rows(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> dict:
         keep = base["history"] | ((np.isnat(base["dissolved"]) | (base["dissolved"] > t))
                                   & (np.isnat(base["established"]) | (base["established"] <= t)))
         e = base["frame"][keep].reset_index(drop=True)
-        d = base["dates"][keep]
+        # The stage dates of a date's rows (in their own unit, s or ns): the base keeps no second copy of them
+        d = np.stack([e[s_].to_numpy() if e[s_].dtype.kind == "M" else e[s_].to_numpy(dtype="datetime64[ns]")
+                      for s_ in STAGES], axis=1)
         hist = base["history"][keep]
         cut = np.where(hist, np.datetime64(min(as_of, pd.Timestamp(HISTORY_AS_OF)), "ns"), t).astype("datetime64[ns]")
         reached = d <= cut[:, None]  # NaT compares False
@@ -102,7 +105,7 @@ def stage_rows(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> dict:
         idx = np.where(any_, len(STAGES) - 1 - np.argmax(reached[:, ::-1], axis=1), -1)
         e["stage_index"] = idx + 1  # 0 = not started
         e["stage"] = pd.Categorical.from_codes(idx + 1, categories=list(STAGE_NAMES))
-        since = d[np.arange(len(e)), np.maximum(idx, 0)]
+        since = d[np.arange(len(e)), np.maximum(idx, 0)].astype("datetime64[ns]")
         e["since"] = pd.Series(since, index=e.index).where(any_)
         scale = (idx + 1 == len(STAGES)).astype(np.int64)
         group = base["group"][keep]
@@ -124,39 +127,60 @@ def stage_rows(pg: ProgrammeGraph, as_of: pd.Timestamp, structure: str) -> dict:
 def _stage_base(pg: ProgrammeGraph, structure: str, pos: pd.DataFrame) -> dict:
     """What :func:`all_stages` needs that does not depend on the date: every (unit, model) pair of the
     positioned units ``pos`` (alive or not) and the history rows, with stage dates, lifetimes and the
-    parts group of each row. A new date then costs a filter and a few array operations."""
+    parts group of each row. A new date then costs a filter and a few array operations.
+
+    Built on row positions: each column is taken once from its source, and the stage dates are looked up
+    by integer (unit, model) codes (a concat and a merge of the frames copied every column two more times
+    and hashed the strings)."""
     def make() -> dict:
         hist = history_units(pg) if structure == NEW else None
-        parts = []
-        for mid, m in pg.programme.models.items():
-            for src, is_hist in ((pos, False), (hist, True)):
-                if src is None:
-                    continue
-                sel = src[src["kind"].isin(m.adopted_by)]
-                if not len(sel):
-                    continue
-                part = sel.reset_index().rename(columns={"key": "unit", "index": "unit"})
-                part.insert(part.columns.get_loc("parent") + 1, "model", pd.Series(mid, index=part.index, dtype=object))
-                part["history"] = is_hist
-                parts.append(part)
-        cols = ["unit", "code", "name", "kind", "parent", "model", "dissolved", "province", "district", "commune", "history"]
-        if parts:
-            e = pd.concat(parts, ignore_index=True)
-        else:  # no models: the same columns, no rows
-            e = pos.iloc[:0].reset_index().rename(columns={"key": "unit"}).assign(
-                model=pd.Series(dtype=object), history=pd.Series(dtype=bool))
-        established = e["established"].to_numpy(dtype="datetime64[ns]")
-        e = e[cols]
-        e["history"] = e["history"].astype(bool)
+        srcs = [(pos, False)] + ([(hist, True)] if hist is not None else [])
+        picks = [(src, is_hist, rows, mid) for mid, m in pg.programme.models.items() for src, is_hist in srcs
+                 for rows in [np.flatnonzero(src["kind"].isin(m.adopted_by).to_numpy())] if len(rows)]
+
+        def take(get) -> np.ndarray:
+            parts = [get(src)[rows] for src, _, rows, _ in picks]
+            return np.concatenate(parts) if parts else get(pos)[:0]
+
+        def column(c: str) -> pd.Series:
+            if any(src[c].dtype != object for src, _ in srcs):  # as a concat would have it (moved units: Arrow strings)
+                return pd.concat([src[c].iloc[rows] for src, _, rows, _ in picks] or [pos[c].iloc[:0]], ignore_index=True)
+            return _objects(take(lambda src: src[c].to_numpy(dtype=object)))
+
+        unit = take(lambda src: src.index.to_numpy(dtype=object))  # the units' own key strings
+        model = np.empty(len(unit), dtype=object)
+        hist_rows = np.zeros(len(unit), dtype=bool)
+        start = 0
+        for _, is_hist, rows, mid in picks:  # the model id itself on every row (np.full would make a string per row)
+            model[start:start + len(rows)] = mid
+            hist_rows[start:start + len(rows)] = is_hist
+            start += len(rows)
+        e = pd.DataFrame({"unit": _objects(unit), **{c: column(c) for c in ("code", "name", "kind", "parent")},
+                          "model": _objects(model), "dissolved": take(lambda src: src["dissolved"].to_numpy()),
+                          **{c: column(c) for c in ("province", "district", "commune")}, "history": hist_rows}, copy=False)
+        established = take(lambda src: src["established"].to_numpy(dtype="datetime64[ns]"))
+        keys = _pair_codes(pg, unit, model)
         st = stage_table(pg, structure)
-        e = e.merge(st, on=["unit", "model"], how="left")
-        if structure == NEW and e["history"].any():
-            old = stage_table(pg, OLD).set_index(["unit", "model"])
-            h = e["history"].to_numpy()
-            look = pd.MultiIndex.from_arrays([e.loc[h, "unit"], e.loc[h, "model"]])
+        at = _rows_of(_pair_codes(pg, st["unit"], st["model"]), keys)
+        if at is None:  # a (unit, model) recorded twice (the loader keeps one): a merge, which repeats the row
+            e = e.assign(_established=established, _key=keys).merge(st, on=["unit", "model"], how="left")
+            established, keys = e.pop("_established").to_numpy(), e.pop("_key").to_numpy()
+            hist_rows = e["history"].to_numpy(dtype=bool)
+        else:
             for s_ in STAGES:
-                e.loc[h, s_] = old[s_].reindex(look).to_numpy()
-        hist_rows = e["history"].to_numpy(dtype=bool)
+                e[s_] = _dates_at(st[s_], at)
+            if len(e) and (not len(st) or st["unit"].dtype != object):  # the dtype a merge left the keys in
+                e["unit"] = e["unit"].astype("str")
+        if structure == NEW and hist_rows.any():
+            old = stage_table(pg, OLD)
+            h = np.flatnonzero(hist_rows)
+            at = _rows_of(_pair_codes(pg, old["unit"], old["model"]), keys[h])
+            if at is None:  # as a reindex on repeated labels does
+                raise ValueError("cannot reindex on an axis with duplicate labels")
+            for s_ in STAGES:
+                col = e[s_].to_numpy().copy()
+                col[h] = _dates_at(old[s_], at).astype(col.dtype)
+                e[s_] = col
         dissolved = np.where(hist_rows, np.datetime64("NaT"), e["dissolved"].to_numpy(dtype="datetime64[ns]"))
         established = np.where(hist_rows, np.datetime64("NaT"), established)
         group = np.full(len(e), -1, dtype=np.int64)
@@ -164,16 +188,22 @@ def _stage_base(pg: ProgrammeGraph, structure: str, pos: pd.DataFrame) -> dict:
         if structure == NEW and len(e):
             pr = _part_records(pg)
             if len(pr):
-                keys = pd.MultiIndex.from_arrays([pr["new"].to_numpy(dtype=object), pr["model"].to_numpy(dtype=object)])
-                gid, uniq = pd.factorize(keys)
+                gid, uniq = pd.factorize(_pair_codes(pg, pr["new"], pr["model"]))
                 groups = {"gid": gid, "scale": pr["scale"].to_numpy(dtype="datetime64[ns]"),
                           "size": np.bincount(gid, minlength=len(uniq)).astype(np.int64)}
-                look = pd.MultiIndex.from_arrays([e["unit"].to_numpy(dtype=object), e["model"].to_numpy(dtype=object)])
-                group = pd.Index(uniq).get_indexer(look).astype(np.int64)
-        return {"frame": e, "dates": np.stack([e[s_].to_numpy(dtype="datetime64[ns]") for s_ in STAGES], axis=1),
-                "history": hist_rows, "dissolved": dissolved, "established": established, "group": group, "groups": groups}
+                group = pd.Index(uniq).get_indexer(keys).astype(np.int64)
+        return {"frame": e, "history": hist_rows, "dissolved": dissolved, "established": established, "group": group,
+                "groups": groups}
 
     return pg.memo(("stage_base", structure, id(pos)), make)
+
+
+def _dates_at(col: pd.Series, at: np.ndarray) -> np.ndarray:
+    """``col`` (stage dates) at rows ``at``, NaT where ``at`` is -1: what a left merge gives."""
+    values = col.to_numpy()
+    out = values.take(np.maximum(at, 0)) if len(values) else np.empty(len(at), dtype=values.dtype)
+    out[at < 0] = np.datetime64("NaT")
+    return out
 
 
 def _part_records(pg: ProgrammeGraph) -> pd.DataFrame:
@@ -258,16 +288,29 @@ def unit_stages(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, sco
 
 
 def _counts(us: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Eligible and per-stage counts grouped by ``by``: one groupby pass."""
-    codes = us["stage"].cat.codes.to_numpy()
-    onehot = pd.DataFrame({name: (codes == i).astype(np.int64) for i, name in enumerate(STAGE_NAMES)}, index=us.index)
-    onehot["eligible"] = 1
-    onehot["history"] = us["history"].to_numpy().astype(np.int64)
-    onehot["parts"] = us["parts"].to_numpy().astype(np.int64)
-    onehot["parts_scale"] = us["parts_scale"].to_numpy().astype(np.int64)
+    """Eligible and per-stage counts grouped by ``by`` (groups in the order they first appear; rows with
+    a missing key left out, as a groupby does): bincounts over integer group codes (a one-hot frame of
+    every row, grouped, took 20 MB for a country)."""
+    gid = np.zeros(len(us), dtype=np.int64)
+    keys = []
     for c in by:
-        onehot[c] = us[c].to_numpy()
-    return onehot.groupby(by, sort=False, dropna=True).sum().reset_index()
+        code, uniq = pd.factorize(us[c].to_numpy(dtype=object))  # missing: -1
+        gid = np.where((gid >= 0) & (code >= 0), gid * (len(uniq) + 1) + code, -1)
+        keys.append((code, pd.Index(uniq)))  # the level a groupby makes (strings: inferred as Arrow strings)
+    rows = np.flatnonzero(gid >= 0)
+    group, uniq = pd.factorize(gid[rows])
+    k = len(uniq)
+    first = np.empty(k, dtype=np.int64)
+    first[group[::-1]] = rows[::-1]  # the first row of each group
+    stage = us["stage"].cat.codes.to_numpy()[rows]
+    ok = stage >= 0
+    per_stage = np.bincount(group[ok] * len(STAGE_NAMES) + stage[ok], minlength=k * len(STAGE_NAMES)).reshape(k, len(STAGE_NAMES))
+    data = {name: per_stage[:, i].astype(np.int64) for i, name in enumerate(STAGE_NAMES)}
+    data["eligible"] = np.bincount(group, minlength=k).astype(np.int64)
+    for c in EXTRA:
+        data[c] = np.bincount(group, weights=us[c].to_numpy().astype(np.int64)[rows], minlength=k).astype(np.int64)
+    index = pd.MultiIndex(levels=[level for _, level in keys], codes=[code[first] for code, _ in keys], names=by)
+    return pd.DataFrame(data, index=index).reset_index()
 
 
 EXTRA = ("history", "parts", "parts_scale")
@@ -280,9 +323,12 @@ def _provinces_with_data(pg: ProgrammeGraph, structure: str) -> list[str]:
         return []
     unit = a["unit"]
     keys = unit.cat.categories if hasattr(unit, "cat") else unit.astype(str).unique()
-    info = pg.units[["structure", "province", "new_province"]].reindex(pd.Index(keys, dtype=object).astype(str))
-    col = info.loc[info["structure"] == OLD, "province"] if structure == OLD else info["new_province"]
-    return sorted(col.dropna().unique())
+    if not (keys.dtype == object and pd.api.types.infer_dtype(keys, skipna=False) == "string"):
+        keys = pd.Index(keys, dtype=object).astype(str)  # plain strings are used as they are (no Arrow copy)
+    at = _indexer(pg.units.index, keys)  # the columns read at positions, not the frame reindexed
+    col = _units_at(pg, "province", at)[_units_at(pg, "structure", at) == OLD] if structure == OLD \
+        else _units_at(pg, "new_province", at)
+    return sorted(pd.unique(col[pd.notna(col)]))
 
 
 def status(pg: ProgrammeGraph, as_of: dt.date, *, structure: str = OLD, scope: str | None = None,
