@@ -129,28 +129,22 @@ class ProgrammeGraph:
 _REGISTRY_FRAMES: dict[int, tuple[Registry, pd.DataFrame]] = {}
 
 
+def _unit_columns(us: list, missing: Any = None) -> dict[str, pd.Series]:
+    """Code, name, kind, structure, parent, lat and lon of unit objects; strings as plain objects (no
+    Arrow round trip: the units frame keeps them so), ``missing`` for a missing one."""
+    obj = lambda values: pd.Series([missing if v is None else v for v in values], dtype=object)  # noqa: E731
+    return {**{c: obj([getattr(u, c) for u in us]) for c in ("code", "name", "kind", "structure", "parent")},
+            "lat": pd.Series([u.lat for u in us], dtype=float), "lon": pd.Series([u.lon for u in us], dtype=float)}
+
+
 def _registry_frame(reg: Registry) -> pd.DataFrame:
     """The register as a frame, built once per process (the register never changes)."""
     hit = _REGISTRY_FRAMES.get(id(reg))
     if hit is not None and hit[0] is reg:
         return hit[1]
     us = list(reg.units.values())
-    # Plain strings, as the units frame keeps them (missing: NaN, as pandas reads a missing string)
-    obj = lambda values: pd.Series([np.nan if v is None else v for v in values], dtype=object)  # noqa: E731
-    frame = pd.DataFrame(
-        {
-            "code": obj([u.code for u in us]),
-            "name": obj([u.name for u in us]),
-            "kind": obj([u.kind for u in us]),
-            "structure": obj([u.structure for u in us]),
-            "parent": obj([u.parent for u in us]),
-            "lat": pd.Series([u.lat for u in us], dtype=float),
-            "lon": pd.Series([u.lon for u in us], dtype=float),
-            "established": pd.NaT,
-            "dissolved": pd.NaT,
-            "merged_into": None,
-        },
-    )
+    # missing: NaN, as pandas reads a missing string
+    frame = pd.DataFrame({**_unit_columns(us, np.nan), "established": pd.NaT, "dissolved": pd.NaT, "merged_into": None})
     frame.index = pd.Index([u.key for u in us], dtype=object, name="key")
     _REGISTRY_FRAMES[id(reg)] = (reg, frame)
     return frame
@@ -172,21 +166,12 @@ def _local_frame(programme: Programme) -> pd.DataFrame:
         out.index = pd.Index(fr.index.to_numpy(dtype=object), dtype=object, name="key")
         return out
     us = list(local.values())
-    obj = lambda values: pd.Series(values, dtype=object)  # noqa: E731 - no Arrow round trip
-    frame = pd.DataFrame(
-        {
-            "code": obj([u.code for u in us]),
-            "name": obj([u.name for u in us]),
-            "kind": obj([u.kind for u in us]),
-            "structure": obj([u.structure for u in us]),
-            "parent": obj([u.parent for u in us]),
-            "lat": pd.Series([u.lat for u in us], dtype=float),
-            "lon": pd.Series([u.lon for u in us], dtype=float),
-            "established": pd.to_datetime(pd.Series([getattr(u, "established", None) for u in us], dtype=object)).to_numpy(),
-            "dissolved": pd.to_datetime(pd.Series([u.dissolved for u in us], dtype=object)).to_numpy(),
-            "merged_into": obj([u.merged_into for u in us]),
-        }
-    )
+    frame = pd.DataFrame({
+        **_unit_columns(us),
+        "established": pd.to_datetime(pd.Series([getattr(u, "established", None) for u in us], dtype=object)).to_numpy(),
+        "dissolved": pd.to_datetime(pd.Series([u.dissolved for u in us], dtype=object)).to_numpy(),
+        "merged_into": pd.Series([u.merged_into for u in us], dtype=object),
+    })
     frame.index = pd.Index([u.key for u in us], dtype=object, name="key")
     return frame
 
