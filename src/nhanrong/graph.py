@@ -224,7 +224,7 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
             break
     plain = lambda values: pd.Series(values, index=units.index, dtype=object)  # noqa: E731 - no Arrow round trip
     for k in ADMIN_KINDS:
-        units[k] = plain(_keys_at(keys, anc[k]))
+        units[k] = plain(_take_at(keys, anc[k]))
     # Projection into the new structure: new units are themselves; an old unit goes through its
     # commune (following merged_into for dissolved communes) and the old -> new commune map.
     is_new = (units["structure"] == NEW).to_numpy()
@@ -235,10 +235,10 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
         if not (nxt >= 0).any():
             break
         commune = np.where(nxt >= 0, nxt, commune)
-    new_commune = pd.Series(reg.old_to_new, dtype=object).reindex(_keys_at(keys, commune)).to_numpy(dtype=object)
+    new_commune = pd.Series(reg.old_to_new, dtype=object).reindex(_take_at(keys, commune)).to_numpy(dtype=object)
     at = _indexer(index, new_commune)
     new_province = np.where(at >= 0, units["parent"].to_numpy(dtype=object).take(np.maximum(at, 0)), np.nan)
-    old_province = _keys_at(keys, np.where(is_new, -1, anc["province"]))
+    old_province = _take_at(keys, np.where(is_new, -1, anc["province"]))
     by_province = pd.Series(reg.old_province_to_new, dtype=object).reindex(old_province).to_numpy(dtype=object)
     new_province = np.where(pd.isna(new_province), by_province, new_province)
     units["new_commune"] = plain(np.where(is_new, units["commune"].to_numpy(dtype=object), new_commune))
@@ -247,10 +247,11 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
     return out.astype({c: object for c in ("province", "district", "commune", "new_province", "new_commune")})
 
 
-def _keys_at(keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """The unit keys at ``pos`` (the key objects themselves, shared), NaN where ``pos`` is -1."""
-    out = keys.take(np.maximum(pos, 0))
-    out[pos < 0] = np.nan
+def _take_at(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``values`` at row positions ``at`` (the objects themselves, shared), missing where ``at`` is -1:
+    NaT for dates, NaN otherwise, as a reindex or a left merge gives."""
+    out = values.take(np.maximum(at, 0)) if len(values) else np.empty(len(at), dtype=values.dtype)
+    out[at < 0] = np.datetime64("NaT") if out.dtype.kind == "M" else np.nan
     return out
 
 
@@ -549,10 +550,7 @@ def project_units(pg: ProgrammeGraph, keys: pd.Series, structure: str) -> np.nda
 
 def _units_at(pg: ProgrammeGraph, column: str, at: np.ndarray) -> np.ndarray:
     """``pg.units[column]`` at row positions ``at`` (-1: not a unit, NaN/NaT as a reindex gives)."""
-    values = pg.units[column].to_numpy()
-    out = values.take(np.maximum(at, 0)) if len(values) else np.empty(len(at), dtype=values.dtype)
-    out[at < 0] = np.datetime64("NaT") if out.dtype.kind == "M" else np.nan
-    return out
+    return _take_at(pg.units[column].to_numpy(), at)
 
 
 def readings_table(pg: ProgrammeGraph, structure: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import NhanRongError, UnknownModelError, UnknownScopeError
-from .graph import (REFORM, ProgrammeGraph, _backfill, _indexer, _objects, _pair_codes, _rows_of, _units_at, alive_at,
+from .graph import (REFORM, ProgrammeGraph, _backfill, _indexer, _objects, _pair_codes, _rows_of, _take_at, _units_at, alive_at,
                     history_units, plain_strings, positioned_units, stage_table, unit_parts)
 from .registry import NEW, OLD, unit_key
 from .i18n import Message, msg
@@ -168,7 +168,7 @@ def _stage_base(pg: ProgrammeGraph, structure: str, pos: pd.DataFrame) -> dict:
             hist_rows = e["history"].to_numpy(dtype=bool)
         else:
             for s_ in STAGES:
-                e[s_] = _dates_at(st[s_], at)
+                e[s_] = _take_at(st[s_].to_numpy(), at)
             if len(e) and (not len(st) or st["unit"].dtype != object):  # the dtype a merge left the keys in
                 e["unit"] = e["unit"].astype("str")
         if structure == NEW and hist_rows.any():
@@ -179,7 +179,7 @@ def _stage_base(pg: ProgrammeGraph, structure: str, pos: pd.DataFrame) -> dict:
                 raise ValueError("cannot reindex on an axis with duplicate labels")
             for s_ in STAGES:
                 col = e[s_].to_numpy().copy()
-                col[h] = _dates_at(old[s_], at).astype(col.dtype)
+                col[h] = _take_at(old[s_].to_numpy(), at).astype(col.dtype)
                 e[s_] = col
         dissolved = np.where(hist_rows, np.datetime64("NaT"), e["dissolved"].to_numpy(dtype="datetime64[ns]"))
         established = np.where(hist_rows, np.datetime64("NaT"), established)
@@ -196,14 +196,6 @@ def _stage_base(pg: ProgrammeGraph, structure: str, pos: pd.DataFrame) -> dict:
                 "groups": groups}
 
     return pg.memo(("stage_base", structure, id(pos)), make)
-
-
-def _dates_at(col: pd.Series, at: np.ndarray) -> np.ndarray:
-    """``col`` (stage dates) at rows ``at``, NaT where ``at`` is -1: what a left merge gives."""
-    values = col.to_numpy()
-    out = values.take(np.maximum(at, 0)) if len(values) else np.empty(len(at), dtype=values.dtype)
-    out[at < 0] = np.datetime64("NaT")
-    return out
 
 
 def _part_records(pg: ProgrammeGraph) -> pd.DataFrame:
