@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANGS: tuple[str, ...] = ("vi", "en")
 MISSING = "–"
@@ -21,6 +22,8 @@ MISSING = "–"
 def _is_missing(x: Any) -> bool:
     if x is None:
         return True
+    import pandas as pd  # here, not at the top: the workers that read files never format (see loading.workers)
+
     try:
         return bool(pd.isna(x))
     except (TypeError, ValueError):
@@ -60,9 +63,7 @@ def fmt_date(d: Any, lang: str = "vi") -> str:
         return MISSING
     if isinstance(d, str):
         d = dt.date.fromisoformat(d[:10])
-    if isinstance(d, pd.Timestamp):
-        d = d.date()
-    if isinstance(d, dt.datetime):
+    if isinstance(d, dt.datetime):  # pandas' Timestamp too
         d = d.date()
     # not strftime: its %Y does not pad years below 1000 on every platform (01/01/0001, not 01/01/1)
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}" if lang == "vi" else d.isoformat()
@@ -208,9 +209,7 @@ def to_date(x: Any) -> dt.date | None:
         return None
     if isinstance(x, str):
         return dt.date.fromisoformat(x[:10])
-    if isinstance(x, pd.Timestamp):
-        return x.date()
-    if isinstance(x, dt.datetime):
+    if isinstance(x, dt.datetime):  # pandas' Timestamp too
         return x.date()
     return x
 

@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
@@ -296,35 +296,42 @@ def _cache_key(kind: str, rel: str, stamp: tuple) -> tuple:
     return (kind, rel, stamp, parsing.FAST_PARSER, DATE_MIN, DATE_MAX)
 
 
-def chunk(kind: str, path: Path, root: Path, texts: Mapping[str, str]):
-    """The checked columns of one units/ or pilots/ file (None when it cannot be used), from the
-    per-file cache when the file has not changed since it was read."""
-    rel = path.relative_to(root).as_posix()
-    given = texts.get(rel) if texts else None
-    apath = str(path)
-    if given is None:
-        try:
-            st = os.stat(path)
-        except OSError:
-            st = None
-        if st is not None and stat.S_ISREG(st.st_mode):
-            hit = _FILE_CACHE.get(apath)
-            if hit is not None and hit[0] == _cache_key(kind, rel, file_stamp(st)):
-                CACHE_STATS["hits"] += 1
-                return hit[1]
+def cached(kind: str, path: Path, rel: str) -> tuple[Any, int]:
+    """The cached result of a file on disk if it has not changed (else None), and its size in bytes
+    (0 when it is not a regular file): what decides whether a load is big enough for worker processes."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None, 0
+    if not stat.S_ISREG(st.st_mode):
+        return None, 0
+    hit = _FILE_CACHE.get(str(path))
+    if hit is not None and hit[0] == _cache_key(kind, rel, file_stamp(st)):
+        CACHE_STATS["hits"] += 1
+        return hit[1], st.st_size
+    return None, st.st_size
+
+
+def read(kind: str, path: Path, root: Path, given: str | None = None):
+    """Parse and check one file (``given``: its text, instead of the disk's); a :class:`Broken` when it
+    cannot be used. Nothing here touches the cache: worker processes call it too (:mod:`.workers`)."""
     CACHE_STATS["misses"] += 1
     report = Report()
     got = parsing.on_big_stack(_read_chunk, kind, path, root, report, given)
     if got is not None:
         got.problems = report.problems
-    out = got if got is not None else Broken(rel, report.problems)
-    if given is None and (got is None or got.stamp is not None):
-        stamp = got.stamp if got is not None else _stamp_of(path)
-        if stamp is not None:
-            if len(_FILE_CACHE) >= FILE_CACHE_MAX:
-                _FILE_CACHE.clear()
-            _FILE_CACHE[apath] = (_cache_key(kind, rel, stamp), out)
-    return out
+        return got
+    return Broken(path.relative_to(root).as_posix(), report.problems)
+
+
+def remember(kind: str, path: Path, rel: str, out) -> None:
+    """Keep the result of a file read from disk, keyed on the stamp it was read with."""
+    stamp = out.stamp if not isinstance(out, Broken) else _stamp_of(path)
+    if stamp is None:
+        return
+    if len(_FILE_CACHE) >= FILE_CACHE_MAX:
+        _FILE_CACHE.clear()
+    _FILE_CACHE[str(path)] = (_cache_key(kind, rel, stamp), out)
 
 
 @dataclass

@@ -3,6 +3,7 @@ each file through discovery, parsing and validation, then the rules across files
 
 from __future__ import annotations
 
+import bisect
 import os
 from itertools import chain, repeat
 from pathlib import Path
@@ -17,12 +18,13 @@ from ..programme import ADOPTION_COLUMNS, READING_COLUMNS, LocalUnit, LocalUnits
 from ..registry import Registry, load_registry
 from ..schema import STAGES, ModelFile, PlanFile, SettingsFile
 from . import rules
-from .columns import Broken, chunk, chunk_src, concat, dates_obj, datetimes, floats_obj
+from .columns import Broken, cached, chunk_src, concat, dates_obj, datetimes, floats_obj, read, remember
 from .discovery import SETTINGS_FILE, Scan, link_problem, scan
 from .parsing import parse_file
 from .report import Report, SourceFile
 from .state import paused_gc, pending_saves
 from .validation import validate_file
+from .workers import Reading
 
 
 def load_programme(root: str | Path, *, registry: Registry | None = None, overrides: Mapping[str, str] | None = None,
@@ -53,20 +55,27 @@ def _load_programme(root: Path, sc: Scan, registry: Registry | None, texts: Mapp
         top = rel.split("/", 1)[0]
         if top in files and root / rel not in files[top]:
             files[top] = sorted([*files[top], root / rel])
-    reg = registry or load_registry()
-    report = Report()
-    for s in sc.skipped:
-        if s.rel not in texts:
-            report.add(s.rel, (0, 0), s.severity, s.code, s.msg)
-    for n in notes:
-        report.warning(n.rel, (0, 0), "save-recovered", n.msg)  # an editing.journal.Recovery
-    settings, settings_src = _load_settings(root, report, texts)
-    kinds = known_kinds(settings.kinds)
-    models, model_paths, model_srcs = _load_models(root, files["models"], report, texts)
-    models = rules.check_models(models, model_srcs, reg, report, kinds)
-    rules.settings_models_exist(settings_src, settings, models, report)
-    local_units, illus_units = _load_units(root, files["units"], reg, report, settings, texts)
-    adoptions, readings, illus_pilots = _load_pilots(root, files["pilots"], models, reg, local_units, report, texts)
+    jobs = [("units", p) for p in files["units"]] + [("pilots", p) for p in files["pilots"]]
+    read_files = _Files(jobs, root, texts)  # workers, if any, start reading now
+    try:
+        reg = registry or load_registry()
+        report = Report()
+        for s in sc.skipped:
+            if s.rel not in texts:
+                report.add(s.rel, (0, 0), s.severity, s.code, s.msg)
+        for n in notes:
+            report.warning(n.rel, (0, 0), "save-recovered", n.msg)  # an editing.journal.Recovery
+        settings, settings_src = _load_settings(root, report, texts)
+        kinds = known_kinds(settings.kinds)
+        models, model_paths, model_srcs = _load_models(root, files["models"], report, texts)
+        models = rules.check_models(models, model_srcs, reg, report, kinds)
+        rules.settings_models_exist(settings_src, settings, models, report)
+        n_units = len(files["units"])
+        local_units, illus_units = _load_units(read_files.take(0, n_units, report), reg, report, settings)
+        pilots_chunks = read_files.take(n_units, len(jobs), report)
+    finally:
+        read_files.close()
+    adoptions, readings, illus_pilots = _load_pilots(pilots_chunks, models, reg, local_units, report)
     plans, plan_paths = _load_plans(root, files["plans"], models, reg, local_units, report, texts)
     from ..indicators import load_indicators  # it builds on this package's parser and report
 
@@ -133,15 +142,41 @@ def _load_models(root: Path, paths: list[Path], report: Report, texts: Mapping[s
     return models, model_paths, srcs
 
 
-def _chunks(kind: str, paths: list[Path], root: Path, report: Report, texts: Mapping[str, str]) -> list:
-    """The usable files of units/ or pilots/ as checked columns; the problems of each file go to ``report``."""
-    out = []
-    for path in paths:
-        c = chunk(kind, path, root, texts)
-        report.problems.extend(c.problems)
-        if not isinstance(c, Broken):
-            out.append(c)
-    return out
+class _Files:
+    """The files of units/ and pilots/ (``jobs``: kind and path) being turned into checked columns:
+    unchanged files from the per-file cache, the others read, on worker processes when they are many
+    (:mod:`.workers`), which start at once and go on while the caller checks the units."""
+
+    def __init__(self, jobs: list[tuple[str, Path]], root: Path, texts: Mapping[str, str]) -> None:
+        self.jobs, self.root = jobs, root
+        self.got: list = [None] * len(jobs)
+        self.todo: list[int] = []
+        sizes = []
+        for i, (kind, path) in enumerate(jobs):
+            rel = path.relative_to(root).as_posix()
+            given = texts.get(rel) if texts else None
+            if given is not None:
+                self.got[i] = read(kind, path, root, given)
+                continue
+            self.got[i], size = cached(kind, path, rel)
+            if self.got[i] is None:
+                self.todo.append(i)
+                sizes.append(size)
+        self.reading = Reading([jobs[i] for i in self.todo], sizes, root)
+
+    def take(self, lo: int, hi: int, report: Report) -> list:
+        """The usable files of ``jobs[lo:hi]``, in order; the problems of each go to ``report``."""
+        first, last = bisect.bisect_left(self.todo, lo), bisect.bisect_left(self.todo, hi)
+        for i, c in zip(self.todo[first:last], self.reading.take(first, last)):
+            kind, path = self.jobs[i]
+            remember(kind, path, path.relative_to(self.root).as_posix(), c)
+            self.got[i] = c
+        for c in self.got[lo:hi]:
+            report.problems.extend(c.problems)
+        return [c for c in self.got[lo:hi] if not isinstance(c, Broken)]
+
+    def close(self) -> None:
+        self.reading.close()
 
 
 def _keyed(chunks: list, name: str) -> np.ndarray:
@@ -174,10 +209,9 @@ def _file_sources(chunks: list):
     return src_of
 
 
-def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report, settings: SettingsFile,
-                texts: Mapping[str, str] = {}):
-    """Declared units; parents may be official units or other declared units (any order)."""
-    chunks = _chunks("units", paths, root, report, texts)
+def _load_units(chunks: list, reg: Registry, report: Report, settings: SettingsFile):
+    """Declared units (``chunks``: the usable files of units/); parents may be official units or other
+    declared units (any order)."""
     illustrative = [c.rel for c in chunks if c.illustrative]
     counts = [len(c.code) for c in chunks]
     f = np.repeat(np.arange(len(chunks), dtype=np.int64), counts)
@@ -220,14 +254,13 @@ def _load_units(root: Path, paths: list[Path], reg: Registry, report: Report, se
     return LocalUnits(frame), illustrative
 
 
-def _load_pilots(root: Path, paths: list[Path], models: dict[str, ModelFile], reg: Registry,
-                 local: Mapping[str, LocalUnit], report: Report, texts: Mapping[str, str] = {}):
-    """Adoption records and readings as columns.
+def _load_pilots(chunks: list, models: dict[str, ModelFile], reg: Registry, local: Mapping[str, LocalUnit],
+                 report: Report):
+    """Adoption records and readings as columns (``chunks``: the usable files of pilots/).
 
     Every rule runs on the merged columns of all files at once (set look-ups, a duplicate search,
     comparisons of date columns); messages are built only for the rows that fail.
     """
-    chunks = _chunks("pilots", paths, root, report, texts)
     illustrative = [c.rel for c in chunks if c.illustrative]
     src_of = _file_sources(chunks)
     rules.file_models_exist(chunks, src_of, models, report)
