@@ -89,3 +89,25 @@ def test_the_data_view_lists_problems_by_severity(make_repo):
     assert v.summary.startswith(f"{g.programme.files} tệp")
     none = data_view(g, c, severities=())
     assert not len(none.problems) and none.lines == " "
+
+
+def test_the_parts_table_orders_naturally_keeps_a_models_last_stage_and_skips_unnamed_parts(pg):
+    """The former parts of new communes, as one pivot: commune 9 before commune 10, a part's text for a
+    model is its last row's, a part with no name is left out, a model no part has gets no column."""
+    import pandas as pd
+
+    from nhanrong.views.units import _parts_table
+
+    c = scope_choices(pg, "vi", dt.date(2025, 12, 31), "new", "15")
+    day = pd.Timestamp("2025-08-01")
+    ps = pd.DataFrame({
+        "code": ["10", "9", "9", "9", "10"], "name": ["Xã Mười", "Xã Chín", "Xã Chín", "Xã Chín", "Xã Mười"],
+        "part_code": ["200", "101", "100", "100", None], "part_name": ["Xã C", "Xã B", "Xã A", "Xã A", None],
+        "model": ["school", "school", "school", "school", "commune"],
+        "stage": ["pilot", "assess", "assess", "scale", "pilot"], "since": [day, pd.NaT, pd.NaT, day, day]})
+    names = {"commune": "Xã số", "school": "Trường học số", "district": "Huyện số"}
+    table = _parts_table(pg, c, names, ps)
+    assert list(table.columns) == [c.t("col.new_unit"), c.t("col.part"), c.t("col.part_code"), "Xã số", "Trường học số"]
+    assert table[c.t("col.part_code")].tolist() == ["100", "101", "200"]  # commune 9 first, then its parts by code
+    assert table["Trường học số"].tolist() == ["Nhân rộng · 01/08/2025", "Đánh giá thực tiễn", "Thí điểm · 01/08/2025"]
+    assert table["Xã số"].tolist() == ["", "", ""]  # its only row has no part: left out

@@ -55,14 +55,14 @@ def _unit_order(frame: pd.DataFrame, key: str, by: str, selected_key: str, model
 
 
 def _parts_table(pg, c: Choices, names: dict, ps: pd.DataFrame, whole: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per former unit (and first, with ``whole``, the new unit itself), one column per model."""
+    """One row per former unit (and first, with ``whole``, the new unit itself), one column per model.
+    Built as one pivot, not a loop over (unit, part) groups: a province lists thousands of parts."""
 
     def stage_text(stage, since) -> str:
         text = label("stage", stage, c.lang)
         return text if pd.isna(since) else f"{text} · {fmt_date(since, c.lang)}"
 
     mids = [m for m in names if m in set(ps["model"])]
-    ps = ps.assign(_u=natural_rank(ps["code"].astype(str)), _p=natural_rank(ps["part_code"].astype(str)))
     rows = []
     if whole is not None and len(whole):
         got = {r.model: stage_text(r.stage, r.since) for r in whole.itertuples()}
@@ -70,15 +70,24 @@ def _parts_table(pg, c: Choices, names: dict, ps: pd.DataFrame, whole: pd.DataFr
         rows.append({c.t("col.unit"): c.t("units.parts_whole", name=first["name"],
                                            kind=pg.programme.kind_label("commune", c.lang)),
                      c.t("col.code"): str(first["code"]), **{names[m]: got.get(m, "") for m in mids}})
-    for (_, _, unit_name, part_name, part_code), g in ps.groupby(["_u", "_p", "name", "part_name", "part_code"], sort=True,
-                                                                  observed=True):
-        got = {r.model: stage_text(r.stage, r.since) for r in g.itertuples()}
-        row = {} if whole is not None else {c.t("col.new_unit"): str(unit_name)}
-        row.update({c.t("col.part") if whole is None else c.t("col.unit"): str(part_name),
-                    c.t("col.part_code") if whole is None else c.t("col.code"): str(part_code),
-                    **{names[m]: got.get(m, "") for m in mids}})
-        rows.append(row)
-    return pd.DataFrame(rows)
+    keys = ["_u", "_p", "name", "part_name", "part_code"]
+    ps = ps.dropna(subset=keys[2:])  # as a group-by leaves them out
+    if not len(ps):
+        return pd.DataFrame(rows)
+    ps = ps.assign(_u=natural_rank(ps["code"].astype(str)), _p=natural_rank(ps["part_code"].astype(str)),
+                   _t=[stage_text(st, since) for st, since in zip(ps["stage"].tolist(), ps["since"].tolist())],
+                   model=ps["model"].astype(object))
+    # each (unit, part) once, sorted; a model's text is the last row's, as in the records' order
+    wide = ps.drop_duplicates(keys + ["model"], keep="last").set_index(keys + ["model"])["_t"].unstack("model")
+    wide = wide.sort_index()
+    lead = ({c.t("col.unit"): [str(x) for x in wide.index.get_level_values("part_name")],
+             c.t("col.code"): [str(x) for x in wide.index.get_level_values("part_code")]} if whole is not None else
+            {c.t("col.new_unit"): [str(x) for x in wide.index.get_level_values("name")],
+             c.t("col.part"): [str(x) for x in wide.index.get_level_values("part_name")],
+             c.t("col.part_code"): [str(x) for x in wide.index.get_level_values("part_code")]})
+    table = pd.DataFrame({**lead, **{names[m]: (wide[m].fillna("").tolist() if m in wide.columns else [""] * len(wide))
+                                     for m in mids}})
+    return pd.concat([pd.DataFrame(rows), table], ignore_index=True) if rows else table
 
 
 def units_view(pg, c: Choices, selected_key: str, trail: list[str], frames: Frames | None = None) -> UnitsView:
