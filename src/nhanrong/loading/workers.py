@@ -5,7 +5,7 @@ files) hands batches of files to worker processes while this process reads batch
 end of the list, until they meet. A worker returns what :func:`.columns.read` returns (pickled back),
 so the result, its order and its messages do not depend on who read a file.
 
-A worker is ``python -m nhanrong.loading.workers``, started for one load and told to stop after it: not
+A worker is a new Python running :func:`main`, started for one load and told to stop after it: not
 ``multiprocessing``, whose workers import the caller's main script again (a user's script would run
 once more in each worker), nor a fork of the caller (the app has threads). Anything that goes wrong
 with a worker (it cannot start, it dies, it says something unexpected) only makes the load slower: its
@@ -209,12 +209,13 @@ class _Worker:
     def start(cls) -> "_Worker | None":
         import nhanrong
 
-        env = dict(os.environ)
-        src = str(Path(nhanrong.__file__).resolve().parents[1])  # this package, wherever it was imported from
-        env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
+        # This very package, wherever it was imported from (a source tree, a test's sys.path): first on the
+        # worker's path unless already there (a folder like site-packages must not go before the stdlib);
+        # -P: not the current folder, whose files could shadow a module.
+        src = str(Path(nhanrong.__file__).resolve().parents[1])
         try:
-            proc = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    env=env, close_fds=True)
+            proc = subprocess.Popen([sys.executable, "-P", "-c", _BOOT, src], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, close_fds=True)
         except (OSError, ValueError):
             STATS["fallbacks"] += 1
             return None
@@ -291,10 +292,18 @@ def _peak_mb() -> float:
         return 0.0
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """A worker's life: results only on the original stdout, batches until stdin ends."""
     import gc
 
     gc.disable()  # as in the caller's load (state.paused_gc): what a batch makes is freed once it is sent
-    _out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print goes to stderr, not into the results
-    _serve(sys.stdin.buffer, _out)
+    _serve(sys.stdin.buffer, out)
+
+
+_BOOT = ("import sys; p = sys.argv[1]; p in sys.path or sys.path.insert(0, p); "
+         "from nhanrong.loading.workers import main; main()")
+
+if __name__ == "__main__":
+    main()
