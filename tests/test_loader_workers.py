@@ -73,25 +73,21 @@ def test_files_read_by_workers_are_cached_for_the_next_load(tmp_path, forced):
     assert loader.CACHE_STATS["misses"] == misses
 
 
-def test_a_worker_that_cannot_start_leaves_the_work_here(tmp_path, monkeypatch, forced):
+@pytest.mark.parametrize("failure", ["cannot start", "dies at once"])
+def test_a_failing_worker_leaves_its_work_to_this_process(tmp_path, monkeypatch, forced, failure):
+    """A worker that cannot start (no such program) or ends at once (as if killed): what it was to
+    read is read here, nothing is lost."""
     root = _damaged(tmp_path / "data")
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
-    before = workers.STATS["fallbacks"]
-    got = _snapshot(load_programme(root))
-    assert workers.STATS["fallbacks"] > before
-    assert got == _alone(root, monkeypatch)
+    if failure == "cannot start":
+        monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    else:
+        import subprocess
 
+        def dying(cls):
+            return cls(subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.buffer.read(1)"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE))
 
-def test_a_worker_that_dies_leaves_its_batches_to_this_process(tmp_path, monkeypatch, forced):
-    """A worker that ends at once (as if killed): what it was given is read here, nothing is lost."""
-    root = _damaged(tmp_path / "data")
-    import subprocess
-
-    def dying(cls):
-        return cls(subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.buffer.read(1)"],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE))
-
-    monkeypatch.setattr(workers._Worker, "start", classmethod(dying))
+        monkeypatch.setattr(workers._Worker, "start", classmethod(dying))
     before = workers.STATS["fallbacks"]
     got = _snapshot(load_programme(root))
     assert workers.STATS["fallbacks"] > before
