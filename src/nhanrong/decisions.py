@@ -295,33 +295,42 @@ def structure_notes(pg: ProgrammeGraph, structure: str, scope: str, lang: str = 
     those of them with no record at all (old Lào Cai's communes), whose new communes count as not started."""
     if structure != "new" or not scope:
         return []
+    key = unit_key("new", scope)
+    if key not in pg.units.index:
+        return []
+    # whatever the date and the language: once per scope (three passes over every unit otherwise)
+    parts, empty, n = pg.memo(("merged_from", key), lambda: _merged_from(pg, key))
+    if not parts:
+        return []
+    lines = [t("structure.merged", lang, new=str(pg.units.at[key, "name"]), parts=", ".join(parts))]
+    if empty:
+        lines.append(t("structure.no_records", lang, units=", ".join(empty), n=fmt_number(n, lang)))
+    return lines
+
+
+def _merged_from(pg: ProgrammeGraph, key: str) -> tuple[list[str], list[str], int]:
+    """The names of the old units a new unit was merged from; for a province, those of them with no
+    record (when some have), and how many new communes have no old commune with records."""
     from .status import _provinces_with_data
 
     units = pg.units
-    key = unit_key("new", scope)
-    if key not in units.index:
-        return []
     kind = str(units.at[key, "kind"])
     col = "new_province" if kind == "province" else "new_commune"
     part_kind = "province" if kind == "province" else "commune"
     old = units[(units["structure"] == "old") & (units[col] == key) & (units["kind"] == part_kind)]
     if "dissolved" in old:
         old = old[old["dissolved"].isna()]
-    if not len(old):
-        return []
-    lines = [t("structure.merged", lang, new=str(units.at[key, "name"]), parts=", ".join(old["name"].astype(str)))]
-    if kind == "province":
-        with_data = set(_provinces_with_data(pg, "old"))
-        empty = old[~old.index.isin(with_data)]
-        if len(empty) and len(empty) < len(old):
-            communes = units[(units["structure"] == "old") & (units["kind"] == "commune") & (units["new_province"] == key)]
-            if "dissolved" in communes:
-                communes = communes[communes["dissolved"].isna()]
-            has = communes.groupby("new_commune")["province"].agg(lambda s: bool(set(s) & with_data))
-            n = int((~has).sum())
-            names = ", ".join(empty["name"].astype(str))
-            lines.append(t("structure.no_records", lang, units=names, n=fmt_number(n, lang)))
-    return lines
+    if not len(old) or kind != "province":
+        return old["name"].astype(str).tolist(), [], 0
+    with_data = set(_provinces_with_data(pg, "old"))
+    empty = old[~old.index.isin(with_data)]
+    if not len(empty) or len(empty) == len(old):
+        return old["name"].astype(str).tolist(), [], 0
+    communes = units[(units["structure"] == "old") & (units["kind"] == "commune") & (units["new_province"] == key)]
+    if "dissolved" in communes:
+        communes = communes[communes["dissolved"].isna()]
+    has = communes.groupby("new_commune")["province"].agg(lambda s: bool(set(s) & with_data))
+    return old["name"].astype(str).tolist(), empty["name"].astype(str).tolist(), int((~has).sum())
 
 
 def _requires(pg: ProgrammeGraph, mid: str, lang: str) -> str:

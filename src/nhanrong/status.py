@@ -309,7 +309,11 @@ EXTRA = ("history", "parts", "parts_scale")
 
 
 def _provinces_with_data(pg: ProgrammeGraph, structure: str) -> list[str]:
-    """Provinces (in ``structure``) that hold at least one record, history included."""
+    """Provinces (in ``structure``) that hold at least one record, history included (once per graph)."""
+    return pg.memo(("provinces_with_data", structure), lambda: _find_provinces_with_data(pg, structure))
+
+
+def _find_provinces_with_data(pg: ProgrammeGraph, structure: str) -> list[str]:
     a = pg.programme.adoptions
     if not len(a):
         return []
