@@ -233,7 +233,13 @@ def target_sources(pg: ProgrammeGraph, structure: str, scope: str) -> list[list[
     nearest first, as levels of (structure, code): the scope itself, then its district and province;
     in the new structure, its new province, then through the mapping the old districts and old
     provinces its former units lay in (a new commune made of communes of two old districts inherits
-    from both). Ends with ("", "") for targets set for the whole data set."""
+    from both). Ends with ("", "") for targets set for the whole data set. Once per graph and scope:
+    it does not depend on the date (a scan of every unit in the new structure)."""
+    levels = pg.memo(("target_sources", structure, scope), lambda: _target_sources(pg, structure, scope))
+    return [list(level) for level in levels]  # the caller's own lists
+
+
+def _target_sources(pg: ProgrammeGraph, structure: str, scope: str) -> list[list[tuple[str, str]]]:
     units = pg.units
     key = unit_key(structure, scope)
     levels: list[list[tuple[str, str]]] = [[(structure, scope)]]
