@@ -148,12 +148,12 @@ class _Files:
     (:mod:`.workers`), which start at once and go on while the caller checks the units."""
 
     def __init__(self, jobs: list[tuple[str, Path]], root: Path, texts: Mapping[str, str]) -> None:
-        self.jobs, self.root = jobs, root
+        self.jobs = jobs
+        self.rels = [path.relative_to(root).as_posix() for _, path in jobs]
         self.got: list = [None] * len(jobs)
         self.todo: list[int] = []
         sizes = []
-        for i, (kind, path) in enumerate(jobs):
-            rel = path.relative_to(root).as_posix()
+        for i, ((kind, path), rel) in enumerate(zip(jobs, self.rels)):
             given = texts.get(rel) if texts else None
             if given is not None:
                 self.got[i] = read(kind, path, root, given)
@@ -169,7 +169,7 @@ class _Files:
         first, last = bisect.bisect_left(self.todo, lo), bisect.bisect_left(self.todo, hi)
         for i, c in zip(self.todo[first:last], self.reading.take(first, last)):
             kind, path = self.jobs[i]
-            remember(kind, path, path.relative_to(self.root).as_posix(), c)
+            remember(kind, path, self.rels[i], c)
             self.got[i] = c
         for c in self.got[lo:hi]:
             report.problems.extend(c.problems)

@@ -42,7 +42,8 @@ BATCH_BYTES = 2**20
 large enough that handing a batch over costs little."""
 STATS = {"loads": 0, "batches_in_workers": 0, "batches_here": 0, "fallbacks": 0, "worker_peak_mb": 0.0}
 """Since the process started (the tests and the benchmark read it): loads that started workers, batches
-read by workers and here, batches read here because a worker failed, the largest peak memory of a worker."""
+read by workers and here, failures that left work here (a worker that could not start, a batch read here
+because its worker died or its results could not be read), the largest peak memory of a worker."""
 
 
 def worker_count() -> int:

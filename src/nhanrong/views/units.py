@@ -80,11 +80,9 @@ def _parts_table(pg, c: Choices, names: dict, ps: pd.DataFrame, whole: pd.DataFr
     # each (unit, part) once, sorted; a model's text is the last row's, as in the records' order
     wide = ps.drop_duplicates(keys + ["model"], keep="last").set_index(keys + ["model"])["_t"].unstack("model")
     wide = wide.sort_index()
-    lead = ({c.t("col.unit"): [str(x) for x in wide.index.get_level_values("part_name")],
-             c.t("col.code"): [str(x) for x in wide.index.get_level_values("part_code")]} if whole is not None else
-            {c.t("col.new_unit"): [str(x) for x in wide.index.get_level_values("name")],
-             c.t("col.part"): [str(x) for x in wide.index.get_level_values("part_name")],
-             c.t("col.part_code"): [str(x) for x in wide.index.get_level_values("part_code")]})
+    level = lambda name: [str(x) for x in wide.index.get_level_values(name)]  # noqa: E731
+    lead = ({c.t("col.unit"): level("part_name"), c.t("col.code"): level("part_code")} if whole is not None else
+            {c.t("col.new_unit"): level("name"), c.t("col.part"): level("part_name"), c.t("col.part_code"): level("part_code")})
     table = pd.DataFrame({**lead, **{names[m]: (wide[m].fillna("").tolist() if m in wide.columns else [""] * len(wide))
                                      for m in mids}})
     return pd.concat([pd.DataFrame(rows), table], ignore_index=True) if rows else table
