@@ -26,6 +26,9 @@ def test_warm_load_returns_the_same_programme(make_repo, monkeypatch):
     assert warm.adoptions.equals(cold.adoptions) and warm.readings.equals(cold.readings)
     assert warm.problems == cold.problems
     assert warm.local_units == cold.local_units and warm.local_units  # rebuilt from columns
+    # the columns themselves come back exactly, dtypes included (packed for the cache: nhanrong.framepack)
+    assert warm.local_units.frame.equals(cold.local_units.frame)
+    assert warm.local_units.frame.dtypes.to_dict() == cold.local_units.frame.dtypes.to_dict()
 
 
 @pytest.mark.parametrize("change", ["edit", "add", "remove"])

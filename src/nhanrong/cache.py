@@ -17,28 +17,35 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .framepack import pack_frame, unpack_frame
 from .loader import DATA_DIRS, SETTINGS_FILE, STATE_DIR, ensure_state_dir, load_programme, paused_gc, pending_saves, scan
 from .programme import LocalUnits, Programme
 from .rights import RIGHTS_FILE
 
 CACHE_DIR = Path(STATE_DIR) / "cache"
-FORMAT = 6  # bump when the pickled layout changes
+FORMAT = 7  # bump when the pickled layout changes
 
 
 def _pack(prog: Programme) -> dict:
-    """The programme with its local units as columns: a quarter of a million small objects
-    unpickle many times faster as columns than one by one (the loader keeps them as columns)."""
+    """The programme with its frames packed (:mod:`nhanrong.framepack`): reloading a national data set
+    is mostly making Python objects, and a column of strings unpickles faster as one text, a column of
+    few values as codes. The local units are columns too (the loader keeps them so): a quarter of a
+    million small objects would unpickle many times slower one by one."""
     local = prog.local_units
     frame = local.frame if isinstance(local, LocalUnits) else LocalUnits.from_units(local).frame
-    return {"format": FORMAT, "programme": dataclasses.replace(prog, local_units={}), "local_units": frame}
+    bare = dataclasses.replace(prog, local_units={}, adoptions=prog.adoptions.iloc[:0], readings=prog.readings.iloc[:0])
+    return {"format": FORMAT, "programme": bare, "local_units": pack_frame(frame),
+            "adoptions": pack_frame(prog.adoptions), "readings": pack_frame(prog.readings)}
 
 
 def _unpack(payload: object) -> Programme | None:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         return None
     prog = payload["programme"]
-    frame = payload["local_units"]
-    return dataclasses.replace(prog, local_units=LocalUnits(frame)) if isinstance(prog, Programme) else None
+    if not isinstance(prog, Programme):
+        return None
+    return dataclasses.replace(prog, local_units=LocalUnits(unpack_frame(payload["local_units"])),
+                               adoptions=unpack_frame(payload["adoptions"]), readings=unpack_frame(payload["readings"]))
 
 
 def _registry_version() -> str:

@@ -1,0 +1,108 @@
+"""A frame of object columns packed for the disk cache, so that it unpickles with fewer objects.
+
+Reloading a national programme from the disk cache is mostly making Python objects: the units
+declared under units/ are a quarter of a million rows of keys, codes and names, and pickle
+writes an object column value by value, ``None`` and repeated strings included. Here a column
+of strings is written as one text joined on a separator (split on load: one call, no opcode per
+value), a column with few distinct strings as small integer codes and each string once, and a
+column of ``None`` as its length. Any other column is kept as it is.
+
+The frame comes back equal, with the same dtypes (object columns stay object: the engine
+works on plain strings), the same index and column order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+SEP = "\x1f"  # the unit separator: never in a name typed by a person; checked anyway
+FEW = 4  # a column repeats enough for codes when it has at most a quarter as many distinct values
+SAMPLE = 1000  # values looked at first, to skip counting the distinct values of a column of names
+VERSION = 1
+
+
+def pack_frame(frame: pd.DataFrame) -> dict:
+    """The frame as a small state of packed columns (see the module's docstring)."""
+    return {
+        "version": VERSION,
+        "rows": len(frame),
+        "index": _pack(frame.index),
+        "index_name": frame.index.name,
+        "index_dtype": frame.index.dtype,
+        "columns": [(name, _pack(frame[name])) for name in frame.columns],
+    }
+
+
+def unpack_frame(state: dict) -> pd.DataFrame:
+    """The frame :func:`pack_frame` packed."""
+    if state.get("version") != VERSION:
+        raise ValueError(f"packed frame version {state.get('version')!r}, expected {VERSION}")
+    n = state["rows"]
+    index = _unpack(state["index"], n)
+    if not isinstance(index, pd.Index):
+        index = pd.Index(index, dtype=state["index_dtype"], copy=False)
+    index = index.rename(state["index_name"])
+    arrays = [(name, _unpack(packed, n)) for name, packed in state["columns"]]
+    # dtype given: pandas would otherwise read an object array of strings as its Arrow string dtype
+    columns = {name: pd.Series(values, index=index, dtype=values.dtype, copy=False) for name, values in arrays}
+    return pd.DataFrame(columns, index=index, copy=False)
+
+
+def _pack(column: pd.Series | pd.Index) -> tuple:
+    """A column or the index, packed when it holds Python objects."""
+    if isinstance(column, pd.Index) and column.dtype != object:  # a range stays a range
+        return ("array", column)
+    if not isinstance(column.dtype, np.dtype):  # pandas' own types (categorical, Arrow strings): pickled as they are
+        return ("array", column.array)
+    values = column.to_numpy()
+    if values.dtype != object:  # numbers, booleans, dates
+        return ("array", values)
+    try:
+        return _pack_objects(values)
+    except Exception:  # a value that cannot even be compared: kept as it is
+        return ("array", values)
+
+
+def _pack_objects(values: np.ndarray) -> tuple:
+    is_none = np.equal(values, None)  # identity first: NaN, NaT and pd.NA are not None
+    if is_none.all():
+        return ("none",)
+    rest = values[~is_none]
+    if set(map(type, rest.tolist())) != {str}:  # plain strings only (a subclass would come back as str)
+        return ("array", values)
+    nones = np.flatnonzero(is_none)
+    head = rest[:SAMPLE].tolist()
+    if len(set(head)) * FEW <= len(head):  # repeats at its start: worth counting the distinct values
+        codes, uniques = pd.factorize(rest)
+        if len(uniques) * FEW <= len(rest):
+            return ("codes", nones, codes.astype(np.int32), np.asarray(uniques, dtype=object))
+    text = SEP.join(rest.tolist())
+    if text.count(SEP) != len(rest) - 1:  # a value holds the separator itself
+        return ("array", values)
+    return ("text", nones, text)
+
+
+def _unpack(packed: tuple, n: int) -> np.ndarray:
+    kind = packed[0]
+    if kind == "array":
+        return packed[1]
+    if kind == "none":
+        return np.full(n, None, dtype=object)
+    nones = packed[1]
+    if kind == "codes":
+        values = packed[3].take(packed[2])
+    elif kind == "text":
+        values = np.array(packed[2].split(SEP), dtype=object)
+    else:
+        raise ValueError(f"unknown packed column {kind!r}")
+    if not len(nones):
+        return values
+    out = np.empty(n, dtype=object)  # None everywhere
+    keep = np.ones(n, dtype=bool)
+    keep[nones] = False
+    out[keep] = values
+    return out
+
+
+__all__ = ["pack_frame", "unpack_frame"]
