@@ -1,5 +1,5 @@
 """Files read by worker processes give the programme a load in one process gives, message for message;
-a worker that cannot start or dies only makes the load slower; nothing is left behind."""
+a worker that cannot start, dies or gets stuck only makes the load slower; nothing is left behind."""
 
 from __future__ import annotations
 
@@ -91,6 +91,29 @@ def test_a_failing_worker_leaves_its_work_to_this_process(tmp_path, monkeypatch,
     before = workers.STATS["fallbacks"]
     got = _snapshot(load_programme(root))
     assert workers.STATS["fallbacks"] > before
+    assert got == _alone(root, monkeypatch)
+
+
+def test_a_stuck_worker_is_stopped_and_its_work_done_here(tmp_path, monkeypatch, forced):
+    """A worker that takes batches and never answers (a parse that never ends) does not hang the load:
+    after STALL_SECONDS with nothing else to read, it is stopped and its batches are read here."""
+    import subprocess
+
+    root = _damaged(tmp_path / "data")
+    started: list[subprocess.Popen] = []
+
+    def stuck(cls):
+        proc = subprocess.Popen([sys.executable, "-c", "import sys, time; sys.stdin.buffer.read(1); time.sleep(600)"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        started.append(proc)
+        return cls(proc)
+
+    monkeypatch.setattr(workers._Worker, "start", classmethod(stuck))
+    monkeypatch.setattr(workers, "STALL_SECONDS", 0.5)
+    stalls, fallbacks = workers.STATS["stalls"], workers.STATS["fallbacks"]
+    got = _snapshot(load_programme(root))
+    assert workers.STATS["stalls"] == stalls + 1 and workers.STATS["fallbacks"] > fallbacks
+    assert started and all(p.poll() is not None for p in started)  # stopped, not left sleeping
     assert got == _alone(root, monkeypatch)
 
 

@@ -8,8 +8,8 @@ so the result, its order and its messages do not depend on who read a file.
 A worker is a new Python running :func:`main`, started for one load and told to stop after it: not
 ``multiprocessing``, whose workers import the caller's main script again (a user's script would run
 once more in each worker), nor a fork of the caller (the app has threads). Anything that goes wrong
-with a worker (it cannot start, it dies, it says something unexpected) only makes the load slower: its
-batches are read in this process.
+with a worker (it cannot start, it dies, it says something unexpected, it stops answering for
+:data:`STALL_SECONDS`) only makes the load slower: its batches are read in this process.
 
 ``NHANRONG_WORKERS`` sets how many worker processes a big load uses (``0``: none); by default one fewer
 than the cores this process may use. Only loads of at least :data:`MIN_BYTES` to read use them: a worker
@@ -40,10 +40,16 @@ MIN_BYTES = 8 * 2**20
 BATCH_BYTES = 2**20
 """About how much text a batch holds: small enough that this process and the workers finish together,
 large enough that handing a batch over costs little."""
-STATS = {"loads": 0, "batches_in_workers": 0, "batches_here": 0, "fallbacks": 0, "worker_peak_mb": 0.0}
+STALL_SECONDS = 60.0
+"""How long this process waits for any worker's answer, with nothing left to read itself, before it
+takes the workers that hold batches for stuck and stops them (a batch normally takes a fraction of a
+second; their batches are then read here)."""
+STATS = {"loads": 0, "batches_in_workers": 0, "batches_here": 0, "fallbacks": 0, "stalls": 0,
+         "worker_peak_mb": 0.0}
 """Since the process started (the tests and the benchmark read it): loads that started workers, batches
 read by workers and here, failures that left work here (a worker that could not start, a batch read here
-because its worker died or its results could not be read), the largest peak memory of a worker."""
+because its worker died, was stopped as stuck or its results could not be read), workers stopped as
+stuck, the largest peak memory of a worker."""
 
 
 def worker_count() -> int:
@@ -147,17 +153,29 @@ class Reading:
         self.done.put((i, spooled, peak))
 
     def _collect(self, block: bool) -> None:
-        """Take in what the workers have finished (waiting for one answer if ``block``)."""
+        """Take in what the workers have finished (waiting for one answer if ``block``: at most
+        :data:`STALL_SECONDS`, after which the workers still holding batches are stopped as stuck)."""
         while True:
             try:
-                i, spooled, peak = self.done.get() if block else self.done.get_nowait()
+                i, spooled, peak = self.done.get(timeout=STALL_SECONDS) if block else self.done.get_nowait()
             except queue.Empty:
+                if block:
+                    self._stop_stuck()
                 return
             block = False
             if i is not None and not _took(self.out, i, spooled, peak):
                 with self.lock:
                     self.todo.append(i)
                     STATS["fallbacks"] += 1
+
+
+    def _stop_stuck(self) -> None:
+        """Stop every worker that holds batches: its listener then sees it end and puts them back here."""
+        with self.lock:
+            stuck = [w for w in self.workers if w.batches]
+        for w in stuck:
+            STATS["stalls"] += 1
+            w.kill()
 
 
 def _took(out: list, i: int, spooled: str, peak: float) -> bool:
@@ -247,6 +265,12 @@ class _Worker:
         except (OSError, ValueError):
             self.alive = False
             return False
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except OSError:  # ended meanwhile
+            pass
 
     def stop(self) -> None:
         """Close its input (it ends when it has read everything); kill it if it does not end soon."""
