@@ -168,7 +168,6 @@ class Reading:
                     self.todo.append(i)
                     STATS["fallbacks"] += 1
 
-
     def _stop_stuck(self) -> None:
         """Stop every worker that holds batches: its listener then sees it end and puts them back here."""
         with self.lock:
