@@ -69,16 +69,17 @@ def _pack_objects(values: np.ndarray) -> tuple:
     if is_none.all():
         return ("none",)
     rest = values[~is_none]
-    if set(map(type, rest.tolist())) != {str}:  # plain strings only (a subclass would come back as str)
+    items = rest.tolist()
+    if set(map(type, items)) != {str}:  # plain strings only (a subclass would come back as str)
         return ("array", values)
     nones = np.flatnonzero(is_none)
-    head = rest[:SAMPLE].tolist()
+    head = items[:SAMPLE]
     if len(set(head)) * FEW <= len(head):  # repeats at its start: worth counting the distinct values
         codes, uniques = pd.factorize(rest)
         if len(uniques) * FEW <= len(rest):
             return ("codes", nones, codes.astype(np.int32), np.asarray(uniques, dtype=object))
-    text = SEP.join(rest.tolist())
-    if text.count(SEP) != len(rest) - 1:  # a value holds the separator itself
+    text = SEP.join(items)
+    if text.count(SEP) != len(items) - 1:  # a value holds the separator itself
         return ("array", values)
     return ("text", nones, text)
 
