@@ -57,13 +57,25 @@ def test_units_come_back_exactly_with_strings_as_text():
     frame = _units(5000)
     state = pickle.loads(pickle.dumps(pack_frame(frame)))
     kinds = {name: packed[0] for name, packed in state["columns"]}
-    assert state["index"][0] == "text"
+    assert isinstance(state["index"], pd.Index)  # the keys: kept as objects, for other frames to share
     assert kinds == {"code": "text", "name": "text", "kind": "codes", "parent": "codes", "dissolved": "none",
                      "lat": "array", "illustrative": "array"}
     back = unpack_frame(state)
     _same(back, frame)
     assert all(type(v) is str for v in back["name"])  # plain objects, not pandas' Arrow strings
     assert back["name"].dtype == object
+
+
+def test_keys_shared_by_another_frame_are_made_once():
+    """The records' unit categories are the units' own key objects: pickled together, they stay one object."""
+    units = _units(300)
+    keys = units.index.to_numpy(dtype=object)
+    records = pd.DataFrame({"unit": pd.Categorical.from_codes([0, 5, 5, 299], categories=pd.Index(keys, dtype=object))})
+    state = pickle.loads(pickle.dumps({"units": pack_frame(units), "records": pack_frame(records)}))
+    back_units, back_records = unpack_frame(state["units"]), unpack_frame(state["records"])
+    _same(back_records, records)
+    shared = back_records["unit"].cat.categories.to_numpy(dtype=object)
+    assert all(a is b for a, b in zip(shared, back_units.index.to_numpy(dtype=object)))
 
 
 @pytest.mark.parametrize("values", [

@@ -157,6 +157,19 @@ def test_local_units_read_like_a_dict(tmp_path):
     assert pickle.loads(pickle.dumps(local)) == local
 
 
+def test_records_name_their_declared_units_by_the_units_own_key_objects(tmp_path):
+    """One string per declared unit, whether the units frame or the records hold it: at national scale the
+    records' 200,000 keys were a second copy, and the disk cache wrote both."""
+    prog = load_programme(write_base(tmp_path / "data"))
+    keys = {id(k): k for k in prog.local_units.frame.index}
+    cats = prog.adoptions["unit"].cat.categories.to_numpy(dtype=object)
+    declared = [c for c in cats if c in prog.local_units]
+    assert declared and all(id(c) in keys for c in declared)
+    official = [c for c in cats if c not in prog.local_units]
+    assert official  # the register's units stay as they were read
+    assert prog.readings.empty or prog.readings["unit"].dtype == prog.adoptions["unit"].dtype
+
+
 def test_the_memo_keeps_a_bounded_number_of_dates():
     from nhanrong.status import all_stages, status
 

@@ -23,7 +23,7 @@ from .programme import LocalUnits, Programme
 from .rights import RIGHTS_FILE
 
 CACHE_DIR = Path(STATE_DIR) / "cache"
-FORMAT = 7  # bump when the pickled layout changes
+FORMAT = 8  # bump when the pickled layout changes
 
 
 def _pack(prog: Programme) -> dict:
@@ -77,14 +77,16 @@ def _fingerprint(root: Path, found) -> str:
             h.update(f"{name}|{st.st_mode}|{st.st_size}|{st.st_mtime_ns}\n".encode())
         except OSError:
             h.update(f"{name}|{os.path.lexists(path)}\n".encode())
+    inside = str(root) + os.sep
     for d in DATA_DIRS:
         entries = []
-        for p in found.files[d]:
+        for p in map(str, found.files[d]):
             try:
                 st = os.stat(p)
             except OSError:
                 continue
-            entries.append(f"{os.path.relpath(p, root)}|{st.st_size}|{st.st_mtime_ns}")
+            rel = p[len(inside):] if p.startswith(inside) else os.path.relpath(p, root)  # relpath: 10 µs a file
+            entries.append(f"{rel}|{st.st_size}|{st.st_mtime_ns}")
         h.update(f"\n{d}\n".encode())
         h.update("\n".join(entries).encode())
     h.update("\n".join(f"{rel}|{code}" for rel, _, code, *_ in found.skipped).encode())
@@ -106,6 +108,8 @@ def load_programme_cached(root: str | Path) -> Programme:
     interrupted = bool(found.leftovers) or pending_saves(root)  # the loader finishes or rolls back a save first
     if path.is_file() and not interrupted:
         try:
+            # read, not mapped (5 ms faster): a mapped file removed by another machine on a network share
+            # would kill this process with SIGBUS, where a read fails with an error
             with open(path, "rb") as f, paused_gc():
                 prog = _unpack(pickle.load(f))
             if prog is not None:

@@ -5,7 +5,9 @@ declared under units/ are a quarter of a million rows of keys, codes and names, 
 writes an object column value by value, ``None`` and repeated strings included. Here a column
 of strings is written as one text joined on a separator (split on load: one call, no opcode per
 value), a column with few distinct strings as small integer codes and each string once, and a
-column of ``None`` as its length. Any other column is kept as it is.
+column of ``None`` as its length. Any other column is kept as it is, and so is the index: it holds
+the keys other frames refer to (the records' unit categories are the declared units' own key objects),
+and pickle writes an object it has already written as a reference, so shared keys are made once.
 
 The frame comes back equal, with the same dtypes (object columns stay object: the engine
 works on plain strings), the same index and column order.
@@ -19,7 +21,7 @@ import pandas as pd
 SEP = "\x1f"  # the unit separator: never in a name typed by a person; checked anyway
 FEW = 4  # a column repeats enough for codes when it has at most a quarter as many distinct values
 SAMPLE = 1000  # values looked at first, to skip counting the distinct values of a column of names
-VERSION = 1
+VERSION = 2  # 2: the index kept as it is
 
 
 def pack_frame(frame: pd.DataFrame) -> dict:
@@ -27,9 +29,7 @@ def pack_frame(frame: pd.DataFrame) -> dict:
     return {
         "version": VERSION,
         "rows": len(frame),
-        "index": _pack(frame.index),
-        "index_name": frame.index.name,
-        "index_dtype": frame.index.dtype,
+        "index": frame.index,  # as it is: the keys other frames share (see above)
         "columns": [(name, _pack(frame[name])) for name in frame.columns],
     }
 
@@ -38,21 +38,15 @@ def unpack_frame(state: dict) -> pd.DataFrame:
     """The frame :func:`pack_frame` packed."""
     if state.get("version") != VERSION:
         raise ValueError(f"packed frame version {state.get('version')!r}, expected {VERSION}")
-    n = state["rows"]
-    index = _unpack(state["index"], n)
-    if not isinstance(index, pd.Index):
-        index = pd.Index(index, dtype=state["index_dtype"], copy=False)
-    index = index.rename(state["index_name"])
+    n, index = state["rows"], state["index"]
     arrays = [(name, _unpack(packed, n)) for name, packed in state["columns"]]
     # dtype given: pandas would otherwise read an object array of strings as its Arrow string dtype
     columns = {name: pd.Series(values, index=index, dtype=values.dtype, copy=False) for name, values in arrays}
     return pd.DataFrame(columns, index=index, copy=False)
 
 
-def _pack(column: pd.Series | pd.Index) -> tuple:
-    """A column or the index, packed when it holds Python objects."""
-    if isinstance(column, pd.Index) and column.dtype != object:  # a range stays a range
-        return ("array", column)
+def _pack(column: pd.Series) -> tuple:
+    """A column, packed when it holds Python objects."""
     if not isinstance(column.dtype, np.dtype):  # pandas' own types (categorical, Arrow strings): pickled as they are
         return ("array", column.array)
     values = column.to_numpy()

@@ -197,6 +197,24 @@ def _keyed(chunks: list, name: str) -> np.ndarray:
     return out
 
 
+def _declared_objects(keys: np.ndarray, local: Mapping[str, LocalUnit]) -> np.ndarray:
+    """``keys`` with each declared unit's key replaced by the very string object that keys units/.
+
+    The records' keys are new strings (joined per file); as categories they would be a second copy of
+    200,000 keys at national scale. Sharing them saves that memory, and the disk cache writes each key
+    once (pickle writes an object it has already written as a reference)."""
+    if not isinstance(local, LocalUnits) or not len(keys):
+        return keys
+    index = local.frame.index
+    if not index.is_unique:  # the loader keeps one unit per key; a hand-made frame may not
+        return keys
+    at = index.get_indexer(pd.Index(keys, dtype=object))
+    found = at >= 0
+    out = keys.copy()
+    out[found] = index.to_numpy(dtype=object).take(at[found])
+    return out
+
+
 def _file_sources(chunks: list):
     """A row's file as a SourceFile (made once per file, only when a message needs it)."""
     srcs: dict[int, SourceFile] = {}
@@ -308,7 +326,7 @@ def _load_pilots(chunks: list, models: dict[str, ModelFile], reg: Registry, loca
     model_id, days, metric_cats = a.model_id, a.days, rd.metric_cats
     # Unit and model as categories (sorted, only those used), shared by the two frames.
     u_used = np.unique(ucode[rows])
-    u_names = ucats[u_used]
+    u_names = _declared_objects(ucats[u_used], local)
     u_order = np.argsort(u_names.astype(str), kind="stable")
     u_new = np.empty(len(ucats), dtype=np.int64)
     u_new[u_used[u_order]] = np.arange(len(u_used))
