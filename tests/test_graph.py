@@ -70,6 +70,19 @@ def test_dissolved_commune_follows_merged_into(pg):
     assert u.loc["old:OLD1-V", "new_commune"] == "new:04279"
 
 
+@pytest.mark.parametrize("values, expected", [
+    ([None, 21.5, 104], [None, 21.5, 104.0]),  # the loader's columns: numbers or None
+    ([None, None], [None, None]),
+    (["21.5", "không rõ", 3], [21.5, None, 3.0]),  # anything else: numbers read, the rest missing
+])
+def test_coordinates_of_declared_units_are_floats(values, expected):
+    from nhanrong.graph import _floats
+
+    out = _floats(pd.Series(values, dtype=object))
+    assert out.dtype == float
+    assert [None if pd.isna(v) else v for v in out.tolist()] == expected
+
+
 def test_graph_edges_of_every_kind(pg):
     g = pg.graph
     kinds = {d["kind"] for _, _, d in g.edges(data=True)}

@@ -158,8 +158,7 @@ def _local_frame(programme: Programme) -> pd.DataFrame:
         out = pd.DataFrame({
             "code": obj("code"), "name": obj("name"), "kind": obj("kind"), "structure": obj("structure"),
             "parent": obj("parent"),
-            "lat": pd.to_numeric(pd.Series(fr["lat"].to_numpy(dtype=object)), errors="coerce").astype(float),
-            "lon": pd.to_numeric(pd.Series(fr["lon"].to_numpy(dtype=object)), errors="coerce").astype(float),
+            "lat": _floats(fr["lat"]), "lon": _floats(fr["lon"]),
             "established": _day_column(fr["established"]), "dissolved": _day_column(fr["dissolved"]),
             "merged_into": obj("merged_into"),
         })
@@ -174,6 +173,16 @@ def _local_frame(programme: Programme) -> pd.DataFrame:
     })
     frame.index = pd.Index([u.key for u in us], dtype=object, name="key")
     return frame
+
+
+def _floats(col: pd.Series) -> pd.Series:
+    """Numbers or None (the loader's columns) as floats, None as NaN: numpy converts them in one pass,
+    pandas' to_numeric looks at each value's type first (four times slower); anything else, coerced."""
+    values = col.to_numpy(dtype=object)
+    try:
+        return pd.Series(values.astype(float))
+    except (TypeError, ValueError):
+        return pd.to_numeric(pd.Series(values), errors="coerce").astype(float)
 
 
 def _day_column(col: pd.Series) -> np.ndarray:
@@ -207,7 +216,7 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
     # Ancestors: climb one level per pass for every unit at once (the hierarchy is shallow), on row
     # positions: a look-up per level is an array take, not a map over strings (a country: 255,000 units).
     keys = units.index.to_numpy(dtype=object)
-    index = pd.Index(keys, dtype=object)
+    index = units.index  # its hash table, built once here, serves every later look-up of a unit
     parent_pos = _indexer(index, units["parent"])
     kind = units["kind"].to_numpy(dtype=object)
     anc = {k: np.full(len(keys), -1, dtype=np.int64) for k in ADMIN_KINDS}
@@ -228,23 +237,44 @@ def unit_frame(programme: Programme) -> pd.DataFrame:
     # Projection into the new structure: new units are themselves; an old unit goes through its
     # commune (following merged_into for dissolved communes) and the old -> new commune map.
     is_new = (units["structure"] == NEW).to_numpy()
-    merged_pos = _indexer(index, units["merged_into"])
+    merged = units["merged_into"].to_numpy(dtype=object)
+    merged_pos = _indexer_where(index, merged, pd.notna(merged))  # only units merged into another are looked up
     commune = np.where(is_new, -1, anc["commune"])
     for _ in range(3):
         nxt = np.where(commune >= 0, merged_pos[np.maximum(commune, 0)], -1)
         if not (nxt >= 0).any():
             break
         commune = np.where(nxt >= 0, nxt, commune)
-    new_commune = pd.Series(reg.old_to_new, dtype=object).reindex(_take_at(keys, commune)).to_numpy(dtype=object)
-    at = _indexer(index, new_commune)
+    # Only the old structure's units are projected (a few percent of a country's rows).
+    new_commune = _lookup_at(reg.old_to_new, keys, commune)
+    at = _indexer_where(index, new_commune, commune >= 0)
     new_province = np.where(at >= 0, units["parent"].to_numpy(dtype=object).take(np.maximum(at, 0)), np.nan)
-    old_province = _take_at(keys, np.where(is_new, -1, anc["province"]))
-    by_province = pd.Series(reg.old_province_to_new, dtype=object).reindex(old_province).to_numpy(dtype=object)
+    by_province = _lookup_at(reg.old_province_to_new, keys, np.where(is_new, -1, anc["province"]))
     new_province = np.where(pd.isna(new_province), by_province, new_province)
     units["new_commune"] = plain(np.where(is_new, units["commune"].to_numpy(dtype=object), new_commune))
     units["new_province"] = plain(np.where(is_new, units["province"].to_numpy(dtype=object), new_province))
     out = units[UNIT_FRAME_COLUMNS]
     return out.astype({c: object for c in ("province", "district", "commune", "new_province", "new_commune")})
+
+
+def _lookup_at(mapping: dict, keys: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``mapping`` at ``keys[at]`` as objects; NaN where ``at`` is -1 or the key is not in ``mapping``.
+    The keys go in as an object Index: an array would be read as Arrow strings first (a new string per row)."""
+    out = np.full(len(at), np.nan, dtype=object)
+    rows = np.flatnonzero(at >= 0)
+    if len(rows):
+        table = pd.Series(list(mapping.values()), index=pd.Index(list(mapping), dtype=object), dtype=object)
+        out[rows] = table.reindex(pd.Index(keys.take(at[rows]), dtype=object, copy=False)).to_numpy(dtype=object)
+    return out
+
+
+def _indexer_where(index: pd.Index, values: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """:func:`_indexer` on the rows ``where`` is true, -1 on the others (not looked up)."""
+    out = np.full(len(values), -1, dtype=np.intp)
+    rows = np.flatnonzero(where)
+    if len(rows):
+        out[rows] = _indexer(index, values[rows])
+    return out
 
 
 def _take_at(values: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -614,7 +644,10 @@ def _indexer(index: pd.Index, values) -> np.ndarray:
         at = _indexer(index, values.cat.categories)
         codes = values.cat.codes.to_numpy()
         return np.where(codes >= 0, at[codes], -1)
-    return index.get_indexer(pd.Index(np.asarray(values, dtype=object), dtype=object, copy=False))
+    # to_numpy, not np.asarray: numpy would first ask a Series for __array_interface__, and pandas looks
+    # such a name up in the Series' index (a hash table of a quarter of a million keys built for that)
+    plain = values.to_numpy(dtype=object) if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values, dtype=object)
+    return index.get_indexer(pd.Index(plain, dtype=object, copy=False))
 
 
 def _pair_codes(pg: ProgrammeGraph, units, models) -> np.ndarray:
