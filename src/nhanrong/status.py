@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import NhanRongError, UnknownModelError, UnknownScopeError
 from .graph import (REFORM, ProgrammeGraph, _backfill, _indexer, _objects, _pair_codes, _rows_of, _take_at, _units_at, alive_at,
-                    history_units, plain_strings, positioned_units, stage_table, unit_parts)
+                    history_units, positioned_units, stage_table, unit_parts)
 from .registry import NEW, OLD, unit_key
 from .i18n import Message, msg
 from .problems import did_you_mean
@@ -405,13 +405,16 @@ def _reading_order(pg: ProgrammeGraph) -> dict:
         by_group = np.lexsort((rows, day, group))  # last of a run = the latest reading of its group
         by_date = np.lexsort((rows, day))  # the order the rows come out in: by date, then as read
         plain = r.assign(unit=r["unit"].astype(str), model=r["model"].astype(str))
-        keys = plain_strings(r["unit"]).to_numpy(dtype=object)  # the same strings, shared with the categories
-        info = pg.units[["structure", "established", "dissolved", "new_province", "new_commune"]].reindex(keys)
-        return {"g": group[by_group], "day": day[by_group], "row": by_group, "by_date": by_date, "plain": plain, "keys": keys,
-                "established": info["established"].to_numpy(dtype="datetime64[ns]"),
-                "dissolved": info["dissolved"].to_numpy(dtype="datetime64[ns]"),
-                "old": (info["structure"] == OLD).to_numpy(), "new_province": info["new_province"].to_numpy(dtype=object),
-                "new_commune": info["new_commune"].to_numpy(dtype=object)}
+        # Each reading's unit as a row of the units frame: the categories looked up once, not a reindex by
+        # 600,000 keys (which pandas would first copy into Arrow strings).
+        at = _indexer(pg.units.index, r["unit"])
+        info = {c: _take_at(pg.units[c].to_numpy(), at) for c in ("structure", "established", "dissolved", "new_province",
+                                                                  "new_commune")}
+        return {"g": group[by_group], "day": day[by_group], "row": by_group, "by_date": by_date, "plain": plain,
+                "established": info["established"].astype("datetime64[ns]"),
+                "dissolved": info["dissolved"].astype("datetime64[ns]"),
+                "old": info["structure"] == OLD, "new_province": info["new_province"].astype(object, copy=False),
+                "new_commune": info["new_commune"].astype(object, copy=False)}
 
     return pg.memo(("reading_order",), make)
 
@@ -438,12 +441,13 @@ def _reading_places(pg: ProgrammeGraph, structure: str, pos: pd.DataFrame) -> di
     places its unit (new structure: old units count in the new units they became)."""
     def make() -> dict:
         o = _reading_order(pg)
-        anc = pos[["province", "district", "commune"]].reindex(o["keys"])
+        at = _indexer(pos.index, pg.programme.readings["unit"])  # as in _reading_order: no reindex by every key
+        anc = {c: _take_at(pos[c].to_numpy(dtype=object), at) for c in ("province", "district", "commune")}
         if structure == OLD:
-            return {c: anc[c].to_numpy(dtype=object) for c in ("province", "district", "commune")}
-        placed = anc["province"].notna().to_numpy()
-        return {"province": np.where(placed, anc["province"].to_numpy(dtype=object), o["new_province"]),
-                "commune": np.where(placed, anc["commune"].to_numpy(dtype=object), o["new_commune"]),
+            return anc
+        placed = pd.notna(anc["province"])
+        return {"province": np.where(placed, anc["province"], o["new_province"]),
+                "commune": np.where(placed, anc["commune"], o["new_commune"]),
                 "district": np.full(len(placed), np.nan)}
 
     return pg.memo(("reading_places", structure, id(pos)), make)
