@@ -77,3 +77,26 @@ def test_unknown_province(reg):
 def test_units_have_coordinates(reg):
     assert reg.units["new:04252"].lat == pytest.approx(21.7, abs=0.2)
     assert reg.units["new:04252"].area_km2 > 0
+
+
+def test_the_register_is_read_without_importing_the_package():
+    """The package's __init__ builds its address parser (about 0.5 s of every start): only its data is read."""
+    import subprocess
+    import sys
+
+    code = ("import sys, nhanrong.registry as r; reg = r.load_registry(); "
+            "print(len(reg.units), 'vietnamadminunits' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(len(load_registry().units)), "False"]
+
+
+def test_a_package_found_some_other_way_is_read_through_its_import(monkeypatch):
+    import importlib.util
+
+    from nhanrong import registry
+
+    found = registry._package_data()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    imported = registry._package_data()
+    for name in ("dataset.db", "converter_2025.json"):
+        assert imported.joinpath(name).read_bytes() == found.joinpath(name).read_bytes()

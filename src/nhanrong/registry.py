@@ -14,11 +14,13 @@ the two structures reuse codes: the new Lào Cai is code 15, like old Yên Bái.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from .errors import UnknownScopeError
 from .textfold import compact
@@ -109,10 +111,22 @@ def ascii_key(text: str) -> str:
     return compact(text)
 
 
+def _package_data():
+    """The folder of the package's data files, found without importing the package: its ``__init__``
+    builds its address parser (a hundred regular expressions, pandas), about 0.5 s of every start, and
+    only the data files are read here. A package installed some other way (zipped) is imported."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        data = Path(folder) / "data"
+        if (data / "dataset.db").is_file() and (data / "converter_2025.json").is_file():
+            return data
+    return resources.files("vietnamadminunits") / "data"
+
+
 @lru_cache(maxsize=1)
 def load_registry() -> Registry:
     """Read the package's register once per process (about 13,000 units)."""
-    data = resources.files("vietnamadminunits") / "data"
+    data = _package_data()
     with resources.as_file(data / "dataset.db") as db_path:
         con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
