@@ -20,6 +20,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 
 from .errors import UnknownScopeError
@@ -111,7 +112,7 @@ def ascii_key(text: str) -> str:
     return compact(text)
 
 
-def _package_data():
+def _package_data() -> Path | Traversable:
     """The folder of the package's data files, found without importing the package: its ``__init__``
     builds its address parser (a hundred regular expressions, pandas), about 0.5 s of every start, and
     only the data files are read here. A package installed some other way (zipped) is imported."""
