@@ -9,6 +9,8 @@ import pytest
 
 from nhanrong.cache import CACHE_DIR, fingerprint, load_programme_cached
 
+from conftest import TINY_MODEL
+
 
 def test_warm_load_returns_the_same_programme(make_repo, monkeypatch):
     root = make_repo()
@@ -121,3 +123,18 @@ def test_an_interrupted_save_is_resolved_even_on_a_warm_cache(make_repo):
     assert note.severity == "warning" and "hoàn tác" in note.message and note.path == "pilots/tiny/132.toml"
     assert not left.exists() and not any(journal.iterdir())
     assert [p.code for p in load_programme_cached(root).problems] == []  # said once
+
+
+def test_a_warm_load_makes_each_declared_units_key_once(make_repo):
+    """The records' unit categories and units/ share their key objects after a reload too (pickle writes
+    a shared object once): no second copy of a country's keys."""
+    village_model = TINY_MODEL.replace('adopted_by = ["commune"]', 'adopted_by = ["village"]')
+    village_pilots = ('model = "village"\nstructure = "old"\n\n[[adoption]]\nunit = "T-04249-01"\n'
+                      'stages = { assess = 2022-01-10 }\nreadings = [{ metric = "accounts", date = 2022-01-20, value = 3 }]\n')
+    root = make_repo({"models/village.toml": village_model, "pilots/village/132.toml": village_pilots})
+    assert not load_programme_cached(root).errors
+    warm = load_programme_cached(root)
+    keys = {id(k) for k in warm.local_units.frame.index}
+    declared = [c for c in warm.adoptions["unit"].cat.categories if c in warm.local_units]
+    assert declared and all(id(c) in keys for c in declared)
+    assert warm.readings.empty or warm.readings["unit"].cat.categories is warm.adoptions["unit"].cat.categories
