@@ -145,6 +145,76 @@ def test_a_cached_file_still_locates_problems_found_across_files(tmp_path):
     assert cold == warm and cold and cold[0].line > 1
 
 
+def _touch(path: Path, old: str, new: str) -> None:
+    """Edit a file and move its stamp on (a new stamp even on a coarse clock)."""
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def test_the_units_are_checked_again_only_when_a_file_of_units_changes(tmp_path):
+    """Saving a record reloads the data; the declared units (a national set: a quarter of a million) are
+    the last load's when no file of units/ changed, and checked again when one did."""
+    root = write_base(tmp_path / "data")
+    loader._FILE_CACHE.clear()
+    first = load_programme(root)
+    assert load_programme(root).local_units is first.local_units
+    _touch(root / "pilots/tiny/136.toml", "2022-09-09", "2022-09-10")
+    record_saved = load_programme(root)
+    assert record_saved.local_units is first.local_units
+    _touch(root / "units/villages.toml", "Tổ dân phố 2", "Tổ dân phố số 2")
+    unit_saved = load_programme(root)
+    assert unit_saved.local_units is not first.local_units
+    assert unit_saved.local_units["old:T-04249-02"].name == "Tổ dân phố số 2"
+    loader._FILE_CACHE.clear()  # the units stage goes with the chunks it was computed from
+    fresh = load_programme(root)
+    assert fresh.local_units is not unit_saved.local_units
+    assert _snapshot(unit_saved) == _snapshot(fresh)
+
+
+def test_the_problems_of_the_units_are_reported_at_every_load(tmp_path):
+    root = write_base(tmp_path / "data")
+    rel = "units/villages.toml"
+    (root / rel).write_text(BASE[rel].replace('parent = "04249"\nestablished', 'parent = "99999"\nestablished'),
+                            encoding="utf-8")
+    loader._FILE_CACHE.clear()
+    runs = [[p for p in load_programme(root).problems if p.path == rel] for _ in range(2)]
+    assert runs[0] and runs[0] == runs[1]
+    assert any(p.severity == "error" and p.line > 1 for p in runs[0])
+
+
+def test_units_are_checked_again_when_the_declared_kinds_change(tmp_path):
+    """A kind of unit declared in nhanrong.toml: the same units/ file, judged by the new declaration."""
+    root = write_base(tmp_path / "data")
+    (root / "units/hamlets.toml").write_text('structure = "old"\n\n[[unit]]\ncode = "H-04249-01"\nname = "Xóm Đồi"\n'
+                                             'kind = "hamlet"\nparent = "04249"\n', encoding="utf-8")
+    loader._FILE_CACHE.clear()
+    before = load_programme(root)
+    assert "old:H-04249-01" not in before.local_units
+    assert any(p.path == "units/hamlets.toml" and p.code == "unknown-kind" for p in before.problems)
+    _touch(root / "nhanrong.toml", "[kinds.village]", '[kinds.hamlet]\nname = "xóm"\n\n[kinds.village]')
+    after = load_programme(root)
+    assert "old:H-04249-01" in after.local_units
+    assert not any(p.path == "units/hamlets.toml" for p in after.problems)
+
+
+def test_a_cached_file_is_read_again_once_to_locate_its_problems(tmp_path, monkeypatch):
+    """The line of a problem found across files, in a file from the per-file cache, needs the file's text:
+    read once, not at every load (a national pilots file is a few hundred kilobytes)."""
+    from nhanrong.loading import report
+
+    reads = []
+    real = report.reread
+    monkeypatch.setattr(report, "reread", lambda path: (reads.append(path), real(path))[1])
+    root = write_base(tmp_path / "data")
+    rel = "pilots/tiny/136.toml"
+    (root / rel).write_text(BASE[rel].replace('unit = "04384"', 'unit = "99999"'), encoding="utf-8")
+    loader._FILE_CACHE.clear()
+    lines = [[p.line for p in load_programme(root).problems if p.code == "unknown-unit"] for _ in range(3)]
+    assert lines[0] == lines[1] == lines[2] and lines[0][0] > 1
+    assert [p.name for p in reads] == ["136.toml"]
+
+
 def test_local_units_read_like_a_dict(tmp_path):
     prog = load_programme(write_base(tmp_path / "data"))
     local = prog.local_units

@@ -18,7 +18,7 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,7 @@ class UnitsChunk:
     lat: np.ndarray
     lon: np.ndarray
     problems: list[Problem]
+    src: SourceFile | None = field(default=None, repr=False, compare=False)  # see chunk_src
 
 
 @dataclass
@@ -201,6 +202,7 @@ class PilotsChunk:
     r_day: np.ndarray
     r_value: np.ndarray
     problems: list[Problem]
+    src: SourceFile | None = field(default=None, repr=False, compare=False)  # see chunk_src
 
 
 def _fast_units(data: dict) -> dict:
@@ -285,8 +287,21 @@ def _slow_pilots(obj: PilotsFile, kept: list[int]) -> dict:
 
 _KINDS = {"units": (UnitsFile, "unit", _fast_units, _slow_units, UnitsChunk),
           "pilots": (PilotsFile, "adoption", _fast_pilots, _slow_pilots, PilotsChunk)}
-_FILE_CACHE: dict[str, tuple[tuple, Any]] = {}
-"""Absolute path -> (key, chunk) of the units/ and pilots/ files read in this process."""
+class FileCache(dict):
+    """Absolute path -> (key, chunk) of the units/ and pilots/ files read in this process; ``derived``:
+    what was computed from several of its chunks (the last units stage, :func:`.load._load_units`),
+    dropped with them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.derived: dict[str, Any] = {}
+
+    def clear(self) -> None:
+        super().clear()
+        self.derived.clear()
+
+
+_FILE_CACHE = FileCache()
 FILE_CACHE_MAX = 20_000
 CACHE_STATS = {"hits": 0, "misses": 0}
 """Per-file cache hits and misses since the process started (the tests and the benchmark read them)."""
@@ -371,8 +386,14 @@ def _read_chunk(kind: str, path: Path, root: Path, report: Report, text: str | N
 
 
 def chunk_src(c) -> SourceFile:
-    """A SourceFile to locate messages in a chunk's file (its text is read again only if needed)."""
-    return SourceFile(c.path, c.rel, text=c.text, stamp=c.stamp if not c.text else None)
+    """A SourceFile to locate messages in a chunk's file (its text is read again only if needed).
+
+    Kept on the chunk, which the per-file cache keeps while the file is unchanged: a warning across
+    files (a reading after a unit's dissolution...) is reported again at every load, and finding its
+    line means scanning the whole file's text; the positions found once serve every later load."""
+    if c.src is None:
+        c.src = SourceFile(c.path, c.rel, text=c.text, stamp=c.stamp if not c.text else None)
+    return c.src
 
 
 def concat(chunks: list, name: str, dtype=None) -> np.ndarray:

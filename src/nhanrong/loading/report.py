@@ -25,9 +25,10 @@ class SourceFile:
 
     def pos(self, loc: Iterable[Any]) -> tuple[int, int]:
         if self._positions is None:
-            if not self.text and self.stamp is not None:  # a file loaded from the per-file cache: read it now
-                self.text = reread(self.path)
-            self._positions = key_positions(self.text)
+            text = self.text
+            if not text and self.stamp is not None:  # a file loaded from the per-file cache: read it now
+                text = reread(self.path)  # not kept: the positions are all a message needs
+            self._positions = key_positions(text)
         line, col = locate(self._positions, tuple(loc))
         return (line, col) if line else (1, 1)  # a key missing at the top: point at the file's start
 
