@@ -196,8 +196,26 @@ def _day_column(col: pd.Series) -> np.ndarray:
     return out
 
 
+_LAST_UNIT_FRAME: list[tuple[Registry, LocalUnits, pd.DataFrame]] = []
+
+
 def unit_frame(programme: Programme) -> pd.DataFrame:
-    """Every unit (register and units/) with its ancestors in its own and in the new structure."""
+    """Every unit (register and units/) with its ancestors in its own and in the new structure.
+
+    The last frame made is kept with the declared units it was made from: saving a record reloads the
+    programme with the very same declared units (the loader keeps them while no file of units/ changes),
+    so the frame is the same, and remaking it would cost a national set an eighth of a second."""
+    reg, local = programme.registry, programme.local_units
+    last = _LAST_UNIT_FRAME[0] if _LAST_UNIT_FRAME else None
+    if last is not None and last[0] is reg and last[1] is local:
+        return last[2]
+    units = _unit_frame(programme)
+    if isinstance(local, LocalUnits):  # the loader's, never changed once made (a dict may be)
+        _LAST_UNIT_FRAME[:] = [(reg, local, units)]
+    return units
+
+
+def _unit_frame(programme: Programme) -> pd.DataFrame:
     reg = programme.registry
     frames = [_registry_frame(reg)]
     if programme.local_units:
