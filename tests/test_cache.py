@@ -138,3 +138,33 @@ def test_a_warm_load_makes_each_declared_units_key_once(make_repo):
     declared = [c for c in warm.adoptions["unit"].cat.categories if c in warm.local_units]
     assert declared and all(id(c) in keys for c in declared)
     assert warm.readings.empty or warm.readings["unit"].cat.categories is warm.adoptions["unit"].cat.categories
+
+
+def test_a_save_packs_the_declared_units_again_only_when_they_changed(make_repo, monkeypatch):
+    """Each save writes the cache again; a record's save reuses the packed units (a national set's
+    quarter of a million), a unit's save packs them again, and the cache then holds the new ones."""
+    import nhanrong.cache as cache
+
+    packed = []
+    real = cache.pack_frame
+    monkeypatch.setattr(cache, "pack_frame", lambda frame: (packed.append(len(frame.columns)), real(frame))[1])
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = root / rel
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # a new stamp even on a coarse clock
+
+    root = make_repo()
+    load_programme_cached(root)
+    units_columns = packed[0]
+    edit("pilots/tiny/132.toml", "2022", "2022")
+    packed.clear()
+    load_programme_cached(root)
+    assert len(packed) == 2 and units_columns not in packed  # the records and readings only
+    edit("units/villages.toml", "Tổ dân phố 1", "Tổ dân phố số 1")
+    packed.clear()
+    load_programme_cached(root)
+    assert units_columns in packed
+    monkeypatch.setattr("nhanrong.cache.load_programme", lambda *a, **k: pytest.fail("the cache was not used"))
+    assert load_programme_cached(root).local_units["old:T-04249-01"].name == "Tổ dân phố số 1"
