@@ -71,7 +71,7 @@ def _pack_objects(values: np.ndarray) -> tuple:
     if len(set(head)) * FEW <= len(head):  # repeats at its start: worth counting the distinct values
         codes, uniques = pd.factorize(rest)
         if len(uniques) * FEW <= len(rest):
-            return ("codes", nones, codes.astype(np.int32), np.asarray(uniques, dtype=object))
+            return ("codes", nones, codes.astype(np.min_scalar_type(len(uniques))), np.asarray(uniques, dtype=object))
     text = SEP.join(items)
     if text.count(SEP) != len(items) - 1:  # a value holds the separator itself
         return ("array", values)
@@ -88,7 +88,8 @@ def _unpack(packed: tuple, n: int) -> np.ndarray:
     if kind == "codes":
         values = packed[3].take(packed[2])
     elif kind == "text":
-        values = np.array(packed[2].split(SEP), dtype=object)
+        parts = packed[2].split(SEP)
+        values = np.fromiter(parts, dtype=object, count=len(parts))  # np.array would look into each string
     else:
         raise ValueError(f"unknown packed column {kind!r}")
     if not len(nones):
