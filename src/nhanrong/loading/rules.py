@@ -535,9 +535,7 @@ def lifetimes(ukey: np.ndarray, reg: Registry, local: Mapping[str, LocalUnit]) -
         pos = fr.index.get_indexer(keys)
         hit = pos >= 0
         if hit.any():
-            to_days = lambda col: np.array([np.nan if d is None else d.toordinal() - EPOCH_ORDINAL  # noqa: E731
-                                            for d in fr[col].to_numpy(dtype=object)[pos[hit]].tolist()], dtype=float)
-            lo[hit], hi[hit] = to_days("established"), to_days("dissolved")
+            lo[hit], hi[hit] = _days_of(fr["established"], pos[hit]), _days_of(fr["dissolved"], pos[hit])
     else:
         for i, k in enumerate(ukey.tolist()):
             u = local.get(k)
@@ -545,6 +543,17 @@ def lifetimes(ukey: np.ndarray, reg: Registry, local: Mapping[str, LocalUnit]) -
                 lo[i] = np.nan if u.established is None else u.established.toordinal() - EPOCH_ORDINAL
                 hi[i] = np.nan if u.dissolved is None else u.dissolved.toordinal() - EPOCH_ORDINAL
     return lo, hi
+
+
+def _days_of(dates: pd.Series, at: np.ndarray) -> np.ndarray:
+    """The dates (datetime.date, None = none) at row positions ``at``, as days since 1970 (NaN = none);
+    only the dates present are looked at one by one (few units have one)."""
+    values = dates.to_numpy(dtype=object).take(at)
+    out = np.full(len(values), np.nan)
+    present = pd.notna(values)
+    if present.any():
+        out[present] = [d.toordinal() - EPOCH_ORDINAL for d in values[present].tolist()]
+    return out
 
 
 def _unit_name(ukey: str, reg: Registry, local: Mapping[str, LocalUnit]) -> str:
