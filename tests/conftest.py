@@ -126,6 +126,16 @@ def make_repo(tmp_path: Path) -> RepoFactory:
     return factory
 
 
+def edit_file(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in a file, as a person saving it would: its stamp moves on even when the
+    text does not change, and even on a file system with a coarse clock (the caches key on the stamp)."""
+    import os
+
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
 def git(root: Path, *args: str) -> str:
     """Run git in ``root``; its output."""
     import subprocess

@@ -9,7 +9,7 @@ import pytest
 
 from nhanrong.cache import CACHE_DIR, fingerprint, load_programme_cached
 
-from conftest import TINY_MODEL
+from conftest import TINY_MODEL, edit_file
 
 
 def test_warm_load_returns_the_same_programme(make_repo, monkeypatch):
@@ -149,20 +149,14 @@ def test_a_save_packs_the_declared_units_again_only_when_they_changed(make_repo,
     real = cache.pack_frame
     monkeypatch.setattr(cache, "pack_frame", lambda frame: (packed.append(len(frame.columns)), real(frame))[1])
 
-    def edit(rel: str, old: str, new: str) -> None:
-        path = root / rel
-        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-        st = path.stat()
-        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # a new stamp even on a coarse clock
-
     root = make_repo()
     load_programme_cached(root)
     units_columns = packed[0]
-    edit("pilots/tiny/132.toml", "2022", "2022")
+    edit_file(root / "pilots/tiny/132.toml", "2022", "2022")
     packed.clear()
     load_programme_cached(root)
     assert len(packed) == 2 and units_columns not in packed  # the records and readings only
-    edit("units/villages.toml", "Tổ dân phố 1", "Tổ dân phố số 1")
+    edit_file(root / "units/villages.toml", "Tổ dân phố 1", "Tổ dân phố số 1")
     packed.clear()
     load_programme_cached(root)
     assert units_columns in packed

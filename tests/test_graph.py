@@ -9,6 +9,8 @@ from nhanrong.schema import STAGES
 from nhanrong.graph import UNIT_FRAME_COLUMNS, build_graph, model_node, positioned_units, stage_table
 from nhanrong.loader import load_programme
 
+from conftest import edit_file
+
 REQUIRING = """\
 name = "Mô hình phụ thuộc"
 pillars = ["society"]
@@ -128,22 +130,12 @@ def test_empty_programme(make_repo):
 def test_a_record_saved_keeps_the_units_frame_and_a_unit_saved_remakes_it(make_repo):
     """The units frame follows the declared units: the same after a record changes (the loader keeps the
     units), remade, with the change, after a file of units/ changes."""
-    import os
-
     root = make_repo({"units/dissolved.toml": DISSOLVED})
     first = build_graph(load_programme(root))
-
-    def edit(rel: str, old: str, new: str) -> None:
-        path = root / rel
-        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-        st = path.stat()
-        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # a new stamp even on a coarse clock
-
-    pilots = next(p.relative_to(root).as_posix() for p in sorted((root / "pilots").rglob("*.toml")))
-    edit(pilots, "2022", "2022")  # the same text, a new stamp: the file is read again
+    edit_file(sorted((root / "pilots").rglob("*.toml"))[0], "2022", "2022")  # a new stamp: read again
     record_saved = build_graph(load_programme(root))
     assert record_saved.units is first.units
-    edit("units/dissolved.toml", "Thôn của xã cũ", "Thôn Mới")
+    edit_file(root / "units/dissolved.toml", "Thôn của xã cũ", "Thôn Mới")
     unit_saved = build_graph(load_programme(root))
     assert unit_saved.units is not first.units
     assert unit_saved.units.loc["old:OLD1-V", "name"] == "Thôn Mới"

@@ -8,7 +8,6 @@ tomli forced with :func:`nhanrong.loader.use_parser` (as ``NHANRONG_TOML=tomli``
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root: bench/
 
 from bench.fuzz import BASE, MUTATORS, write_base  # noqa: E402
+from conftest import edit_file  # noqa: E402
 from nhanrong import loader  # noqa: E402
 from nhanrong.graph import MEMO_DATES, build_graph  # noqa: E402
 from nhanrong.loader import load_programme, use_parser  # noqa: E402
@@ -121,10 +121,7 @@ def test_only_a_changed_file_is_parsed_again(tmp_path):
     assert _snapshot(load_programme(root)) == first
     assert loader.CACHE_STATS["misses"] == misses  # nothing parsed again
     assert loader.CACHE_STATS["hits"] - hits == 5  # units/ and pilots/ files
-    target = root / "pilots/tiny/136.toml"
-    target.write_text(target.read_text(encoding="utf-8").replace("2022-09-09", "2022-09-10"), encoding="utf-8")
-    st = target.stat()
-    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # a new stamp even on a coarse clock
+    edit_file(root / "pilots/tiny/136.toml", "2022-09-09", "2022-09-10")
     again = load_programme(root)
     assert loader.CACHE_STATS["misses"] == misses + 1
     changed = again.adoptions[again.adoptions["unit"].astype(str) == "old:04384"]
@@ -145,13 +142,6 @@ def test_a_cached_file_still_locates_problems_found_across_files(tmp_path):
     assert cold == warm and cold and cold[0].line > 1
 
 
-def _touch(path: Path, old: str, new: str) -> None:
-    """Edit a file and move its stamp on (a new stamp even on a coarse clock)."""
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-
-
 def test_the_units_are_checked_again_only_when_a_file_of_units_changes(tmp_path):
     """Saving a record reloads the data; the declared units (a national set: a quarter of a million) are
     the last load's when no file of units/ changed, and checked again when one did."""
@@ -159,10 +149,10 @@ def test_the_units_are_checked_again_only_when_a_file_of_units_changes(tmp_path)
     loader._FILE_CACHE.clear()
     first = load_programme(root)
     assert load_programme(root).local_units is first.local_units
-    _touch(root / "pilots/tiny/136.toml", "2022-09-09", "2022-09-10")
+    edit_file(root / "pilots/tiny/136.toml", "2022-09-09", "2022-09-10")
     record_saved = load_programme(root)
     assert record_saved.local_units is first.local_units
-    _touch(root / "units/villages.toml", "Tổ dân phố 2", "Tổ dân phố số 2")
+    edit_file(root / "units/villages.toml", "Tổ dân phố 2", "Tổ dân phố số 2")
     unit_saved = load_programme(root)
     assert unit_saved.local_units is not first.local_units
     assert unit_saved.local_units["old:T-04249-02"].name == "Tổ dân phố số 2"
@@ -192,7 +182,7 @@ def test_units_are_checked_again_when_the_declared_kinds_change(tmp_path):
     before = load_programme(root)
     assert "old:H-04249-01" not in before.local_units
     assert any(p.path == "units/hamlets.toml" and p.code == "unknown-kind" for p in before.problems)
-    _touch(root / "nhanrong.toml", "[kinds.village]", '[kinds.hamlet]\nname = "xóm"\n\n[kinds.village]')
+    edit_file(root / "nhanrong.toml", "[kinds.village]", '[kinds.hamlet]\nname = "xóm"\n\n[kinds.village]')
     after = load_programme(root)
     assert "old:H-04249-01" in after.local_units
     assert not any(p.path == "units/hamlets.toml" for p in after.problems)
