@@ -140,25 +140,28 @@ def test_a_warm_load_makes_each_declared_units_key_once(make_repo):
     assert warm.readings.empty or warm.readings["unit"].cat.categories is warm.adoptions["unit"].cat.categories
 
 
-def test_a_save_packs_the_declared_units_again_only_when_they_changed(make_repo, monkeypatch):
-    """Each save writes the cache again; a record's save reuses the packed units (a national set's
-    quarter of a million), a unit's save packs them again, and the cache then holds the new ones."""
+def test_saves_pack_the_declared_units_again_only_when_they_changed(make_repo, monkeypatch):
+    """Each save writes the cache again. The declared units (a national set's quarter of a million) are
+    packed at the first save and kept for the next ones, packed again when a unit changes, and the cache
+    then holds the new ones; a process that only reads keeps nothing."""
     import nhanrong.cache as cache
 
     packed = []
     real = cache.pack_frame
     monkeypatch.setattr(cache, "pack_frame", lambda frame: (packed.append(len(frame.columns)), real(frame))[1])
-
+    monkeypatch.setattr(cache, "_PACKED_ONCE", [])  # what earlier tests packed: forgotten
+    monkeypatch.setattr(cache, "_LAST_PACKED_UNITS", [])
     root = make_repo()
     load_programme_cached(root)
     units_columns = packed[0]
-    edit_file(root / "pilots/tiny/132.toml", "2022", "2022")
-    packed.clear()
-    load_programme_cached(root)
-    assert len(packed) == 2 and units_columns not in packed  # the records and readings only
-    edit_file(root / "units/villages.toml", "Tổ dân phố 1", "Tổ dân phố số 1")
-    packed.clear()
-    load_programme_cached(root)
-    assert units_columns in packed
+    assert not cache._LAST_PACKED_UNITS  # read only, so far
+    saves = []
+    for rel, old, new in [("pilots/tiny/132.toml", "2022", "2022"), ("pilots/tiny/132.toml", "2022", "2022"),
+                          ("units/villages.toml", "Tổ dân phố 1", "Tổ dân phố số 1")]:
+        edit_file(root / rel, old, new)
+        packed.clear()
+        load_programme_cached(root)
+        saves.append(units_columns in packed)
+    assert saves == [True, False, True]  # the first save packs them, the next reuses them, a unit's save packs
     monkeypatch.setattr("nhanrong.cache.load_programme", lambda *a, **k: pytest.fail("the cache was not used"))
     assert load_programme_cached(root).local_units["old:T-04249-01"].name == "Tổ dân phố số 1"

@@ -40,17 +40,25 @@ def _pack(prog: Programme) -> dict:
             "adoptions": pack_frame(prog.adoptions), "readings": pack_frame(prog.readings)}
 
 
+_PACKED_ONCE: list[int] = []  # id() of the declared units packed last, not kept
+
+
 def _packed_units(local) -> dict:
-    """The declared units packed; the last ones are kept: a record saved reloads the programme with the
-    very same declared units (the loader keeps them while no file of units/ changes), and the cache is
-    written again at each save (packing a national set's units: an eighth of a second)."""
+    """The declared units packed. A record saved reloads the programme with the very same declared units
+    (the loader keeps them while no file of units/ changes) and the cache is written again at each save:
+    the units packed a second time are kept for the saves after (packing a national set's units takes
+    an eighth of a second). Not the first time: a process that only reads would hold 20 MB for nothing."""
     if not isinstance(local, LocalUnits):
         return pack_frame(LocalUnits.from_units(local).frame)
     last = _LAST_PACKED_UNITS[0] if _LAST_PACKED_UNITS else None
     if last is not None and last[0] is local:
         return last[1]
     packed = pack_frame(local.frame)
-    _LAST_PACKED_UNITS[:] = [(local, packed)]
+    if _PACKED_ONCE == [id(local)]:  # an id may be reused by a later object: at worst, kept one save early
+        _LAST_PACKED_UNITS[:] = [(local, packed)]
+    else:
+        _LAST_PACKED_UNITS.clear()
+        _PACKED_ONCE[:] = [id(local)]
     return packed
 
 
