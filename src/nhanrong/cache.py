@@ -27,9 +27,6 @@ CACHE_DIR = Path(STATE_DIR) / "cache"
 FORMAT = 8  # bump when the pickled layout changes
 
 
-_LAST_PACKED_UNITS: list[tuple[LocalUnits, dict]] = []
-
-
 def _pack(prog: Programme) -> dict:
     """The programme with its frames packed (:mod:`nhanrong.framepack`): reloading a national data set
     is mostly making Python objects, and a column of strings unpickles faster as one text, a column of
@@ -41,6 +38,7 @@ def _pack(prog: Programme) -> dict:
 
 
 _PACKED_ONCE: list[int] = []  # id() of the declared units packed last, not kept
+_LAST_PACKED_UNITS: list[tuple[LocalUnits, dict]] = []  # the declared units packed last, and kept
 
 
 def _packed_units(local) -> dict:

@@ -287,6 +287,8 @@ def _slow_pilots(obj: PilotsFile, kept: list[int]) -> dict:
 
 _KINDS = {"units": (UnitsFile, "unit", _fast_units, _slow_units, UnitsChunk),
           "pilots": (PilotsFile, "adoption", _fast_pilots, _slow_pilots, PilotsChunk)}
+
+
 class FileCache(dict):
     """Absolute path -> (key, chunk) of the units/ and pilots/ files read in this process; ``derived``:
     what was computed from several of its chunks (the last units stage, :func:`.load._load_units`),
