@@ -151,6 +151,9 @@ def test_saves_pack_the_declared_units_again_only_when_they_changed(make_repo, m
     monkeypatch.setattr(cache, "pack_frame", lambda frame: (packed.append(len(frame.columns)), real(frame))[1])
     monkeypatch.setattr(cache, "_PACKED_ONCE", [])  # what earlier tests packed: forgotten
     monkeypatch.setattr(cache, "_LAST_PACKED_UNITS", [])
+    from nhanrong import loader
+
+    loader._FILE_CACHE.clear()  # room for this test's files: a full cache is emptied, and the units kept with it
     root = make_repo()
     load_programme_cached(root)
     units_columns = packed[0]

@@ -130,6 +130,9 @@ def test_empty_programme(make_repo):
 def test_a_record_saved_keeps_the_units_frame_and_a_unit_saved_remakes_it(make_repo):
     """The units frame follows the declared units: the same after a record changes (the loader keeps the
     units), remade, with the change, after a file of units/ changes."""
+    from nhanrong import loader
+
+    loader._FILE_CACHE.clear()  # room for this test's files: a full cache is emptied, and its memos with it
     root = make_repo({"units/dissolved.toml": DISSOLVED})
     first = build_graph(load_programme(root))
     edit_file(sorted((root / "pilots").rglob("*.toml"))[0], "2022", "2022")  # a new stamp: read again
