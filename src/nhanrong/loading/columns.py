@@ -290,17 +290,16 @@ _KINDS = {"units": (UnitsFile, "unit", _fast_units, _slow_units, UnitsChunk),
 
 
 class FileCache(dict):
-    """Absolute path -> (key, chunk) of the units/ and pilots/ files read in this process; ``derived``:
-    what was computed from several of its chunks (the last units stage, :func:`.load._load_units`),
-    dropped with them."""
+    """Absolute path -> (key, chunk) of the units/ and pilots/ files read in this process; ``last_units``:
+    the last units stage, computed from several of its chunks (:func:`.load._load_units`), dropped with them."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.derived: dict[str, Any] = {}
+        self.last_units: Any = None
 
     def clear(self) -> None:
         super().clear()
-        self.derived.clear()
+        self.last_units = None
 
 
 _FILE_CACHE = FileCache()

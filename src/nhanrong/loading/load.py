@@ -217,15 +217,8 @@ def _declared_objects(keys: np.ndarray, local: Mapping[str, LocalUnit]) -> np.nd
 
 
 def _file_sources(chunks: list):
-    """A row's file as a SourceFile (made once per file, only when a message needs it)."""
-    srcs: dict[int, SourceFile] = {}
-
-    def src_of(i: int) -> SourceFile:
-        if i not in srcs:
-            srcs[i] = chunk_src(chunks[i])
-        return srcs[i]
-
-    return src_of
+    """A row's file as a SourceFile (:func:`.columns.chunk_src`: made once per file, kept on its chunk)."""
+    return lambda i: chunk_src(chunks[i])
 
 
 @dataclass(frozen=True)
@@ -248,7 +241,7 @@ def _load_units(chunks: list, reg: Registry, report: Report, settings: SettingsF
     When no file of units/ changed since the last load (the per-file cache gave the very same chunks),
     nor the register or the declared kinds, the last result is the answer: saving an adoption record
     does not check a national set's quarter of a million units again (a third of that reload)."""
-    last = _FILE_CACHE.derived.get("units")
+    last = _FILE_CACHE.last_units
     if (last is not None and last.reg is reg and last.kinds == settings.kinds and len(last.chunks) == len(chunks)
             and all(a is b for a, b in zip(last.chunks, chunks))):
         report.problems.extend(last.problems)
@@ -256,7 +249,7 @@ def _load_units(chunks: list, reg: Registry, report: Report, settings: SettingsF
     own = Report()
     local, illustrative = _check_units(chunks, reg, own, settings)
     report.problems.extend(own.problems)
-    _FILE_CACHE.derived["units"] = _UnitsStage(tuple(chunks), reg, dict(settings.kinds), local, tuple(illustrative),
+    _FILE_CACHE.last_units = _UnitsStage(tuple(chunks), reg, dict(settings.kinds), local, tuple(illustrative),
                                                tuple(own.problems))
     return local, illustrative
 
